@@ -1,0 +1,12 @@
+"""kg: a knowledge-graph builder for Chinese official news.
+
+Stages (one module each, one public entry point each):
+
+    ingest.read_articles   Path            -> Article
+    extract.extract        Article         -> Extraction (Mentions + Sentences; the only stage that sees spaCy)
+    resolve.resolve        Mentions        -> Entities (canonical nodes)
+    link.link              Entities        -> Relations (typed edges with evidence)
+    export.to_graph        Entities+Relations -> rdflib Graph -> files
+"""
+
+__version__ = "0.1.0"

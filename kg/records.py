@@ -1,0 +1,284 @@
+"""Plain frozen records passed between stages.
+
+    Path -> Article -> (spaCy Doc) -> Analysis(Sentences, Mentions) -> Entity -> Relation -> RDF
+
+Only `kg.extract` ever holds a spaCy Doc; everything after it works on these records, so the
+later stages are testable without loading a language model.
+
+Offsets: `start`/`end` on Mentions, Sentences and Bylines are character offsets into
+`Article.text`; `Article.source_span()` maps them back to (file, start, end) character offsets
+in the decoded source file (BOM excluded, line endings as in the file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class EntityType(Enum):
+    """The five kinds of thing the graph is about (RDF class local names)."""
+
+    PERSON = "Person"
+    ORGANIZATION = "Organization"
+    PLACE = "Place"
+    MEETING = "Meeting"
+    POLICY = "Policy"
+
+
+class MentionKind(Enum):
+    """What a stretch of text was recognised as. TITLE is a cue (省长, 记者), not an entity."""
+
+    PERSON = "Person"
+    ORGANIZATION = "Organization"
+    PLACE = "Place"
+    MEETING = "Meeting"
+    POLICY = "Policy"
+    TITLE = "Title"
+
+    @property
+    def entity_type(self) -> EntityType | None:
+        """The entity type this kind of mention denotes, or None for cues."""
+        return None if self is MentionKind.TITLE else EntityType(self.value)
+
+
+class ArticleKind(Enum):
+    """Whether a text unit is a full article or a 导读 teaser pointing to another page."""
+
+    ARTICLE = "article"
+    TEASER = "teaser"
+
+
+class DatePrecision(Enum):
+    """How much of an issue date is known (a sidecar may give only 2021-06)."""
+
+    DAY = "day"
+    MONTH = "month"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One input file: a page or issue of a newspaper, with its metadata."""
+
+    source: str
+    """File name of the input (no directory), as written to `kg:sourceFile`."""
+    paper: str | None = None
+    """Newspaper name (辽宁日报), from the masthead, a sidecar file or --paper."""
+    date: dt.date | None = None
+    """Publication date; the first of the month when only the month is known."""
+    date_precision: DatePrecision = DatePrecision.DAY
+    """Whether `date` is exact to the day or only to the month."""
+    region: str | None = None
+    """Full administrative name of the region the paper serves (辽宁省, 吉林省辽源市)."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of `Article.text` copied verbatim from one stretch of a source file."""
+
+    start: int
+    """Offset of the run in `Article.text`."""
+    source: str
+    """Source file name."""
+    source_start: int
+    """Offset of the run in the decoded source file."""
+    length: int
+    """Number of characters in the run."""
+
+
+@dataclass(frozen=True)
+class Byline:
+    """A person credited for the article (reporter, photographer, signed author)."""
+
+    name: str
+    """The person's name as printed (王笑梅)."""
+    role: str
+    """The credit as printed (记者, 特约记者, 辽阳市委书记, 市长); empty when none is given."""
+    start: int
+    """Offset of the name in `Article.text`."""
+    end: int
+    """End offset of the name in `Article.text`."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article (or 导读 teaser), possibly joined from parts on several pages."""
+
+    id: str
+    """Stable id: `<file stem>/<nn>` of its first part, e.g. `000_cf7e9373e432becc/03`."""
+    issue: Issue
+    """Metadata of the issue the (first part of the) article appeared in."""
+    kind: ArticleKind
+    """A full article or a teaser."""
+    headline: str | None
+    """Main headline (主题), None when the page lost it."""
+    kicker: str | None
+    """Line above the headline (引题), if any."""
+    deck: str | None
+    """Sub-headline (副题), if any, without the leading dash."""
+    bylines: tuple[Byline, ...]
+    """Credited people in the order printed."""
+    dateline_place: str | None
+    """Place of the dateline (北京 in 新华社北京8月5日电)."""
+    dateline_date: dt.date | None
+    """Date of the dateline, resolved against the issue date."""
+    agency: str | None
+    """News agency of the dateline (新华社) or 本报 for the paper's own reports."""
+    text: str
+    """Headline lines, then byline and body paragraphs, one per line, broken lines repaired."""
+    body_start: int
+    """Offset in `text` where the body (after headline lines) starts."""
+    segments: tuple[Segment, ...]
+    """Maps every character of `text` that came from a file back to it (joins add none)."""
+    sources: tuple[str, ...]
+    """Source files of its parts, in reading order (two when a continuation was joined)."""
+
+    def source_span(self, start: int, end: int) -> tuple[str, int, int] | None:
+        """(file, start, end) in the source file for `text[start:end]`, if it lies in one file.
+
+        A span that crosses a repaired line break maps from its first to its last character.
+        """
+        first = last = None
+        for seg in self.segments:
+            if first is None and seg.start <= start < seg.start + seg.length:
+                first = seg
+            if seg.start < end <= seg.start + seg.length:
+                last = seg
+        if first is None or last is None or first.source != last.source:
+            return None
+        return (
+            first.source,
+            first.source_start + (start - first.start),
+            last.source_start + (end - last.start),
+        )
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article, as split by the extraction pipeline."""
+
+    index: int
+    """Position in the article, from 0."""
+    start: int
+    """Offset in `Article.text`."""
+    end: int
+    """End offset in `Article.text`."""
+    text: str
+    """The sentence text."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A stretch of article text recognised as an entity or a title cue."""
+
+    article: str
+    """Id of the article."""
+    kind: MentionKind
+    """What was recognised."""
+    text: str
+    """Surface form exactly as in `Article.text`."""
+    start: int
+    """Offset in `Article.text`."""
+    end: int
+    """End offset in `Article.text`."""
+    sentence: int
+    """Index of the sentence it lies in."""
+    source: str
+    """Component that found it (statistical, gazetteer, rule name) - for audits."""
+    nested: bool = False
+    """True when it lies inside a longer entity mention (南票区 in 南票区龙腾街道党工委)."""
+
+    @property
+    def id(self) -> str:
+        """Unique id within a build."""
+        return f"{self.article}@{self.start}-{self.end}:{self.kind.value}"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What extraction found in one article."""
+
+    article: Article
+    """The article analysed."""
+    sentences: tuple[Sentence, ...]
+    """Its sentences in order."""
+    mentions: tuple[Mention, ...]
+    """Entity mentions and title cues, sorted by offset."""
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A canonical node: one real-world person, body, place, meeting or policy."""
+
+    key: str
+    """Canonical key the IRI is minted from (`person:刘宁@辽宁省`, `place:210000`)."""
+    type: EntityType
+    """What kind of thing it is."""
+    name: str
+    """Canonical name (rdfs:label)."""
+    aliases: tuple[str, ...] = ()
+    """Every other surface form seen (skos:altLabel), sorted."""
+    code: str | None = None
+    """Administrative division code for places from the gazetteer."""
+    date: dt.date | None = None
+    """The date a meeting took place, when known."""
+    merge_notes: tuple[str, ...] = ()
+    """Why mentions were merged into this node (for audits)."""
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Canonical entities and which mention denotes which entity."""
+
+    entities: tuple[Entity, ...]
+    """All entities, sorted by key."""
+    assignments: dict[str, str] = field(default_factory=dict)
+    """Mention id -> entity key."""
+    parents: tuple[tuple[str, str, str], ...] = ()
+    """(child key, parent key, why) containment known from names or the gazetteer."""
+
+
+class RelationKind(Enum):
+    """Typed edges; values are the local names the RDF terms use."""
+
+    HOLDS_POST = "holds"
+    CHAIR = "chair"
+    ATTENDEE = "attendee"
+    START_DATE = "startDate"
+    LOCATION = "location"
+    ORGANIZER = "organizer"
+    ABOUT = "about"
+    ISSUED_BY = "issuedBy"
+    CONTAINED_IN_PLACE = "containedInPlace"
+    SUB_ORGANIZATION_OF = "subOrganizationOf"
+    AUTHOR = "author"
+    MENTIONS = "mentions"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where an edge is stated: a sentence of an article, or a reference dataset."""
+
+    article: str | None
+    """Article id, None when the edge comes from a dataset (the gazetteer)."""
+    sentence: int | None
+    """Sentence index within the article."""
+    note: str = ""
+    """What rule produced it, or which dataset (gazetteer) it comes from."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """An edge between two entities (or an article and an entity, or a meeting and a date)."""
+
+    kind: RelationKind
+    """The edge type."""
+    subject: str
+    """Entity key or article id."""
+    object: str
+    """Entity key, or an ISO date for START_DATE."""
+    title: str | None = None
+    """For HOLDS_POST: the title of the post (副书记, 省长)."""
+    evidence: tuple[Evidence, ...] = ()
+    """Every place the edge is stated, sorted."""
