@@ -23,9 +23,9 @@ import charset_normalizer
 
 from kg.dates import parse_iso, resolve_date
 from kg.errors import InputError, MetadataError
-from kg.records import Article, ArticleKind, Byline, DatePrecision, Issue, Segment
 from kg.knowledge import papers
 from kg.knowledge import titles as known_titles
+from kg.records import Article, ArticleKind, Byline, DatePrecision, Issue, Segment
 from kg.resources import read_patterns
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,107 @@
+"""Extraction: Articles -> Analyses (sentences and mentions). The only stage that sees spaCy.
+
+The pipeline is described by `pipeline.cfg` (pkuseg tokenizer, sentencizer, LAC statistical
+NER, lexicon, entity rules, meetings/policies, span writer). `extract` runs it over articles
+and returns plain records; byline names from ingestion are added as person mentions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import io
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# importing the component modules registers their factories
+from kg.extraction import entities as _entities  # noqa: F401
+from kg.extraction import events as _events  # noqa: F401
+from kg.extraction import layers as _layers
+from kg.extraction import lexicon as _lexicon  # noqa: F401
+from kg.extraction import sentences as _sentences_component  # noqa: F401
+from kg.extraction import statistical as _statistical  # noqa: F401
+from kg.records import Analysis, Article, Mention, MentionKind, Sentence
+
+log = logging.getLogger(__name__)
+
+CONFIG = Path(__file__).parent / "pipeline.cfg"
+
+
+def pkuseg_model_dir() -> Path:
+    """The default model shipped inside the pkuseg package."""
+    import pkuseg
+
+    return Path(pkuseg.__file__).parent / "models" / "default"
+
+
+@cache
+def load_pipeline() -> Language:
+    """The extraction pipeline, built from `pipeline.cfg` (loaded once per process)."""
+    config = spacy.util.load_config(CONFIG)
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    chatter = io.StringIO()
+    with contextlib.redirect_stdout(chatter):  # spacy-pkuseg prints a notice about features.pkl
+        nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_model_dir()))
+    if chatter.getvalue().strip():
+        log.debug("pkuseg: %s", chatter.getvalue().strip())
+    return nlp
+
+
+def _sentences(doc: Doc) -> tuple[Sentence, ...]:
+    out = []
+    for sent in doc.sents:
+        text = sent.text
+        stripped = text.strip()
+        if not stripped:
+            continue
+        start = sent.start_char + (len(text) - len(text.lstrip()))
+        out.append(Sentence(len(out), start, start + len(stripped), stripped))
+    return tuple(out)
+
+
+def _analysis(article: Article, doc: Doc) -> Analysis:
+    sentences = _sentences(doc)
+    starts = [s.start for s in sentences]
+
+    def sentence_of(offset: int) -> int:
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    mentions: dict[tuple[int, int, MentionKind], Mention] = {}
+
+    def add(start: int, end: int, kind: MentionKind, source: str, nested: bool = False) -> None:
+        key = (start, end, kind)
+        if key not in mentions:
+            mentions[key] = Mention(
+                article.id, kind, article.text[start:end], start, end, sentence_of(start), source, nested
+            )
+
+    sources = {(c.start, c.end, c.kind): c.source for c in (doc._.kg_entities or []) + (doc._.kg_events or [])}
+    for span in doc.ents:
+        kind = MentionKind(span.label_)
+        add(span.start_char, span.end_char, kind, sources.get((span.start_char, span.end_char, kind), "?"))
+    for key in _layers.SPAN_KEYS:
+        for span in doc.spans[key]:
+            kind = MentionKind(span.label_)
+            src = sources.get((span.start_char, span.end_char, kind), "?")
+            add(span.start_char, span.end_char, kind, src, nested=key == "nested")
+    for byline in article.bylines:  # ingestion read the byline: it wins over the model's guess
+        for key in [k for k, m in mentions.items() if m.start < byline.end and byline.start < m.end]:
+            if mentions[key].kind is MentionKind.PERSON:
+                del mentions[key]
+        add(byline.start, byline.end, MentionKind.PERSON, "byline")
+    ordered = sorted(mentions.values(), key=lambda m: (m.start, m.end, m.kind.value))
+    return Analysis(article, sentences, tuple(ordered))
+
+
+def extract(articles: Sequence[Article], nlp: Language | None = None) -> Iterator[Analysis]:
+    """Sentences and mentions of each article, in order (a generator: wrap it for progress)."""
+    nlp = nlp or load_pipeline()
+    docs: Iterable[Doc] = nlp.pipe((a.text for a in articles), batch_size=nlp.batch_size)
+    for article, doc in zip(articles, docs, strict=True):
+        yield _analysis(article, doc)

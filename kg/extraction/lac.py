@@ -155,3 +155,4 @@ class LacTagger:
                     words.append(Word(start, j, self._label[path[start]]))
                     start = j
             out[i] = words
+

@@ -1,0 +1,537 @@
+"""The entity rules: decide the people, organisations, places and titles of a document from
+the statistical model's analysis (LAC words and tags) and the lexicon candidates.
+
+Rules that use the structure of official news:
+  * title + name: 省委副书记、省长、省政府党组书记刘宁 / 副省长卢柯 / 孙时光代表说;
+  * lists of names: 省领导张雷、张福海参加调研;
+  * place chains: 江西省上饶市信州区 / 横峰县百家村 / 朝阳镇下沟村;
+  * organisation patterns: place or body + name + organisation word
+    (沈阳海关, 庄河市营商环境建设局, 葫芦岛市南票区龙腾街道党工委, 渤海大学化学工程学院);
+  * party committees: a 党委/党工委/党支部 of a town, street, village or community is a body of
+    its own (昌图县朝阳镇党委书记 -> body 昌图县朝阳镇党委, title 书记), that of an institution is
+    a post in the institution (渤海大学化学工程学院党委书记 -> body 学院, title 党委书记);
+  * a name recognised once is recognised wherever it recurs in the article;
+  * generic phrases (有关部门, 各级党组织) are never entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from functools import cache
+
+import ahocorasick
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg import knowledge
+from kg.extraction.lac import Word
+from kg.extraction.layers import Candidate
+from kg.records import MentionKind
+from kg.resources import read_lines
+
+PERSON, ORG, PLACE, TITLE = MentionKind.PERSON, MentionKind.ORGANIZATION, MentionKind.PLACE, MentionKind.TITLE
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}$")
+# LAC tags that may be part of a proper name of a body or place
+_NAME_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "a", "ORG", "LOC", "PER", "m", "f", "s", "TIME", "q"})
+# characters that end a name going leftwards
+_STOP_CHARS = set("的了和与及在是为对从把被将等各该本其并或这那此每由向于以")
+# words after a name that show the name has ended (title + name rule)
+_AFTER_NAME = re.compile(
+    r"^(?:[、，,。；;：:（(“\s]|$|主持|出席|参加|讲话|说|表示|指出|强调|介绍|一同|陪同|调研|在|等|和|与|及|同志|"
+    r"代表|会见|看望|察看|检查|听取|要求|提出|参观|考察|宣布|致辞|发表|出任|任|兼|为|对|向|到|赴|率|带领)"
+)
+_INDUSTRY_WORDS = frozenset({"科技", "电气", "化工", "石化", "控股", "实业"})
+_LIST_DELIMITERS = frozenset("、，,。；;等和与及\n")
+_TERRITORIAL = ("镇", "乡", "街道", "村", "社区", "县", "区", "市", "省", "旗", "嘎查", "苏木", "屯")
+_PARTY_BODIES = ("党委", "党工委", "党组", "党支部", "党总支")
+_PLACE_SUFFIXES = ("自然村", "社区", "街道", "村", "镇", "乡", "嘎查", "苏木", "屯")
+_BAD_PLACE_PREFIX = set("全该本各此每农乡城山新") | {"农村", "乡村", "城乡", "该村", "本村", "全村", "各村"}
+
+
+@cache
+def _surnames() -> frozenset[str]:
+    return frozenset(read_lines("lexicon/surnames.txt"))
+
+
+@cache
+def _suffix_automaton() -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for suffix, info in knowledge.org_suffixes().items():
+        auto.add_word(suffix, (suffix, info.needs_proper_prefix))
+    auto.make_automaton()
+    return auto
+
+
+@cache
+def _known_names() -> frozenset[str]:
+    """Strings that are titles, bodies or places, hence never a person's name."""
+    gaz = knowledge.gazetteer()
+    return frozenset(
+        {*knowledge.titles(), *knowledge.national_orgs(), *knowledge.abbreviations(), *gaz.by_name, *gaz.by_short}
+        | knowledge.generic_phrases()
+    )
+
+
+def _has_surname(name: str) -> bool:
+    s = _surnames()
+    return name[:1] in s or name[:2] in s
+
+
+@dataclass
+class _DocView:
+    """Fast lookups over one document's LAC analysis."""
+
+    text: str
+    words: list[Word]
+
+    def __post_init__(self) -> None:
+        self.word_at = [-1] * (len(self.text) + 1)
+        self.starts = set()
+        self.ends = set()
+        for i, w in enumerate(self.words):
+            for c in range(w.start, w.end):
+                self.word_at[c] = i
+            self.starts.add(w.start)
+            self.ends.add(w.end)
+
+    def word(self, char: int) -> Word | None:
+        i = self.word_at[char] if 0 <= char < len(self.text) else -1
+        return self.words[i] if i >= 0 else None
+
+    def aligned(self, start: int, end: int) -> bool:
+        return start in self.starts and end in self.ends
+
+
+def _valid_person(text: str) -> bool:
+    return (
+        bool(_NAME.match(text))
+        and text not in _known_names()
+        and not text.endswith(("省", "市", "县", "区"))
+        and not any(verb in text for verb in ("召开", "举行", "出席"))
+    )
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is exactly the content of a quotation (“卢碧”, “老马哥”)."""
+    return text[start - 1 : start] in "“\"「" and text[end : end + 1] in "”\"」" and start > 0
+
+
+# --------------------------------------------------------------------------------------------
+# rules producing candidates
+
+
+def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
+    out: list[Candidate] = []
+    text = v.text
+    titles = knowledge.titles()
+    title_ends = {c.end for c in cands if c.kind is TITLE}
+    for c in cands:
+        if c.kind is PERSON and c.source == "lac":
+            start, end = c.start, c.end
+            if end - start == 3 and text[end - 1] in "说称讲":  # 苏硕说
+                end -= 1
+            if not _valid_person(text[start:end]) or _quoted(text, start, end):
+                continue
+            nxt = v.word(end)
+            after = text[end : end + 2]
+            if start in title_ends:
+                out.append(Candidate(start, end, PERSON, "lac", 3))  # 组织委员姜军杰: a title names a person
+                continue
+            if nxt is not None and nxt.start == end and nxt.tag in ("n", "nz", "vn", "an"):
+                if text[nxt.start : nxt.end] not in titles and not _AFTER_NAME.match(after):
+                    continue  # 林田|湖草, 沈辽|一体化: a word goes on, not a name
+            if end - start == 4 and not (_has_surname(text[start : start + 2]) or _AFTER_NAME.match(after)):
+                continue  # 史学力行: four characters are a name only with a clear ending
+            out.append(Candidate(start, end, PERSON, "lac", 3))
+    # title + name (where the model did not already find the name)
+    lac_ok = {p.start for p in out if _AFTER_NAME.match(text[p.end : p.end + 2])}
+    for c in cands:
+        if c.kind is not TITLE or c.end in lac_ok:
+            continue
+        for n in (3, 2):
+            name = text[c.end : c.end + n]
+            if len(name) == n and _CJK.match(name) and _has_surname(name) and _valid_person(name):
+                if _AFTER_NAME.match(text[c.end + n : c.end + n + 2]):
+                    out = [p for p in out if not (p.start == c.end and p.end != c.end + n)]
+                    out.append(Candidate(c.end, c.end + n, PERSON, "rule:title+name", 4))
+                    break
+    # X代表说 (a congress deputy speaking)
+    for m in re.finditer(r"([\u4e00-\u9fff]{2,3})代表(?:说|认为|表示|建议|指出|发言)", text):
+        name = m.group(1)
+        if _has_surname(name) and _valid_person(name):
+            out.append(Candidate(m.start(1), m.end(1), PERSON, "rule:deputy", 3))
+    # lists of names: A、B、C参加
+    known = {(p.start, p.end) for p in out}
+    changed = True
+    while changed:
+        changed = False
+        for p in list(out):
+            for n in (3, 2):
+                s = p.end + 1
+                name = text[s : s + n]
+                if text[p.end : p.end + 1] == "、" and _CJK.match(name or "-") and len(name) == n:
+                    after = text[s + n : s + n + 2]
+                    if _has_surname(name) and _valid_person(name) and _AFTER_NAME.match(after):
+                        if (s, s + n) not in known:
+                            out.append(Candidate(s, s + n, PERSON, "rule:name-list", 3))
+                            known.add((s, s + n))
+                            changed = True
+                        break
+    return out
+
+
+def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
+    out: list[Candidate] = []
+    text = v.text
+    for c in cands:
+        if c.kind is not PLACE:
+            continue
+        surface = text[c.start : c.end]
+        if c.source == "gaz:short":
+            w = v.word(c.start)
+            # a short form (沈阳, 朝阳) only where it is a word of its own or starts a place word
+            if v.aligned(c.start, c.end) or (w and w.start == c.start and w.tag in ("LOC", "ORG")):
+                out.append(c)
+        elif c.source == "lac":
+            if _lac_place_ok(text, c, cands):
+                out.append(replace(c, priority=1))
+        else:
+            out.append(c)
+    # chains: a village/community/street named right after a complete place name
+    chain_re = re.compile(r"([\u4e00-\u9fff]{1,5}?)(" + "|".join(_PLACE_SUFFIXES) + ")")
+    heads = [c for c in out if c.source in ("gaz:full", "gaz:town")]
+    while heads:
+        nxt = []
+        for c in heads:
+            m = chain_re.match(text, c.end)
+            if not m or m.end() - c.end > 8:
+                continue
+            name = m.group(1)
+            if set(name) & (_STOP_CHARS | set("省市县区")) or name in _BAD_PLACE_PREFIX or name[:1] in _BAD_PLACE_PREFIX:
+                continue
+            link = Candidate(c.end, m.end(), PLACE, "rule:place-chain", 3)
+            out.append(link)
+            nxt.append(replace(link, source="gaz:town"))
+        heads = nxt
+    # community / street words: a proper name ending in 社区/自然村/街道
+    for m in re.finditer("社区|自然村|街道", text):
+        end = m.end()
+        start = m.start()
+        w = v.word(start - 1)
+        while w is not None and w.end == start and w.tag in ("LOC", "ORG", "nz", "PER", "n") and start - w.start <= 6:
+            if set(text[w.start : w.end]) & _STOP_CHARS:
+                break
+            start = w.start
+            w = v.word(start - 1)
+        name = text[start : m.start()]
+        if 2 <= len(name) <= 8 and name not in _BAD_PLACE_PREFIX and name[:1] not in _BAD_PLACE_PREFIX:
+            out.append(Candidate(start, end, PLACE, "rule:place-word", 2))
+    return out
+
+
+_PLACE_ENDINGS = (
+    "州", "河", "湖", "江", "海", "山", "岛", "港", "湾", "堡", "城", "新城", "新区", "园区", "产业园", "大院",
+    "坑", "塘", "街", "村", "镇", "乡", "区", "县", "市", "省", "国", "洲", "旗", "盟", "街道", "社区", "小区",
+)
+
+
+def _lac_place_ok(text: str, c: Candidate, cands: list[Candidate]) -> bool:
+    """The statistical model's place: a place-like word, not figurative, not a known chain."""
+    surface = text[c.start : c.end]
+    if len(surface) < 2 or not _CJK.match(surface) or "之" in surface or surface in knowledge.titles():
+        return False
+    if _quoted(text, c.start, c.end) or surface in knowledge.generic_phrases():
+        return False
+    if not surface.endswith(_PLACE_ENDINGS):
+        return False
+    if surface.endswith(("市", "省", "县")) and surface not in knowledge.gazetteer().by_name:
+        return False  # every real city, province and county is in the gazetteer
+    # a chain the gazetteer knows piece by piece (北京市西城区广内街道): keep the pieces
+    return not any(
+        g.kind is PLACE and g.source.startswith("gaz") and g.start == c.start and g.end < c.end for g in cands
+    )
+
+
+def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> list[Candidate]:
+    out: list[Candidate] = []
+    text = v.text
+    lexical = [c for c in cands if c.kind is ORG and c.source.startswith("lex:")]
+    for c in lexical:
+        w = v.word(c.start)
+        # an abbreviation must start a word (not 区委 in 社区委员会); 各|团市委 is fine
+        if c.source == "lex:abbrev" and w is not None and w.start != c.start and text[c.start - 1] not in "各该本全每":
+            continue
+        out.append(c)
+    # a newspaper or magazine in book-title marks: 《棕榈滩邮报》, 《名利场》杂志
+    for m in re.finditer(r"《([^《》\n]{2,20})》", text):
+        if re.search(r"(报|杂志|周刊|期刊|月刊)$", m.group(1)) or text[m.end() : m.end() + 2] in ("杂志", "周刊"):
+            out.append(Candidate(m.start(1), m.end(1), ORG, "rule:media-title", 5))
+    # place + region abbreviation sharing its level character: 葫芦岛市 + 市委 -> 葫芦岛市委
+    abbrevs = knowledge.abbreviations()
+    by_start = defaultdict(list)
+    for c in lexical:
+        if c.source == "lex:abbrev":
+            by_start[c.start].append(c)
+    for p in places:
+        if p.source.startswith("gaz") or p.source.startswith("rule"):
+            for a in by_start.get(p.end - 1, []):
+                if text[a.start : a.end] in abbrevs and text[p.end - 1] in "省市县区":
+                    out.append(Candidate(p.start, a.end, ORG, "rule:place+abbrev", 4))
+            for a in by_start.get(p.end, []):
+                out.append(Candidate(p.start, a.end, ORG, "rule:place+abbrev", 4))
+    # place/body + name + organisation word
+    by_end: dict[int, list[Candidate]] = defaultdict(list)
+    for c in (*places, *out):
+        by_end[c.end].append(c)
+    generic = knowledge.generic_phrases()
+    stop_verbs = _stop_verbs()
+    for end_index, (suffix, needs_proper) in _suffix_automaton().iter(text):
+        end = end_index + 1
+        s = end - len(suffix)
+        inside = v.word(end - 1)
+        inside_named = (
+            len(suffix) >= 2 and inside is not None and inside.tag in ("ORG", "LOC", "nz") and inside.end > end
+        )
+        if suffix in _INDUSTRY_WORDS and text[end : end + 1] not in _LIST_DELIMITERS:
+            continue  # 化工 names a company only as an item: 鸿翼化工、博仕科技等
+        if end not in v.ends and not _title_or_suffix_at(text, end) and not inside_named:
+            continue
+        w = v.word(s)
+        if w is not None and w.start < s and w.tag not in ("ORG", "LOC", "nz", "nw") and s - w.start < 2:
+            continue  # 干部, 全部, 内部, 部署: an ordinary word that ends like a body
+        if w is not None and w.tag in ("v", "vd", "vn") and w.start == s and w.end == end and len(suffix) == 1:
+            continue
+        start = w.start if w is not None else s
+        for verb in stop_verbs:  # 南部新城开工建设|中心医院: a verb inside the model's word ends the name
+            at = text.rfind(verb, start, s)
+            if at >= 0:
+                start = max(start, at + len(verb))
+        proper = bool(w and w.tag in ("LOC", "ORG", "nz", "PER") and w.start == start)
+        tail_start = start  # start of the part after the last named anchor
+        while True:
+            anchor = min(by_end.get(start, ()), key=lambda c: c.start, default=None)
+            if anchor is not None and anchor.source != "deixis":
+                start = anchor.start
+                proper = True
+                continue
+            if text[start - 1 : start] == "驻" and by_end.get(start - 1):  # 日本驻沈阳总领事馆
+                start -= 1
+                continue
+            if text[start - 1 : start] == "”":  # “拉话话”志愿服务队
+                q = text.rfind("“", max(0, start - 12), start - 1)
+                if q >= 0 and "”" not in text[q : start - 1]:
+                    start, proper = q, True
+                    continue
+            paren = re.search(r"[（(]([\u4e00-\u9fff]{2,6})[)）]$", text[max(0, start - 8) : start])
+            if paren and paren.group(1) in knowledge.gazetteer().by_short | knowledge.gazetteer().by_name.keys():
+                start -= len(paren.group(0))  # 日本电产(大连)有限公司
+                continue
+            w = v.word(start - 1)
+            if w is None or w.end != start or w.tag not in _NAME_TAGS or start - w.start > 10:
+                break
+            chunk = text[w.start : w.end]
+            if set(chunk) & _STOP_CHARS or chunk in generic or chunk in stop_verbs:
+                break
+            if w.tag == "m" and not chunk.startswith("第") or re.search(r"[届次期个项家座批名]$", chunk) and w.tag == "m":
+                break  # counts (3个, 首个) are not part of a name
+            start = w.start
+            tail_start = start if not proper else tail_start
+            proper = proper or w.tag in ("LOC", "ORG", "nz", "PER")
+            if end - start > 24:
+                break
+        name = text[start:end]
+        if name[:1] in "省市县区" and not _CJK.match(text[start - 1 : start] or "-"):
+            proper = True  # 省新冠肺炎疫情防控总指挥部: the province's own body
+        if len(name) <= len(suffix) or (needs_proper and not proper):
+            continue
+        if any(g in name for g in ("有关", "相关", "各级", "各地", "所属", "全省", "全市", "全国")):
+            continue
+        if name in generic or text[tail_start:end] in generic or _generic_tail(name, generic):
+            continue
+        out.append(Candidate(start, end, ORG, "rule:org-pattern", 4))
+    suffixes = knowledge.org_suffixes()
+    named = [*places, *lexical]
+    for c in cands:  # the statistical model's bodies that end like bodies
+        if c.kind is not ORG or c.source != "lac":
+            continue
+        surface = text[c.start : c.end]
+        ending = next((surface[i:] for i in range(len(surface)) if surface[i:] in suffixes), None)
+        if not _CJK.match(surface) or len(surface) < 3 or ending is None or _tiled(c, lexical):
+            continue
+        if _generic_tail(surface, generic) or any(verb in surface for verb in stop_verbs):
+            continue
+        if suffixes[ending].needs_proper_prefix and not any(
+            c.start <= n.start and n.end <= c.end - len(ending) for n in named
+        ):
+            continue  # 文化协会: a common noun before a word that needs a name
+        out.append(replace(c, priority=1))
+    return out
+
+
+def _generic_tail(name: str, generic: frozenset[str]) -> bool:
+    """The name is a place followed by a generic body (葫芦岛市定点医院): not one body."""
+    gaz = knowledge.gazetteer()
+    for cut in range(2, len(name) - 2):
+        if name[cut:] in generic and (name[:cut] in gaz.by_name or name[:cut] in gaz.by_short):
+            return True
+    return False
+
+
+def _tiled(c: Candidate, pieces: list[Candidate]) -> bool:
+    """Whether lexicon candidates cover `c` exactly with two or more pieces (中共中央+国务院)."""
+    inner = sorted((p for p in pieces if c.start <= p.start and p.end <= c.end), key=lambda p: (p.start, -p.end))
+    pos, count = c.start, 0
+    for p in inner:
+        if p.start == pos:
+            pos, count = p.end, count + 1
+    return pos == c.end and count >= 2
+
+
+@cache
+def _stop_verbs() -> frozenset[str]:
+    return frozenset(read_lines("lexicon/stop_verbs.txt"))
+
+
+def _title_or_suffix_at(text: str, pos: int) -> bool:
+    nxt = text[pos : pos + 4]
+    return any(nxt.startswith(t) for t in ("党", "书记", "局长", "主任", "院长", "校长", "部长", "厅长", "副"))
+
+
+# --------------------------------------------------------------------------------------------
+# decisions
+
+
+def _party_committee(text: str, org: Candidate, titles: list[Candidate]) -> Candidate | None:
+    """Split X党委 + 书记: keep X党委 for territorial units, else X (title 党委书记)."""
+    surface = text[org.start : org.end]
+    for body in _PARTY_BODIES:
+        if surface.endswith(body) and len(surface) > len(body):
+            head = surface[: -len(body)]
+            title_follows = any(t.start == org.end - len(body) and t.end > org.end for t in titles)
+            if title_follows and not head.endswith(_TERRITORIAL):
+                return Candidate(org.start, org.end - len(body), ORG, org.source, org.priority)
+    return None
+
+
+def _select(cands: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping choice: longer first, then higher priority, then earlier."""
+    chosen: list[Candidate] = []
+    taken: list[tuple[int, int]] = []
+    for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.priority, c.start, c.kind.value, c.source)):
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        chosen.append(c)
+        taken.append((c.start, c.end))
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def decide(text: str, words: list[Word], cands: list[Candidate]) -> list[Candidate]:
+    """The entity and title layer of a document (public for tests)."""
+    v = _DocView(text, words)
+    generic = [c for c in cands if c.kind is None]
+
+    def blocked(c: Candidate) -> bool:
+        return any(g.start <= c.start and c.end <= g.end for g in generic)
+
+    cands = [c for c in cands if c.kind is None or not blocked(c)]
+    titles = [c for c in cands if c.kind is TITLE]
+    places = _place_rules(v, cands)
+    orgs = _org_rules(v, cands, places)
+    fixed_orgs = []
+    for o in orgs:
+        split = _party_committee(text, o, titles)
+        fixed_orgs.append(split or o)
+    persons = _person_rules(v, cands)
+    ents = [c for c in (*persons, *places, *fixed_orgs) if not blocked(c) and text[c.start : c.end].strip()]
+    ents = [c for c in ents if text[c.start : c.end] not in knowledge.generic_phrases()]
+    chosen = _select(ents)
+    chosen = _propagate(v, chosen)
+    nested = _nested(chosen, places, fixed_orgs, text)
+    title_layer = _titles(text, titles, chosen)
+    return sorted([*chosen, *nested, *title_layer], key=lambda c: (c.start, c.end, c.kind.value))
+
+
+def _propagate(v: _DocView, chosen: list[Candidate]) -> list[Candidate]:
+    """A person, place or body recognised once is recognised where it recurs."""
+    text = v.text
+    taken = [(c.start, c.end) for c in chosen]
+    extra: list[Candidate] = []
+    seen: set[str] = set()
+    for c in chosen:
+        surface = text[c.start : c.end]
+        if surface in seen or len(surface) < 2 or c.source == "lac" and c.kind is not PERSON:
+            continue
+        seen.add(surface)
+        for m in re.finditer(re.escape(surface), text):
+            s, e = m.start(), m.end()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            if c.kind is not PERSON and not (s in v.starts and e in v.ends):
+                continue
+            if c.kind is PERSON and not _AFTER_NAME.match(text[e : e + 2]) and e not in v.ends:
+                continue
+            extra.append(Candidate(s, e, c.kind, "propagated", c.priority))
+            taken.append((s, e))
+    return sorted([*chosen, *extra], key=lambda c: c.start)
+
+
+def _nested(chosen: list[Candidate], places: list[Candidate], orgs: list[Candidate], text: str) -> list[Candidate]:
+    """Places and bodies named inside a chosen body or place (南票区 in ...龙腾街道党工委)."""
+    china = {"中国", "中华人民共和国", "我国"}
+    containers = [c for c in chosen if c.kind in (ORG, PLACE)]
+    inner = [
+        c
+        for c in (*places, *orgs)
+        if c.source != "lac" and text[c.start : c.end] not in china and c.source != "deixis"
+        and (c.kind is PLACE or c.end - c.start >= 3)
+    ]
+    out: list[Candidate] = []
+    for box in containers:
+        if box.source.startswith("lex:"):
+            continue  # 省人大常委会 is one lexicon entry; its parent comes from the lexicon
+        inside = [
+            c
+            for c in inner
+            if box.start <= c.start
+            and c.end <= box.end
+            and (c.start, c.end) != (box.start, box.end)
+            and not (c.kind is ORG and c.end == box.end)  # 中央政治局 in 中共中央政治局: the same body
+        ]
+        for c in _select(inside):
+            out.append(replace(c, nested=True))
+    return out
+
+
+def _titles(text: str, titles: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
+    """Titles outside names; a fused title (省委副书记) keeps the part after its body."""
+    known = knowledge.titles()
+    bodies = [c for c in chosen if c.kind in (ORG, PLACE, PERSON)]
+    fixed: list[Candidate] = []
+    for t in titles:
+        start = t.start
+        for b in bodies:
+            if b.start <= t.start < b.end < t.end:
+                start = b.end
+        if start != t.start and text[start : t.end] not in known:
+            continue
+        if any(b.start <= start and t.end <= b.end for b in bodies):
+            continue
+        fixed.append(Candidate(start, t.end, TITLE, t.source, t.priority))
+    return _select(fixed)
+
+
+@Language.factory("kg_entities", assigns=["doc._.kg_entities"], requires=["doc._.kg_words", "doc._.kg_candidates"])
+def make_entity_rules(nlp: Language, name: str) -> EntityRules:
+    """People, organisations, places and titles decided from the candidates."""
+    return EntityRules()
+
+
+class EntityRules:
+    """Applies `decide` to each document."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.kg_entities = decide(doc.text, doc._.kg_words or [], doc._.kg_candidates or [])
+        return doc

@@ -1,0 +1,371 @@
+"""Meetings and policies: spans that nest in and overlap the other entities.
+
+A meeting is a name ending in a meeting word (会议, 座谈会, 论坛, 仪式…, kg/data/lexicon/
+meeting_kinds.tsv) or matching a session pattern (省十三届人大四次会议, 党的十八大); a policy is a
+《title》, a known programme (policy_terms.tsv), or a name ending in a policy word (规划, 条例,
+行动…, policy_kinds.tsv) built, like a body's name, from the words before it. Names start
+after the verb that introduces them (召开, 出席, 印发…, stop_verbs.txt); names joined by 暨
+are one event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import cache
+
+import ahocorasick
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg import knowledge
+from kg.extraction.lac import Word
+from kg.extraction.layers import Candidate
+from kg.records import MentionKind
+from kg.resources import read_lines, read_patterns, read_tsv
+
+MEETING, POLICY = MentionKind.MEETING, MentionKind.POLICY
+_NAME_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "a", "ORG", "LOC", "PER", "m", "q", "f", "s", "TIME", "j"})
+_STOP_CHARS = set("，,。；;：:、！？!?（）()\n 了和与及在是为对从把被将等各该其并或这那此每由向于以到")
+_NAME_VERBS = frozenset({"促进", "支持", "鼓励", "扶持", "加强", "保障"})  # verbs that open policy names
+_MEDIA = re.compile(r"(报|日报|晚报|周报|时报|邮报|杂志|周刊|期刊|月刊|网)$")
+_QUOTE = re.compile(r"“[^“”\n]{1,30}”|\"[^\"\n]{1,30}\"")
+_DRAFT = re.compile(r"^\s*[（(](?:草案|试行|送审稿|征求意见稿|修订草案)[)）]")
+_NUMBERED = re.compile(r"[一二三四五六七八九十两百千\d]")
+_MAX_NAME = 40
+
+
+@cache
+def _stop_verbs() -> frozenset[str]:
+    return frozenset(read_lines("lexicon/stop_verbs.txt"))
+
+
+@cache
+def _automaton(which: str) -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    if which == "meeting":
+        for suffix, kind in knowledge.meeting_kinds().items():
+            auto.add_word(suffix, (suffix, kind))
+    else:
+        for row in read_tsv("lexicon/policy_kinds.tsv", ("suffix", "strength")):
+            auto.add_word(row["suffix"], (row["suffix"], row["strength"]))
+    auto.make_automaton()
+    return auto
+
+
+def _hits(text: str, which: str, words: _Words) -> list[tuple[int, int, str, str]]:
+    """(start, end, suffix, info): per end position the longest hit that does not start
+    inside a word it does not end with (省政府党组|会议 -> 会议, not 党组会议)."""
+    by_end: dict[int, list[tuple[int, int, str, str]]] = defaultdict(list)
+    for end_index, (suffix, info) in _automaton(which).iter(text):
+        end = end_index + 1
+        by_end[end].append((end - len(suffix), end, suffix, info))
+    out = []
+    for end in sorted(by_end):
+        for hit in sorted(by_end[end]):  # longest first
+            w = words.word_at.get(hit[0])
+            if w is not None and w.start < hit[0] and w.end < end:
+                continue  # 发展|会: crosses a word boundary
+            out.append(hit)
+            break
+    return out
+
+
+class _Words:
+    def __init__(self, text: str, words: list[Word]):
+        self.text = text
+        self.by_end: dict[int, Word] = {w.end: w for w in words}
+        self.ends = set(self.by_end)
+        self.starts = {w.start for w in words}
+        self.word_at: dict[int, Word] = {}
+        for w in words:
+            for c in range(w.start, w.end):
+                self.word_at[c] = w
+
+
+def _extend_left(
+    v: _Words, start: int, end: int, anchors: dict[int, list[Candidate]], *, allow_de: bool, verbs: frozenset[str]
+) -> tuple[int, bool]:
+    """Grow a name leftwards from `start` over name words, entity anchors and one quotation.
+
+    Returns the new start and whether the name contains an entity, quotation or number.
+    `verbs` are the verbs allowed inside the name (促进 in 促进…若干政策).
+    """
+    text = v.text
+    named = False
+    quoted = False
+    w = v.word_at.get(start)
+    if w is not None and w.start < start:  # the suffix ends a longer word
+        prefix = text[w.start : start]
+        if prefix in _stop_verbs() or w.tag in ("v", "vd") and prefix not in verbs:
+            return start, False  # 主持会议, 出席会议: the verb is not part of the name
+        start = w.start
+    while end - start < _MAX_NAME:
+        anchor = min(anchors.get(start, ()), key=lambda c: c.start, default=None)
+        if anchor is not None:
+            start, named = anchor.start, True
+            continue
+        prev = text[start - 1 : start]
+        if prev == "”":
+            if quoted or text[start : start + 1] == "“":
+                break  # “一网通办”“只提交一次材料”改革: separate items
+            q = text.rfind("“", max(0, start - 32), start)
+            if q < 0:
+                break
+            start, named, quoted = q, True, True
+            continue
+        if prev == "暨":  # 党组会议暨主席会议: one event
+            start -= 1
+            w = v.word_at.get(start - 1)
+            if w is not None and w.end != start and w.tag in _NAME_TAGS:
+                start = w.start
+            continue
+        if allow_de and prev == "的" and text[start - 2 : start - 1] == "党":  # 党的建设, 党的十八大
+            start -= 1
+            continue
+        w = v.by_end.get(start)
+        if w is None:
+            break
+        chunk = text[w.start : w.end]
+        if set(chunk) & _STOP_CHARS or chunk in _stop_verbs():
+            break
+        if w.tag in ("v", "vd") and chunk not in verbs:
+            break
+        if w.tag not in _NAME_TAGS and w.tag not in ("v", "vd"):
+            break
+        if w.tag == "m" and not (chunk.startswith("第") or chunk.endswith(("年", "届", "次")) or chunk in verbs):
+            break  # counts (8项, 一系列, 3个) are not part of a name
+        if w.tag == "m":
+            named = True  # an ordinal or a duration (第七次, 三年)
+        start = w.start
+    return start, named
+
+
+def _in_partial_quote(text: str, start: int, end: int) -> bool:
+    """The span starts inside a quotation it does not cover (…北京革命活动 in “…主题展”)."""
+    if text[start : start + 1] == "“":
+        return False
+    opened = text.rfind("“", 0, start)
+    closed = text.rfind("”", 0, start)
+    if opened <= closed:
+        return False
+    close_after = text.find("”", start)
+    return close_after >= 0 and close_after < end or close_after > end + 1
+
+
+def _strip_leading(text: str, start: int, end: int) -> int:
+    while start < end and text[start] in "”、，, ":
+        start += 1
+    return start
+
+
+def meetings(text: str, words: list[Word], entities: list[Candidate]) -> list[Candidate]:
+    """Meeting spans of a document (public for tests)."""
+    v = _Words(text, words)
+    anchors: dict[int, list[Candidate]] = defaultdict(list)
+    for e in entities:
+        if e.kind in (MentionKind.ORGANIZATION, MentionKind.PLACE) and not e.nested:
+            anchors[e.end].append(e)
+    out: list[Candidate] = []
+    for name, pattern in read_patterns("lexicon/meeting_patterns.tsv"):
+        for m in pattern.finditer(text):
+            start, _ = _extend_left(v, m.start(), m.end(), anchors, allow_de=True, verbs=frozenset())
+            out.append(Candidate(_strip_leading(text, start, m.end()), m.end(), MEETING, f"pattern:{name}", 5))
+    generic = knowledge.generic_phrases()
+    for s, e, suffix, _kind in _hits(text, "meeting", v):
+        if e not in v.ends and text[e : e + 1] not in ("上", "，", "。", "、", "和", "暨", "精", "部", "要", "的"):
+            continue
+        quote = _enclosing_quote(text, s, e)
+        if quote is not None:  # “光辉伟业 红色序章——…主题展”: the quoted title is the name
+            out.append(Candidate(quote[0], quote[1], MEETING, "rule:meeting-quoted", 4))
+            continue
+        start, named = _extend_left(v, s, e, anchors, allow_de=True, verbs=frozenset())
+        start = _strip_leading(text, start, e)
+        surface = text[start:e]
+        if text[start:s] in knowledge.meeting_kinds():
+            continue  # 论坛会议: two meeting words, no name
+        if surface.endswith(("人民代表大会", "代表大会")) and not re.search(r"[次届]", surface):
+            continue  # the body (人民代表大会), not one of its sessions
+        if surface in generic:
+            continue
+        bare = start == s
+        coordinated = bare and text[s - 1 : s] in ("和", "、") and any(c.end == s - 1 for c in out)
+        attended = bare and len(suffix) >= 4 and text[max(0, s - 2) : s] in ("出席", "参加", "举行", "召开", "举办")
+        if bare and not (coordinated or attended):
+            continue
+        if len(surface) - len(suffix) < 2 and not (coordinated or attended or named):
+            continue
+        out.append(Candidate(start, e, MEETING, "rule:meeting", 4))
+    return _outermost(out)
+
+
+def _enclosing_quote(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(start, end) of the quotation content that ends exactly at `end`, if `start` is inside it."""
+    if text[end : end + 1] != "”":
+        return None
+    q = text.rfind("“", max(0, start - 60), start)
+    if q < 0 or "”" in text[q:start]:
+        return None
+    return q + 1, end
+
+
+_DOC_VERBS = frozenset({"审议", "审查", "听取", "通过", "印发", "出台", "发布", "制定", "编制", "下发", "联合下发"})
+_POLICY_STOP_WORDS = frozenset(
+    {"一系列", "一批", "一些", "相关", "有关", "各项", "多项", "这些", "各类", "全省", "我省", "全市", "我市", "我国", "唯一"}
+)
+
+
+def _quote_before(text: str, s: int) -> int | None:
+    """Start of a quotation that closes shortly before `s` with only name text in between
+    (“3·5”学雷锋主题志愿服务活动, “寻找身边雷锋”百部网络视频展播活动)."""
+    close = text.rfind("”", max(0, s - 16), s)
+    if close < 0:
+        return None
+    between = text[close + 1 : s]
+    if set(between) & (_STOP_CHARS - {"与"}) or any(v in between for v in _stop_verbs()):
+        return None
+    opening = text.rfind("“", max(0, close - 40), close)
+    if opening < 0 or "”" in text[opening + 1 : close]:
+        return None
+    return opening
+
+
+def _policy_span(v: _Words, s: int, e: int, strength: str, anchors) -> tuple[int, bool] | None:
+    """Start of the policy name ending in the policy word text[s:e], and whether it stands."""
+    text = v.text
+    quoted = False
+    start = s
+    q = _quote_before(text, s)
+    if q is not None:
+        start, quoted = q, True
+    start, named = _extend_left(v, start, e, anchors, allow_de=False, verbs=_NAME_VERBS | {"若干"})
+    # stop words at the front (一系列政策, 全省…): cut them off
+    for w in _POLICY_STOP_WORDS:
+        if text.startswith(w, start):
+            start += len(w)
+    quoted = quoted or bool(_QUOTE.search(text[start:e]))
+    # a document verb governing the name (审议…报告, 出台履行…清单), verbs allowed in between
+    governed = False
+    clause = max(text.rfind(p, 0, start) for p in "，,。；;：:、\n")
+    for verb in _DOC_VERBS:
+        at = text.rfind(verb, max(clause + 1, start - 10), start)
+        if at >= 0 and at + len(verb) <= start and not set(text[at + len(verb) : start]) & _STOP_CHARS:
+            governed = True
+            start = at + len(verb)
+            break
+    # an item of a list (…、全国农民合作社质量提升试点、企业上市驱动工程等)
+    listed = False
+    item_start = clause + 1
+    if text[clause : clause + 1] == "、" or text[e : e + 1] in ("、", "等"):
+        between = text[item_start:start]
+        if (
+            text[e : e + 1] in ("、", "等")
+            and text[clause : clause + 1] == "、"
+            and not set(between) & _STOP_CHARS
+            and not any(vb in between for vb in _stop_verbs())
+            and e - item_start <= 16
+        ):
+            start, listed = item_start, True
+    name = text[start:s]
+    if len(name) < 2 or name in knowledge.generic_phrases():
+        return None
+    if strength == "weak":
+        ok = quoted or named or governed or listed
+    else:
+        ok = quoted or named or governed or listed or len(name) >= 4
+    return (start, ok) if ok else None
+
+
+def policies(text: str, words: list[Word], entities: list[Candidate], lexical: list[Candidate]) -> list[Candidate]:
+    """Policy spans of a document (public for tests)."""
+    v = _Words(text, words)
+    anchors: dict[int, list[Candidate]] = defaultdict(list)
+    for e in entities:
+        # bodies and full place names name a policy; 我省/全省 and short forms do not
+        if e.nested or e.kind not in (MentionKind.ORGANIZATION, MentionKind.PLACE):
+            continue
+        if e.kind is MentionKind.PLACE and e.source not in ("gaz:full", "gaz:town"):
+            continue
+        anchors[e.end].append(e)
+    out: list[Candidate] = []
+    for m in re.finditer(r"《([^《》\n]{2,80})》", text):
+        title = m.group(1)
+        after = text[m.end() : m.end() + 2]
+        if _MEDIA.search(title) or after.startswith(("杂志", "报", "周刊", "记者")):
+            continue  # a newspaper or magazine: an organisation
+        draft = _DRAFT.match(text[m.end() :])
+        out.append(Candidate(m.start(1), m.end(1), POLICY, "rule:book-title", 6))
+        if draft:
+            out.append(Candidate(m.start(1), m.end() + draft.end(), POLICY, "rule:book-title", 6))
+    for m in re.finditer(r"关于[^，。；、\n《》]{2,40}?的(?:决定|意见|通知|办法|规定|决议|批复)", text):
+        end = m.end()
+        draft = _DRAFT.match(text[end:])
+        out.append(Candidate(m.start(), end + (draft.end() if draft else 0), POLICY, "rule:guanyu", 5))
+    for name, pattern in read_patterns("lexicon/policy_patterns.tsv"):
+        for m in pattern.finditer(text):
+            group = "name" if "name" in pattern.groupindex else 0
+            out.append(Candidate(m.start(group), m.end(group), POLICY, f"pattern:{name}", 5))
+    for c in lexical:
+        if c.kind is POLICY and c.source == "lex:policy":
+            nxt = text[c.end : c.end + 1]
+            if nxt and nxt in "律规治人院定":  # 劳动法律, 公司法定代表人: not the law
+                continue
+            out.append(c)
+    for s, e, _suffix, strength in _hits(text, "policy", v):
+        line_end = text[e : e + 1] in ("\n", "")
+        if e not in v.ends and not _DRAFT.match(text[e:]) and text[e : e + 1] not in "”，。、和；\n":
+            continue
+        w = v.word_at.get(s)
+        if w is not None and w.start < s and w.end > e:
+            continue  # crosses a word
+        if w is not None and w.tag in ("v", "vd") and w.end == e and not line_end:
+            continue  # 决定, 计划, 通报, 报告 used as verbs
+        quote = _enclosing_quote(text, s, e)
+        if quote is not None:  # “新冠疫苗实施计划”: the quotation is the name
+            out.append(Candidate(quote[0], quote[1], POLICY, "rule:policy-quoted", 4))
+            continue
+        found = _policy_span(v, s, e, strength, anchors)
+        if found is None:
+            continue
+        start = _strip_leading(text, found[0], e)
+        if _in_partial_quote(text, start, e):
+            continue
+        draft = _DRAFT.match(text[e:])
+        out.append(Candidate(start, e + (draft.end() if draft else 0), POLICY, "rule:policy", 4))
+    # a quoted numbered formulation: “三保一统筹”, “六个回归”
+    for m in _QUOTE.finditer(text):
+        inner = m.group(0)[1:-1]
+        if re.match(r"^[一二三四五六七八九十两]+[个大项条张保稳供站]", inner) or re.search(
+            r"[一二三四五六七八九十两][\u4e00-\u9fff]{1,3}[一二三四五六七八九十两]", inner
+        ):
+            out.append(Candidate(m.start() + 1, m.end() - 1, POLICY, "rule:numbered-slogan", 3))
+    return _outermost(out)
+
+
+def _outermost(cands: list[Candidate]) -> list[Candidate]:
+    """Drop spans inside a longer span of the same layer; dedupe."""
+    uniq = {(c.start, c.end): c for c in sorted(cands, key=lambda c: c.priority)}
+    spans = sorted(uniq.values(), key=lambda c: (c.start, -(c.end - c.start)))
+    out: list[Candidate] = []
+    for c in spans:
+        if any(o.start <= c.start and c.end <= o.end for o in out):
+            continue
+        out.append(c)
+    return out
+
+
+@Language.factory("kg_events", assigns=["doc._.kg_events"], requires=["doc._.kg_entities"])
+def make_events(nlp: Language, name: str) -> EventRules:
+    """Meetings and policies of a document."""
+    return EventRules()
+
+
+class EventRules:
+    """Applies `meetings` and `policies` to each document."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        words = doc._.kg_words or []
+        entities = doc._.kg_entities or []
+        lexical = doc._.kg_candidates or []
+        doc._.kg_events = meetings(doc.text, words, entities) + policies(doc.text, words, entities, lexical)
+        return doc
