@@ -1,0 +1,283 @@
+"""Export: entities and relations -> an rdflib Graph -> files (Turtle, N-Triples, JSON-LD).
+
+Data model (terms in kg.ns, documented in ontology/kg.ttl and README.md):
+  * entities: `a kg:Person|Organization|Place|Meeting|Policy`, `rdfs:label` (canonical, @zh),
+    `skos:altLabel` (every other surface form seen);
+  * articles: `a kg:Article` with `kg:sourceFile`, `schema:headline`, `schema:author`,
+    `schema:datePublished`, `schema:mentions`. An article joined from parts on several pages has
+    one `kg:ArticlePart` per page (`schema:hasPart`), each with its own `kg:sourceFile` and
+    mentions; 导读 teasers are `kg:Teaser`, not articles;
+  * posts: `person org:holds post`, `post a org:Post; org:postIn org; kg:title; rdfs:label`;
+  * provenance: every extracted edge is also an `rdf:Statement` (RDF reification) with
+    `prov:wasDerivedFrom` the `kg:Sentence`s (text, file, character offsets) or the dataset
+    (gazetteer) that state it, and `kg:rule` naming the rule.
+Files are written atomically and deterministically (sorted, no blank nodes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from kg.errors import KGError
+from kg.fileio import write_atomic
+from kg.iri import digest, mint
+from kg.knowledge import Level
+from kg.link import article_key
+from kg.ns import KG, ORG, PREFIXES, PROV, RDF, RDFS, SDO, SKOS, XSD
+from kg.records import (
+    Analysis,
+    Article,
+    ArticleKind,
+    DatePrecision,
+    Entity,
+    Evidence,
+    Relation,
+    RelationKind,
+    Resolution,
+)
+
+ZH = "zh"
+PREDICATES: dict[RelationKind, URIRef] = {
+    RelationKind.HOLDS_POST: ORG.holds,
+    RelationKind.CHAIR: KG.chair,
+    RelationKind.ATTENDEE: SDO.attendee,
+    RelationKind.START_DATE: SDO.startDate,
+    RelationKind.LOCATION: SDO.location,
+    RelationKind.ORGANIZER: SDO.organizer,
+    RelationKind.ABOUT: SDO.about,
+    RelationKind.ISSUED_BY: KG.issuedBy,
+    RelationKind.CONTAINED_IN_PLACE: SDO.containedInPlace,
+    RelationKind.SUB_ORGANIZATION_OF: ORG.subOrganizationOf,
+    RelationKind.AUTHOR: SDO.author,
+    RelationKind.MENTIONS: SDO.mentions,
+}
+DATASETS = {"gazetteer": ("dataset/gazetteer", "行政区划 gazetteer (jionlp 1.5.31 china_location, Apache-2.0)")}
+
+
+def _date_literal(issue_date: dt.date, precision: DatePrecision) -> Literal:
+    if precision is DatePrecision.MONTH:
+        return Literal(issue_date.strftime("%Y-%m"), datatype=XSD.gYearMonth)
+    return Literal(issue_date.isoformat(), datatype=XSD.date)
+
+
+class _Writer:
+    def __init__(self, analyses: Sequence[Analysis]):
+        self.g = Graph()
+        for prefix, ns in PREFIXES.items():
+            self.g.bind(prefix, ns)
+        self.articles: dict[str, Analysis] = {a.article.id: a for a in analyses}
+
+    # -- articles and sentences ----------------------------------------------------------
+
+    def sentence_file(self, article: Article, index: int) -> tuple[str, int, int] | None:
+        s = self.articles[article.id].sentences[index]
+        return article.source_span(s.start, s.end)
+
+    def node_for(self, article_id: str, index: int | None) -> URIRef:
+        """The article node an edge of this sentence belongs to (its part, for joined articles)."""
+        article = self.articles[article_id].article
+        if len(article.sources) == 1 or index is None:
+            return mint(article_key(article_id))
+        span = self.sentence_file(article, index)
+        source = span[0] if span else article.sources[0]
+        return mint(f"{article_key(article_id)}/part/{Path(source).stem}")
+
+    def article(self, an: Analysis) -> None:
+        a = an.article
+        g = self.g
+        node = mint(article_key(a.id))
+        g.add((node, RDF.type, KG.Teaser if a.kind is ArticleKind.TEASER else KG.Article))
+        nodes = [node]
+        if len(a.sources) > 1:
+            for source in a.sources:
+                part = mint(f"{article_key(a.id)}/part/{Path(source).stem}")
+                g.add((node, SDO.hasPart, part))
+                g.add((part, RDF.type, KG.ArticlePart))
+                g.add((part, SDO.isPartOf, node))
+                g.add((part, KG.sourceFile, Literal(source)))
+                nodes.append(part)
+        else:
+            g.add((node, KG.sourceFile, Literal(a.sources[0])))
+        for n in nodes:
+            if a.headline:
+                g.add((n, SDO.headline, Literal(a.headline, lang=ZH)))
+        if a.deck:
+            g.add((node, SDO.alternativeHeadline, Literal(a.deck, lang=ZH)))
+        if a.kicker:
+            g.add((node, KG.kicker, Literal(a.kicker, lang=ZH)))
+        if a.issue.date:
+            g.add((node, SDO.datePublished, _date_literal(a.issue.date, a.issue.date_precision)))
+        if a.issue.paper:
+            g.add((node, KG.paper, Literal(a.issue.paper, lang=ZH)))
+        if a.dateline_place:
+            g.add((node, KG.datelinePlace, Literal(a.dateline_place, lang=ZH)))
+
+    def sentence(self, article_id: str, index: int) -> URIRef:
+        an = self.articles[article_id]
+        node = mint(f"sentence/{article_id}/{index}")
+        if (node, RDF.type, KG.Sentence) in self.g:
+            return node
+        s = an.sentences[index]
+        g = self.g
+        g.add((node, RDF.type, KG.Sentence))
+        g.add((node, SDO.text, Literal(s.text, lang=ZH)))
+        g.add((node, KG.sentenceIndex, Literal(index)))
+        g.add((node, SDO.isPartOf, self.node_for(article_id, index)))
+        span = an.article.source_span(s.start, s.end)
+        if span:
+            g.add((node, KG.sourceFile, Literal(span[0])))
+            g.add((node, KG.charStart, Literal(span[1])))
+            g.add((node, KG.charEnd, Literal(span[2])))
+        return node
+
+    def provenance(self, triple: tuple, evidence: Sequence[Evidence]) -> None:
+        s, p, o = triple
+        g = self.g
+        stmt = mint(f"statement/{digest(str(s), str(p), str(o))}")
+        g.add((stmt, RDF.type, RDF.Statement))
+        g.add((stmt, RDF.subject, s))
+        g.add((stmt, RDF.predicate, p))
+        g.add((stmt, RDF.object, o))
+        for ev in evidence:
+            if ev.article is not None and ev.sentence is not None:
+                g.add((stmt, PROV.wasDerivedFrom, self.sentence(ev.article, ev.sentence)))
+            elif ev.note in DATASETS:
+                key, label = DATASETS[ev.note]
+                ds = mint(key)
+                g.add((ds, RDF.type, KG.Dataset))
+                g.add((ds, RDFS.label, Literal(label, lang="en")))
+                g.add((stmt, PROV.wasDerivedFrom, ds))
+            if ev.note:
+                g.add((stmt, KG.rule, Literal(ev.note)))
+
+    # -- entities and relations ----------------------------------------------------------
+
+    def entity(self, e: Entity) -> None:
+        g = self.g
+        node = mint(e.key)
+        g.add((node, RDF.type, KG[e.type.value]))
+        g.add((node, RDFS.label, Literal(e.name, lang=ZH)))
+        for alias in e.aliases:
+            g.add((node, SKOS.altLabel, Literal(alias, lang=ZH)))
+        if e.code and e.code.isdigit():
+            g.add((node, KG.divisionCode, Literal(e.code)))
+        if e.code:
+            level = _level(e.code)
+            if level:
+                g.add((node, KG.adminLevel, Literal(level)))
+        for note in e.merge_notes:
+            g.add((node, KG.mergeNote, Literal(note, lang="en")))
+
+    def relation(self, r: Relation, names: dict[str, str], dates: dict[str, dt.date]) -> None:
+        g = self.g
+        if r.kind is RelationKind.HOLDS_POST:
+            self.post(r, names, dates)
+            return
+        if r.kind is RelationKind.START_DATE:
+            triple = (mint(r.subject), SDO.startDate, Literal(r.object, datatype=XSD.date))
+            g.add(triple)
+            self.provenance(triple, r.evidence)
+            return
+        pred = PREDICATES[r.kind]
+        if r.kind in (RelationKind.MENTIONS, RelationKind.AUTHOR):
+            by_node: dict[URIRef, list[Evidence]] = defaultdict(list)
+            for ev in r.evidence:
+                by_node[self.node_for(ev.article, ev.sentence)].append(ev)
+            whole = mint(r.subject)
+            for node, evs in sorted(by_node.items()):
+                triple = (node, pred, mint(r.object))
+                g.add(triple)
+                self.provenance(triple, evs)
+                if node != whole:  # a joined article also mentions what its parts mention
+                    g.add((whole, pred, mint(r.object)))
+            return
+        triple = (mint(r.subject), pred, mint(r.object))
+        g.add(triple)
+        self.provenance(triple, r.evidence)
+
+    def post(self, r: Relation, names: dict[str, str], dates: dict[str, dt.date]) -> None:
+        g = self.g
+        person_tail = r.subject.removeprefix("person/")
+        post = mint(f"post/{names[r.object]}/{r.title}/{person_tail}")
+        g.add((post, RDF.type, ORG.Post))
+        g.add((post, RDFS.label, Literal(f"{names[r.object]}{r.title}", lang=ZH)))
+        g.add((post, KG.title, Literal(r.title, lang=ZH)))
+        held = (mint(r.subject), ORG.holds, post)
+        within = (post, ORG.postIn, mint(r.object))
+        g.add(held)
+        g.add(within)
+        self.provenance(held, r.evidence)
+        self.provenance(within, r.evidence)
+        for ev in r.evidence:
+            if ev.article and ev.article in dates:
+                g.add((post, KG.observedOn, Literal(dates[ev.article].isoformat(), datatype=XSD.date)))
+
+
+def _level(code: str) -> str | None:
+    if code.startswith("country-"):
+        return Level.COUNTRY.value
+    if "-" in code:
+        return Level.TOWN.value
+    if code.endswith("0000"):
+        return Level.PROVINCE.value
+    if code.endswith("00"):
+        return Level.CITY.value
+    return Level.COUNTY.value
+
+
+def to_graph(analyses: Sequence[Analysis], resolution: Resolution, relations: Sequence[Relation]) -> Graph:
+    """The RDF graph of a build."""
+    w = _Writer(analyses)
+    for an in sorted(analyses, key=lambda a: a.article.id):
+        w.article(an)
+    for e in resolution.entities:
+        w.entity(e)
+    names = {e.key: e.name for e in resolution.entities}
+    dates = {
+        an.article.id: an.article.issue.date
+        for an in analyses
+        if an.article.issue.date and an.article.issue.date_precision is DatePrecision.DAY
+    }
+    for r in relations:
+        w.relation(r, names, dates)
+    return w.g
+
+
+FORMATS = {"ttl": ("graph.ttl", "turtle"), "nt": ("graph.nt", "nt"), "jsonld": ("graph.jsonld", "json-ld")}
+
+
+def serialize(graph: Graph, fmt: str) -> bytes:
+    """Deterministic bytes of the graph in one format (ttl, nt, jsonld)."""
+    if fmt not in FORMATS:
+        raise KGError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
+    if fmt == "nt":
+        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+        return ("\n".join(sorted(set(line for line in lines if line.strip()))) + "\n").encode("utf-8")
+    if fmt == "jsonld":
+        context = {prefix: ns for prefix, ns in PREFIXES.items()}
+        data = json.loads(graph.serialize(format="json-ld", context=context, encoding="utf-8"))
+        nodes = data.get("@graph", [])
+        for node in nodes:
+            for key, value in node.items():
+                if isinstance(value, list):
+                    node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+        data["@graph"] = sorted(nodes, key=lambda n: n.get("@id", ""))
+        return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return graph.serialize(format="turtle", encoding="utf-8")
+
+
+def write(graph: Graph, out_dir: Path, formats: Sequence[str]) -> list[Path]:
+    """Write the graph in each format into `out_dir`, atomically; returns the paths."""
+    paths = []
+    for fmt in formats:
+        name, _ = FORMATS[fmt]
+        path = out_dir / name
+        write_atomic(path, serialize(graph, fmt))
+        paths.append(path)
+    return paths

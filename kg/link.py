@@ -1,0 +1,386 @@
+"""Linking: resolved mentions -> typed edges, each with the sentences that state it.
+
+Rules over one sentence at a time (the words between two mentions decide the relation;
+cue words are in kg/data/lexicon/relation_cues.tsv):
+  * posts: the title chain printed with a name (kg.posts), bylines (记者 of the paper/agency);
+  * chair: X主持(召开)Y; attendee: X出席/参加/讲话/致辞…Y, X向Y发表书面致辞, 在Y上…X, X在Y上的讲话;
+    a bare 会议 means the article's own meeting (the one in its headline or lead);
+  * a meeting mentioned without such a verb (落实…会议部署) gets no attendee;
+  * date: the date written in the sentence that names the meeting, resolved against the issue;
+  * place: Y在Z召开/举行; organiser: the body in the meeting's name or the one that convenes it;
+  * about: policies a meeting (or 会议指出/强调…) studied, reviewed or deployed;
+  * issued by: X印发/出台/联合下发/主办…Z, 《X关于…》, <body>工作报告, a notice signed by X;
+  * containment: places printed one after another (横峰县百家村), the gazetteer's tree, bodies
+    whose full name extends another's (中共辽宁省委组织部 ⊂ 中共辽宁省委), a body named after a place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg.posts import posts_of
+from kg.records import (
+    Analysis,
+    EntityType,
+    Evidence,
+    Mention,
+    MentionKind,
+    Relation,
+    RelationKind,
+    Resolution,
+)
+from kg.resolve import REPORTER_ROLES, meeting_organizer, press_key
+from kg.resources import read_patterns
+
+K = RelationKind
+
+
+@dataclass(frozen=True)
+class _R:
+    """A resolved mention."""
+
+    m: Mention
+    key: str
+
+
+def _cues() -> dict[str, re.Pattern[str]]:
+    return dict(read_patterns("lexicon/relation_cues.tsv"))
+
+
+class _Edges:
+    def __init__(self) -> None:
+        self.edges: dict[tuple[RelationKind, str, str, str | None], set[Evidence]] = defaultdict(set)
+
+    def add(self, kind: RelationKind, s: str, o: str, ev: Evidence, title: str | None = None) -> None:
+        if s and o and s != o:
+            self.edges[(kind, s, o, title)].add(ev)
+
+    def relations(self) -> list[Relation]:
+        out = []
+        for (kind, s, o, title), evs in sorted(self.edges.items(), key=lambda kv: (kv[0][0].value, *map(str, kv[0][1:]))):
+            ordered = tuple(sorted(evs, key=lambda e: (e.article or "", e.sentence or -1, e.note)))
+            out.append(Relation(kind, s, o, title, ordered))
+        return out
+
+
+def article_key(article_id: str) -> str:
+    """Key of an article node."""
+    return f"article/{article_id}"
+
+
+class _Article:
+    """One analysis with its resolved mentions, indexed by sentence."""
+
+    def __init__(self, an: Analysis, res: Resolution, types: dict[str, EntityType]):
+        self.an = an
+        self.text = an.article.text
+        self.key = article_key(an.article.id)
+        self.resolved: list[_R] = [
+            _R(m, res.assignments[m.id]) for m in an.mentions if m.id in res.assignments
+        ]
+        self.types = types
+        self.by_sentence: dict[int, list[_R]] = defaultdict(list)
+        for r in self.resolved:
+            self.by_sentence[r.m.sentence].append(r)
+        self.primary = self._primary_meetings()
+
+    def ev(self, sentence: int, note: str) -> Evidence:
+        return Evidence(self.an.article.id, sentence, note)
+
+    def of(self, sentence: int, *types: EntityType) -> list[_R]:
+        return [r for r in self.by_sentence.get(sentence, ()) if self.types.get(r.key) in types and r.m.kind is not
+                MentionKind.TITLE]
+
+    def _primary_meetings(self) -> list[_R]:
+        """The article's own meetings: named in its headline lines or its first body sentences."""
+        body_start = self.an.article.body_start
+        lead = [s.index for s in self.an.sentences if s.start < body_start]
+        lead += [s.index for s in self.an.sentences if s.start >= body_start][:2]
+        out: list[_R] = []
+        for i in lead:
+            for r in self.of(i, EntityType.MEETING):
+                if r.key not in {o.key for o in out}:
+                    out.append(r)
+        return out
+
+
+def _between(text: str, a: Mention, b: Mention) -> str:
+    return text[a.end : b.start]
+
+
+def _posts(art: _Article, res: Resolution, edges: _Edges) -> None:
+    an = art.an
+    for r in art.resolved:
+        if art.types.get(r.key) is not EntityType.PERSON:
+            continue
+        for cue in posts_of(an, r.m):
+            body = res.assignments.get(cue.body.id) if cue.body is not None else None
+            body = body or res.assignments.get(cue.title_mention.id)
+            if body and art.types.get(body) is EntityType.ORGANIZATION:
+                edges.add(K.HOLDS_POST, r.key, body, art.ev(r.m.sentence, "title chain"), title=cue.title)
+    press = press_key(an.article)
+    for b in an.article.bylines:
+        person = next((r for r in art.resolved if r.m.start == b.start and r.m.kind is MentionKind.PERSON), None)
+        if person is None:
+            continue
+        edges.add(K.AUTHOR, art.key, person.key, art.ev(person.m.sentence, "byline"))
+        if (b.role in REPORTER_ROLES or not b.role) and press and press in art.types:
+            edges.add(K.HOLDS_POST, person.key, press, art.ev(person.m.sentence, "byline"), title=b.role or "记者")
+
+
+def _coordinated(art: _Article, first: _R, meetings: list[_R]) -> list[_R]:
+    """`first` and the meetings joined to it by 和/、/及 (召开A和B)."""
+    out = [first]
+    for r in sorted(meetings, key=lambda r: r.m.start):
+        if r.m.start > out[-1].m.end and art.text[out[-1].m.end : r.m.start] in ("和", "、", "及", "与"):
+            out.append(r)
+    return out
+
+
+def _meetings(art: _Article, edges: _Edges) -> None:
+    cues = _cues()
+    text = art.text
+    an = art.an
+    convened: set[str] = set()
+    for sentence in an.sentences:
+        i = sentence.index
+        people = art.of(i, EntityType.PERSON)
+        meetings = art.of(i, EntityType.MEETING)
+        for p in people:
+            after = text[p.m.end : sentence.end]
+            chair = cues["chair"].match(after)
+            attend = cues["attend_verb"].match(after)
+            verb_end = p.m.end + (chair or attend).end() if (chair or attend) else None
+            targets: list[_R] = []
+            if verb_end is not None:
+                nxt = [r for r in meetings if r.m.start >= verb_end and r.m.start - verb_end <= 4]
+                if nxt:
+                    targets = _coordinated(art, min(nxt, key=lambda r: r.m.start), meetings)
+                elif re.match(r"^(?:召开)?(?:会议|大会|会)", text[verb_end:]) or not meetings:
+                    targets = art.primary  # 主持会议并讲话: the article's meeting
+            # X向Y发表书面致辞
+            for mt in meetings:
+                gap = _between(text, p.m, mt.m)
+                if mt.m.start > p.m.end and cues["attend_to"].match(gap) and re.match(
+                    r"^(?:发表|致|作)", text[mt.m.end : mt.m.end + 2]
+                ):
+                    targets.append(mt)
+            # 在Y上…X (a speaker at it) and X在Y上的讲话
+            for mt in meetings:
+                if mt.m.end <= p.m.start and text[mt.m.start - 1 : mt.m.start] == "在" and text[mt.m.end : mt.m.end + 1] == "上":
+                    if p.m.start - mt.m.end <= 4:
+                        targets.append(mt)
+                if mt.m.start >= p.m.end and text[p.m.end : mt.m.start] in ("在", "总书记在", "同志在"):
+                    joined = _coordinated(art, mt, meetings)
+                    if cues["speech_at"].match(text[joined[-1].m.end : joined[-1].m.end + 8]):
+                        targets.extend(joined)
+            # 习近平指出…我在Y上: the speaker is the 我
+            if re.search(r"(?:指出|强调|表示|说)", text[p.m.end : p.m.end + 3]):
+                for mt in meetings:
+                    if mt.m.start > p.m.end and text[mt.m.start - 2 : mt.m.start] == "我在":
+                        targets.append(mt)
+            kind = K.CHAIR if chair else K.ATTENDEE
+            for mt in targets:
+                edges.add(kind, mt.key, p.key, art.ev(i, f"{kind.value} cue"))
+        # the deck of a report: ——…在Y上 / 市长 X: the author spoke at Y
+        for mt in meetings:
+            if text[mt.m.start - 1 : mt.m.start] == "在" and text[mt.m.end : mt.m.end + 1] == "上":
+                if sentence.start < an.article.body_start:
+                    for b in an.article.bylines:
+                        person = next((r for r in art.resolved if r.m.start == b.start), None)
+                        if person is not None:
+                            edges.add(K.ATTENDEE, mt.key, person.key, art.ev(i, "report delivered at"))
+        # organiser, place
+        for mt in meetings:
+            org, _ = meeting_organizer(mt.m, an)
+            if org is not None:
+                org_key = next((r.key for r in art.resolved if r.m.id == org.id), None)
+                if org_key and art.types.get(org_key) is EntityType.ORGANIZATION:
+                    edges.add(K.ORGANIZER, mt.key, org_key, art.ev(i, "organiser named with the meeting"))
+            for pl in art.of(i, EntityType.PLACE):
+                if pl.m.start >= mt.m.end and text[mt.m.end : pl.m.start] == "在" and cues["held"].match(
+                    text[pl.m.end : pl.m.end + 4]
+                ):
+                    edges.add(K.LOCATION, mt.key, pl.key, art.ev(i, "held at"))
+                    convened.add(mt.key)
+    _meeting_places_from_lead(art, edges, convened)
+
+
+def _meeting_places_from_lead(art: _Article, edges: _Edges, done: set[str]) -> None:
+    """本报讯 3月4日,…项目在金普新区开工建设: the lead's place is where the article's meeting was."""
+    body = [s for s in art.an.sentences if s.start >= art.an.article.body_start][:1]
+    cues = _cues()
+    for s in body:
+        for pl in art.of(s.index, EntityType.PLACE):
+            if art.text[pl.m.start - 1 : pl.m.start] == "在" and cues["held"].match(art.text[pl.m.end : pl.m.end + 4]):
+                for mt in art.primary:
+                    if mt.key not in done:
+                        edges.add(K.LOCATION, mt.key, pl.key, art.ev(s.index, "held at (lead)"))
+
+
+def _dates(art: _Article, resolution_dates: dict[str, str], edges: _Edges) -> None:
+    from kg.dates import find_dates
+
+    for r in art.resolved:
+        date = resolution_dates.get(r.key)
+        if not date:
+            continue
+        sentence = art.an.sentences[r.m.sentence]
+        if any(d.date.isoformat() == date for d in find_dates(sentence.text, art.an.article.issue.date)):
+            edges.add(K.START_DATE, r.key, date, art.ev(r.m.sentence, "date in the sentence"))
+
+
+def _about(art: _Article, edges: _Edges) -> None:
+    cues = _cues()
+    text = art.text
+    attendees: set[str] = set()
+    for sentence in art.an.sentences:
+        meetings = art.of(sentence.index, EntityType.MEETING)
+        policies = art.of(sentence.index, EntityType.POLICY)
+        if not policies:
+            continue
+        subject_is_meeting = re.match(r"^(?:会议|会上|大会)", sentence.text)
+        speaker = any(
+            r.key in attendees and re.match(r"^(?:指出|强调|要求|表示)", text[r.m.end : r.m.end + 2])
+            for r in art.of(sentence.index, EntityType.PERSON)
+        )
+        targets: list[_R] = []
+        for mt in meetings:  # 出席Y的代表团继续审议Z / Y传达学习Z
+            if any(cues["discuss"].search(text[mt.m.end : p.m.start]) for p in policies if p.m.start > mt.m.end):
+                targets.append(mt)
+        if (subject_is_meeting or speaker) and not targets:
+            targets = art.primary
+        if not targets and not meetings and cues["discuss"].search(sentence.text[:12]) and art.primary:
+            if sentence.index <= 3:
+                targets = art.primary
+        for mt in targets:
+            for p in policies:
+                edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "discussed"))
+        for r in art.of(sentence.index, EntityType.PERSON):
+            attendees.add(r.key)
+    # a report delivered at a meeting (the deck of its article)
+    head = [s for s in art.an.sentences if s.start < art.an.article.body_start]
+    for s in head:
+        for mt in art.of(s.index, EntityType.MEETING):
+            for h in head:
+                for p in art.of(h.index, EntityType.POLICY):
+                    edges.add(K.ABOUT, mt.key, p.key, art.ev(s.index, "report delivered at"))
+
+
+def _issued(art: _Article, names: dict[str, str], types: dict[str, EntityType], edges: _Edges) -> None:
+    cues = _cues()
+    text = art.text
+    for sentence in art.an.sentences:
+        orgs = art.of(sentence.index, EntityType.ORGANIZATION)
+        policies = art.of(sentence.index, EntityType.POLICY)
+        for p in policies:
+            subject = [o for o in orgs if o.m.end <= p.m.start]
+            if not subject:
+                continue
+            verb = cues["issue"].search(text[subject[0].m.end : p.m.start])
+            if verb is None:
+                continue
+            # the bodies before the verb: 省财政厅与省商务厅联合下发, 团省委、省青年志愿者协会决定开展
+            before_verb = subject[0].m.end + verb.start()
+            for o in subject:
+                if o.m.end <= before_verb and not re.search(r"[，,。；;]", text[o.m.end : before_verb]):
+                    edges.add(K.ISSUED_BY, p.key, o.key, art.ev(sentence.index, f"issued ({verb.group(0)})"))
+    # a document named after its author: 《中共中央国务院关于…》, 吉林省人民政府工作报告
+    for r in art.resolved:
+        if types.get(r.key) is not EntityType.POLICY:
+            continue
+        name = names[r.key]
+        head = name.split("关于", 1)[0] if "关于" in name else ""
+        for okey, oname in _orgs_named_in(head or name, names, types, prefix_only=not head):
+            edges.add(K.ISSUED_BY, r.key, okey, art.ev(r.m.sentence, "named after its author"))
+    # a notice signed at its end: …领导小组办公室 2021年1月26日
+    headline_policies = [r for r in art.resolved if types.get(r.key) is EntityType.POLICY
+                         and r.m.start < art.an.article.body_start]
+    if headline_policies and art.an.sentences:
+        last = art.an.sentences[-1]
+        signers = [o for o in art.of(last.index, EntityType.ORGANIZATION)
+                   if re.match(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$", text[o.m.end : last.end])]
+        for o in signers:
+            for p in headline_policies:
+                edges.add(K.ISSUED_BY, p.key, o.key, art.ev(last.index, "signed"))
+
+
+def _orgs_named_in(text: str, names: dict[str, str], types: dict[str, EntityType], prefix_only: bool):
+    found = []
+    pos = 0
+    while pos < len(text):
+        best = None
+        for key, name in names.items():
+            if types.get(key) is EntityType.ORGANIZATION and len(name) >= 2 and text.startswith(name, pos):
+                if best is None or len(name) > len(names[best]):
+                    best = key
+        if best is None:
+            break
+        found.append((best, names[best]))
+        pos += len(names[best])
+        if prefix_only:
+            break
+    return found
+
+
+def _containment(analyses: Sequence[_Article], res: Resolution, types: dict[str, EntityType], edges: _Edges) -> None:
+    """Parents from resolution, with the sentences showing them (or the gazetteer)."""
+    index: dict[str, list[tuple[_Article, _R]]] = defaultdict(list)
+    for art in analyses:
+        for r in art.resolved:
+            index[r.key].append((art, r))
+    for child, parent, why in res.parents:
+        kind = K.CONTAINED_IN_PLACE if types.get(child) is EntityType.PLACE else K.SUB_ORGANIZATION_OF
+        if types.get(child) is not types.get(parent):
+            continue
+        evs = []
+        for art, r in index.get(child, ()):
+            for a2, p in index.get(parent, ()):
+                if a2 is art and p.m.sentence == r.m.sentence and (p.m.end == r.m.start or (
+                        p.m.start >= r.m.start and p.m.end <= r.m.end)):
+                    evs.append(art.ev(r.m.sentence, why))
+        if why == "gazetteer":
+            evs.append(Evidence(None, None, "gazetteer"))
+        if not evs:
+            evs.append(Evidence(None, None, why))
+        for ev in evs:
+            edges.add(kind, child, parent, ev)
+    # a body named after a place is located there: 沈阳海关 -> 沈阳市; the paper serves its region
+    for art in analyses:
+        for r in art.resolved:
+            if types.get(r.key) is not EntityType.ORGANIZATION or r.m.nested:
+                continue
+            inner = [p for p in art.resolved if p.m.nested and types.get(p.key) is EntityType.PLACE
+                     and r.m.start <= p.m.start and p.m.end <= r.m.end and p.m.kind is MentionKind.PLACE]
+            if inner:
+                last = max(inner, key=lambda p: p.m.start)
+                edges.add(K.LOCATION, r.key, last.key, art.ev(r.m.sentence, "named after its place"))
+        # X所在的Y
+        for sentence in art.an.sentences:
+            for o in art.of(sentence.index, EntityType.ORGANIZATION):
+                for pl in art.of(sentence.index, EntityType.PLACE):
+                    if pl.m.start > o.m.end and _cues()["seat"].match(art.text[o.m.end : pl.m.start]):
+                        edges.add(K.LOCATION, o.key, pl.key, art.ev(sentence.index, "所在的"))
+
+
+def link(analyses: Sequence[Analysis], res: Resolution) -> list[Relation]:
+    """All edges of the graph, each with its evidence, sorted."""
+    types = {e.key: e.type for e in res.entities}
+    names = {e.key: e.name for e in res.entities}
+    dates = {e.key: e.date.isoformat() for e in res.entities if e.date}
+    edges = _Edges()
+    arts = [_Article(an, res, types) for an in sorted(analyses, key=lambda a: a.article.id)]
+    for art in arts:
+        for r in art.resolved:
+            if r.m.kind is not MentionKind.TITLE and r.key in types:
+                edges.add(K.MENTIONS, art.key, r.key, art.ev(r.m.sentence, "mention"))
+        _posts(art, res, edges)
+        _meetings(art, edges)
+        _dates(art, dates, edges)
+        _about(art, edges)
+        _issued(art, names, types, edges)
+    _containment(arts, res, types, edges)
+    return edges.relations()

@@ -1,0 +1,560 @@
+"""Resolution: mentions -> canonical entities, across mentions, articles, pages and papers.
+
+Keys (from which `kg.iri` mints IRIs) and canonical names:
+  * places: `place/<province…division>` from the gazetteer (沈阳 -> 辽宁省沈阳市, label 沈阳市);
+    ambiguous names are settled by context (the place printed just before, places named in the
+    article, the paper's region); 我省/全省 -> the paper's province, 我国 -> China; places the
+    gazetteer lacks hang under the place printed before them (横峰县百家村).
+  * organisations: `org/<full name>`: region-relative abbreviations expanded with the paper's
+    region (省委 in 辽宁日报 -> 中共辽宁省委, 市委 in 辽源日报 -> 中共辽源市委), national bodies
+    to their full names (党中央 -> 中共中央), 本报 -> the paper; a leading province before a city
+    is dropped (江西省上饶市… -> 上饶市…).
+  * people: `person/<scope>/<name>`, scope 全国 for holders of national posts (and people in
+    wire copy), else the paper's province: the same name in the same province is one person,
+    in different provinces two people (merge notes record why mentions were merged).
+  * meetings: one node per instance: body + kind (+ date unless it is a numbered session):
+    省政府党组会议 of 2021-08-05 -> `meeting/辽宁省人民政府党组会议/2021-08-05`.
+  * policies: `policy/<name without 《》“” and (草案)>`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kg import knowledge
+from kg.dates import find_dates
+from kg.knowledge import CHINA, Division, Level
+from kg.posts import posts_of
+from kg.records import Analysis, Article, Entity, EntityType, Mention, MentionKind, Resolution
+from kg.resources import read_tsv
+
+NATIONAL = "全国"
+_DRAFT = re.compile(r"[（(](?:草案|试行|送审稿|征求意见稿|修订草案)[)）]$")
+_QUOTES = re.compile(r"[《》“”\"「」『』\s]")
+_ORDINALS = re.compile(r"第?[一二三四五六七八九十百零〇\d]+[届次]")
+_NATIONAL_BODIES = frozenset(
+    {"中共中央", "中华人民共和国", "中华人民共和国国务院", "全国人民代表大会", "全国人民代表大会常务委员会",
+     "中国人民政治协商会议全国委员会", "中央军事委员会", "中共中央政治局", "中共中央政治局常务委员会"}
+)
+
+
+def policy_key_name(text: str) -> str:
+    """A policy's identity: its name without brackets, quotes or draft markers."""
+    return _DRAFT.sub("", _QUOTES.sub("", text)).strip()
+
+
+@dataclass
+class _Acc:
+    """An entity being accumulated."""
+
+    type: EntityType
+    name: str
+    code: str | None = None
+    date: dt.date | None = None
+    surfaces: Counter = field(default_factory=Counter)
+    articles: set[str] = field(default_factory=set)
+    notes: set[str] = field(default_factory=set)
+    fixed_name: bool = True
+
+
+class _Registry:
+    def __init__(self) -> None:
+        self.acc: dict[str, _Acc] = {}
+        self.assign: dict[str, str] = {}
+        self.parents: set[tuple[str, str, str]] = set()
+
+    def add(self, key: str, type_: EntityType, name: str, mention: Mention | None, *, code: str | None = None,
+            fixed_name: bool = True) -> str:
+        acc = self.acc.get(key)
+        if acc is None:
+            acc = self.acc[key] = _Acc(type_, name, code=code, fixed_name=fixed_name)
+        if mention is not None:
+            acc.surfaces[mention.text.strip()] += 1
+            acc.articles.add(mention.article)
+            self.assign[mention.id] = key
+        return key
+
+    def parent(self, child: str, parent: str, why: str) -> None:
+        if child != parent:
+            self.parents.add((child, parent, why))
+
+
+# --------------------------------------------------------------------------------------------
+# context
+
+
+@dataclass
+class _Context:
+    article: Article
+    region: Division | None
+    province: Division | None
+    city: Division | None
+    county: Division | None
+    scope: str
+
+
+def _province_of(d: Division | None) -> Division | None:
+    if d is None or d.level is Level.COUNTRY:
+        return None
+    if d.level is Level.PROVINCE:
+        return d
+    return next((a for a in knowledge.gazetteer().ancestors(d) if a.level is Level.PROVINCE), None)
+
+
+def _level_of(d: Division | None, level: Level) -> Division | None:
+    if d is None:
+        return None
+    if d.level is level:
+        return d
+    return next((a for a in knowledge.gazetteer().ancestors(d) if a.level is level), None)
+
+
+def _context(analysis: Analysis, places: dict[str, Division]) -> _Context:
+    article = analysis.article
+    gaz = knowledge.gazetteer()
+    region = gaz.find_region(article.issue.region) if article.issue.region else None
+    province = _province_of(region)
+    city = _level_of(region, Level.CITY)
+    county = _level_of(region, Level.COUNTY)
+    if city is None:  # a provincial paper: the city the article is about, if one stands out
+        counts = Counter()
+        for m in analysis.mentions:
+            d = places.get(m.id)
+            c = _level_of(d, Level.CITY) if d is not None else None
+            if c is not None and (province is None or _province_of(c) == province):
+                counts[c.code] += 1
+        if counts:
+            top = counts.most_common()
+            if len(top) == 1 or top[0][1] > top[1][1]:
+                city = gaz.get(top[0][0])
+    scope = NATIONAL if article.agency in ("新华社", "中新社") else (province.name if province else NATIONAL)
+    return _Context(article, region, province, city, county, scope)
+
+
+# --------------------------------------------------------------------------------------------
+# places
+
+
+def _deixis() -> dict[str, str]:
+    return {r["word"]: r["level"] for r in read_tsv("lexicon/deixis.tsv", ("word", "level"))}
+
+
+def place_key(d: Division) -> str:
+    """Key of a gazetteer division."""
+    if d.level is Level.COUNTRY:
+        return f"place/{d.name}"
+    return f"place/{knowledge.gazetteer().full_path(d)}"
+
+
+def _choose(cands: list[Division], prev: Division | None, article_text: str, province: Division | None,
+            short: bool) -> Division:
+    gaz = knowledge.gazetteer()
+    level_pref = {Level.CITY: 0.5, Level.PROVINCE: 0.45, Level.COUNTRY: 0.45, Level.COUNTY: 0.2, Level.TOWN: 0.1}
+
+    def score(d: Division) -> tuple[float, str]:
+        ancestors = gaz.ancestors(d)
+        s = 0.0
+        if prev is not None and prev in ancestors:
+            s += 4
+        if province is not None and (d == province or province in ancestors):
+            s += 2
+        s += sum(1 for a in ancestors if a.level is not Level.COUNTRY and a.name in article_text)
+        if short:
+            s += level_pref.get(d.level, 0)
+        return (-s, d.code)
+
+    return sorted(cands, key=score)[0]
+
+
+def _resolve_places(analysis: Analysis, reg: _Registry, province: Division | None,
+                    region: Division | None) -> dict[str, Division]:
+    """Resolve the article's place mentions; returns mention id -> gazetteer division."""
+    gaz = knowledge.gazetteer()
+    deixis = _deixis()
+    aliases = knowledge.country_aliases()
+    text = analysis.article.text
+    out: dict[str, Division] = {}
+    places = [m for m in analysis.mentions if m.kind is MentionKind.PLACE]
+    by_end: dict[int, Mention] = {m.end: m for m in places}
+    keys: dict[str, str] = {}  # mention id -> key, for chains
+    local_named: dict[str, str] = {}  # surface -> key of a non-gazetteer place in this article
+    for m in places:
+        surface = m.text.strip()
+        prev_m = by_end.get(m.start)
+        prev = out.get(prev_m.id) if prev_m is not None else None
+        if surface in deixis:
+            level = deixis[surface]
+            d = {"province": province, "country": CHINA, "city": _level_of(region, Level.CITY),
+                 "county": _level_of(region, Level.COUNTY)}.get(level)
+            if d is None:
+                continue  # 全市 in a provincial paper: which city is not said
+            out[m.id] = d
+            keys[m.id] = reg.add(place_key(d), EntityType.PLACE, d.name, m, code=d.code)
+            continue
+        if surface in aliases:
+            surface = aliases[surface]
+        cands = gaz.candidates(surface)
+        if cands:
+            short = surface not in gaz.by_name
+            d = _choose(cands, prev, text, province, short)
+            out[m.id] = d
+            keys[m.id] = reg.add(place_key(d), EntityType.PLACE, d.name, m, code=d.code)
+            continue
+        # not in the gazetteer: under the place printed just before it, else as seen before
+        if prev_m is not None and prev_m.id in keys:
+            key = f"{keys[prev_m.id]}/{surface}"
+            reg.parent(key, keys[prev_m.id], "printed after its parent place")
+        elif surface in local_named:
+            key = local_named[surface]
+        else:
+            key = f"place/{province.name if province else NATIONAL}/~{surface}"
+        local_named.setdefault(surface, key)
+        keys[m.id] = reg.add(key, EntityType.PLACE, surface, m)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# organisations
+
+
+def _provinces() -> list[Division]:
+    return [d for ds in knowledge.gazetteer().by_name.values() for d in ds if d.level is Level.PROVINCE]
+
+
+def _expand_abbrev(abbrev: str, ctx: _Context) -> str | None:
+    a = knowledge.abbreviations().get(abbrev)
+    if a is None:
+        return None
+    region = {Level.PROVINCE: ctx.province, Level.CITY: ctx.city, Level.COUNTY: ctx.county}.get(a.level)
+    return a.expand(region) if region is not None else None
+
+
+def org_name(surface: str, ctx: _Context) -> str | None:
+    """The full name of a body as written in an article, or None if it cannot be told."""
+    s = re.sub(r"\s+", "", surface)
+    gaz = knowledge.gazetteer()
+    papers = knowledge.papers()
+    if s == "本报":
+        return ctx.article.issue.paper
+    if s in papers:
+        return papers[s].name
+    national = knowledge.national_orgs()
+    if s in national:
+        return national[s]
+    abbrevs = knowledge.abbreviations()
+    if s in abbrevs:
+        return _expand_abbrev(s, ctx)
+    # place + abbreviation: 葫芦岛市委, 辽宁省委网信办, 大连市委
+    for cut in range(len(s) - 1, 1, -1):
+        head, rest = s[:cut], s[cut:]
+        for d in gaz.candidates(head):
+            if d.level not in (Level.PROVINCE, Level.CITY, Level.COUNTY):
+                continue
+            level_char = d.name[-1]
+            for ab in (rest, level_char + rest, head[-1] + rest if head.endswith(level_char) else None):
+                a = abbrevs.get(ab) if ab else None
+                if a is not None and a.level is d.level:
+                    return a.expand(d)
+    # a leading abbreviation: 省政协机关党组, 省政协办公厅
+    for cut in range(len(s) - 1, 1, -1):
+        if s[:cut] in abbrevs:
+            full = _expand_abbrev(s[:cut], ctx)
+            if full:
+                return full + s[cut:]
+            break
+    # the province's or city's own body: 省新冠肺炎疫情防控总指挥部
+    if s[0] == "省" and ctx.province is not None and len(s) > 3:
+        return ctx.province.name + s[1:]
+    if s[0] == "市" and ctx.city is not None and len(s) > 3:
+        return ctx.city.name + s[1:]
+    # a province before one of its cities adds nothing: 江西省上饶市… -> 上饶市…
+    for province in _provinces():
+        if s.startswith(province.name):
+            rest = s[len(province.name) :]
+            if any(rest.startswith(c.name) and c.parent == province.code for n in range(2, 7)
+                   for c in gaz.by_name.get(rest[:n], ())):
+                return rest
+            break
+    return s
+
+
+# --------------------------------------------------------------------------------------------
+# meetings and policies
+
+
+def meeting_name(surface: str, organizer: str | None, ctx: _Context) -> str:
+    """Canonical name of a meeting: numbered sessions spelled out, the organiser in full."""
+    s = re.sub(r"\s+", "", surface)
+    m = re.fullmatch(r"(?:党的)?([一二三四五六七八九十]{1,3})大", s)
+    if m:
+        return f"中国共产党第{m.group(1)}次全国代表大会"
+    m = re.fullmatch(r"([省市县区]|全国)?([一二三四五六七八九十]{1,3})届(人大|政协)([一二三四五六七八九十]{1,3})次会议", s)
+    if m:
+        level, term, body, session = m.groups()
+        region = {"省": ctx.province, "市": ctx.city, "县": ctx.county}.get(level or "")
+        prefix = "全国" if level == "全国" else (region.name if region else "")
+        if body == "人大":
+            return f"{prefix}第{term}届人民代表大会第{session}次会议"
+        return f"{prefix}政协第{term}届委员会第{session}次会议"
+    if organizer and not s.startswith(organizer):
+        return organizer + s
+    return s
+
+
+def _meeting_kind(surface: str) -> str:
+    kinds = knowledge.meeting_kinds()
+    for n in range(min(len(surface), 8), 1, -1):
+        if surface[-n:] in kinds:
+            return surface[-n:]
+    return ""
+
+
+def meeting_organizer(meeting: Mention, analysis: Analysis) -> tuple[Mention | None, str]:
+    """The body holding a meeting and the rest of the meeting's name: the body printed just
+    before the meeting word (省政府|党组会议, 中共中央政治局|会议), else the body that convenes
+    it in the sentence (省政协举行…会议)."""
+    kind = _meeting_kind(meeting.text)
+    kind_start = meeting.end - len(kind)
+    inside = [
+        m for m in analysis.mentions
+        if m.kind is MentionKind.ORGANIZATION and meeting.start <= m.start and m.end <= kind_start
+        and m.end < meeting.end
+    ]
+    at_kind = [m for m in inside if m.end == kind_start]
+    if at_kind:
+        org = min(at_kind, key=lambda m: m.start)
+        return org, meeting.text[org.end - meeting.start :]
+    at_start = [m for m in inside if m.start == meeting.start]
+    if at_start:
+        org = max(at_start, key=lambda m: m.end)
+        return org, meeting.text[org.end - meeting.start :]
+    text = analysis.article.text
+    sentence = analysis.sentences[meeting.sentence]
+    convening = re.compile(r"^(?:主持)?(?:召开|举行|举办)")
+    for org in analysis.mentions:
+        if org.kind is not MentionKind.ORGANIZATION or org.sentence != meeting.sentence or org.end > meeting.start:
+            continue
+        between = text[org.end : meeting.start]
+        if convening.match(between) and len(between) <= 6 and sentence.start <= org.start:
+            return org, meeting.text
+    return None, meeting.text
+
+
+def _meeting_date(meeting: Mention, analysis: Analysis) -> dt.date | None:
+    sentence = analysis.sentences[meeting.sentence]
+    found = find_dates(sentence.text, analysis.article.issue.date)
+    before = [d for d in found if sentence.start + d.start <= meeting.start]
+    pick = before[-1] if before else (found[0] if found else None)
+    return pick.date if pick else None
+
+
+def _numbered(name: str) -> bool:
+    return bool(re.search(r"第[一二三四五六七八九十]+届|全国代表大会|中全会|届.{0,4}次会议", name))
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _person_scopes(analyses: Sequence[Analysis], contexts: dict[str, _Context]) -> dict[tuple[str, str], str]:
+    """(article id, name) -> scope: 全国 for people holding a national post anywhere."""
+    national_names: set[str] = set()
+    local_posts: set[tuple[str, str]] = set()
+    for an in analyses:
+        ctx = contexts[an.article.id]
+        for m in an.mentions:
+            if m.kind is not MentionKind.PERSON:
+                continue
+            for cue in posts_of(an, m):
+                body = cue.body.text if cue.body is not None else cue.body_abbrev
+                full = org_name(body, ctx) if body else None
+                if full in _NATIONAL_BODIES:
+                    national_names.add(m.text)
+                elif full:
+                    local_posts.add((an.article.id, m.text))
+    scopes = {}
+    for an in analyses:
+        ctx = contexts[an.article.id]
+        for m in an.mentions:
+            if m.kind is MentionKind.PERSON:
+                national = m.text in national_names and (an.article.id, m.text) not in local_posts
+                scopes[(an.article.id, m.text)] = NATIONAL if national else ctx.scope
+    return scopes
+
+
+def resolve(analyses: Sequence[Analysis]) -> Resolution:
+    """Canonical entities for all mentions of all articles (order-independent)."""
+    analyses = sorted(analyses, key=lambda a: a.article.id)
+    reg = _Registry()
+    gaz = knowledge.gazetteer()
+    contexts: dict[str, _Context] = {}
+    place_divs: dict[str, Division] = {}
+    for an in analyses:
+        region = gaz.find_region(an.article.issue.region) if an.article.issue.region else None
+        place_divs.update(_resolve_places(an, reg, _province_of(region), region))
+        contexts[an.article.id] = _context(an, place_divs)
+    scopes = _person_scopes(analyses, contexts)
+    meeting_groups: dict[tuple[str, str], list[tuple[Mention, dt.date | None, bool]]] = defaultdict(list)
+    policy_terms = {policy_key_name(k): v for k, v in knowledge.policy_terms().items()}
+    for an in analyses:
+        ctx = contexts[an.article.id]
+        article_meetings: list[tuple[Mention, str, str]] = []  # mention, canonical, bare signature
+        for m in an.mentions:
+            if m.kind is MentionKind.ORGANIZATION:
+                full = org_name(m.text, ctx)
+                if full:
+                    reg.add(f"org/{full}", EntityType.ORGANIZATION, full, m)
+            elif m.kind is MentionKind.PERSON:
+                name = re.sub(r"\s+", "", m.text)
+                scope = scopes[(an.article.id, m.text)]
+                key = reg.add(f"person/{scope}/{name}", EntityType.PERSON, name, m)
+                reg.acc[key].notes.add(f"same name {name} in {scope}")
+            elif m.kind is MentionKind.POLICY:
+                key_name = policy_key_name(m.text)
+                canonical = policy_terms.get(key_name)
+                fixed = canonical is not None
+                if canonical is None:
+                    org_prefix = _leading_org(key_name, ctx)
+                    canonical = org_prefix or _DRAFT.sub("", m.text.replace("《", "").replace("》", "")).strip()
+                    fixed = org_prefix is not None
+                reg.add(f"policy/{policy_key_name(canonical)}", EntityType.POLICY, canonical, m, fixed_name=fixed)
+            elif m.kind is MentionKind.MEETING:
+                org, rest = meeting_organizer(m, an)
+                organizer = org_name(org.text, ctx) if org is not None else None
+                canonical = meeting_name(rest, organizer, ctx)
+                article_meetings.append((m, canonical, _ORDINALS.sub("", rest)))
+        # meetings of one article: a bare mention (党组会议暨主席会议) joins the full one
+        by_signature: dict[tuple[str, str], str] = {}
+        for m, canonical, sig in sorted(article_meetings, key=lambda t: -len(t[1])):
+            org_part = canonical[: len(canonical) - len(sig)] if canonical.endswith(sig) else canonical
+            target = by_signature.setdefault((org_part, sig), canonical)
+            meeting_groups[(an.article.id, target)].append((m, _meeting_date(m, an), _numbered(target)))
+        _titles_and_press(an, ctx, reg)
+    _finish_meetings(meeting_groups, reg)
+    _org_parents(reg)
+    _place_parents(reg)
+    return _finish(reg)
+
+
+REPORTER_ROLES = frozenset({"记者", "特约记者", "通讯员", "实习记者", "见习记者"})
+
+
+def press_key(article: Article) -> str | None:
+    """Key of the body a reporter of this article works for: the agency, else the paper."""
+    if article.agency and article.agency != "本报":
+        full = knowledge.national_orgs().get(article.agency, article.agency)
+        return f"org/{full}"
+    return f"org/{article.issue.paper}" if article.issue.paper else None
+
+
+def _titles_and_press(an: Analysis, ctx: _Context, reg: _Registry) -> None:
+    """Assign each title mention the body it is a title in (省长 -> 辽宁省人民政府; 代表 -> the
+    delegation named in the article), and create the paper or agency reporters work for."""
+    delegations = [m for m in an.mentions if m.kind is MentionKind.ORGANIZATION and m.text.endswith("代表团")]
+    for m in an.mentions:
+        if m.kind is not MentionKind.PERSON:
+            continue
+        for cue in posts_of(an, m):
+            if cue.body is not None:
+                key = reg.assign.get(cue.body.id)
+            elif cue.body_abbrev:
+                full = org_name(cue.body_abbrev, ctx)
+                key = reg.add(f"org/{full}", EntityType.ORGANIZATION, full, None) if full else None
+            elif cue.title in ("代表", "委员") and delegations:
+                key = reg.assign.get(delegations[0].id)
+            else:
+                key = None
+            if key:
+                reg.assign.setdefault(cue.title_mention.id, key)
+    if any(b.role in REPORTER_ROLES or not b.role for b in an.article.bylines):
+        key = press_key(an.article)
+        if key:
+            reg.add(key, EntityType.ORGANIZATION, key.removeprefix("org/"), None)
+
+
+def _leading_org(name: str, ctx: _Context) -> str | None:
+    """省政府工作报告 -> 吉林省人民政府工作报告: a policy named after a region's body."""
+    abbrevs = knowledge.abbreviations()
+    for cut in range(min(len(name) - 2, 8), 1, -1):
+        if name[:cut] in abbrevs:
+            full = _expand_abbrev(name[:cut], ctx)
+            return full + name[cut:] if full else None
+    return None
+
+
+def _finish_meetings(groups, reg: _Registry) -> None:
+    """One node per meeting instance: same name and date (numbered sessions: same name)."""
+    dated: dict[str, set[dt.date]] = defaultdict(set)
+    for (_, canonical), items in groups.items():
+        for _, date, _ in items:
+            if date:
+                dated[canonical].add(date)
+    for (_, canonical), items in sorted(groups.items()):
+        dates = sorted({d for _, d, _ in items if d})
+        numbered = items[0][2]
+        if numbered:
+            key, date = f"meeting/{canonical}", min(dated[canonical]) if dated[canonical] else None
+        else:
+            date = dates[0] if dates else (min(dated[canonical]) if len(dated[canonical]) == 1 else None)
+            key = f"meeting/{canonical}/{date.isoformat() if date else 'undated'}"
+        for m, _, _ in items:
+            reg.add(key, EntityType.MEETING, canonical, m)
+        acc = reg.acc[key]
+        if date and (acc.date is None or date < acc.date):
+            acc.date = date
+
+
+def _org_parents(reg: _Registry) -> None:
+    """A body whose full name extends another body's is part of it (中共辽宁省委组织部 ⊂ 中共辽宁省委)."""
+    names = sorted(
+        ((acc.name, key) for key, acc in reg.acc.items() if acc.type is EntityType.ORGANIZATION),
+        key=lambda t: len(t[0]),
+    )
+    for name, key in names:
+        best = None
+        for other, okey in names:
+            if len(other) >= len(name):
+                break
+            if name.startswith(other) and len(other) >= 3:
+                best = okey
+        if best:
+            reg.parent(key, best, "its name extends the parent's name")
+
+
+def _place_parents(reg: _Registry) -> None:
+    """Gazetteer places sit in their gazetteer parents, up to China (created if not mentioned)."""
+    gaz = knowledge.gazetteer()
+    todo = [acc.code for acc in reg.acc.values() if acc.type is EntityType.PLACE and acc.code]
+    seen = set()
+    while todo:
+        code = todo.pop()
+        if code in seen:
+            continue
+        seen.add(code)
+        d = gaz.get(code)
+        p = gaz.parent(d)
+        if p is None:
+            continue
+        pkey = place_key(p)
+        reg.add(pkey, EntityType.PLACE, p.name, None, code=p.code)
+        reg.parent(place_key(d), pkey, "gazetteer")
+        todo.append(p.code)
+
+
+def _finish(reg: _Registry) -> Resolution:
+    entities = []
+    for key in sorted(reg.acc):
+        acc = reg.acc[key]
+        name = acc.name
+        if not acc.fixed_name and acc.surfaces:  # the fullest surface form, deterministically
+            name = sorted(acc.surfaces, key=lambda s: (-len(policy_key_name(s)), s))[0]
+            name = _DRAFT.sub("", name.replace("《", "").replace("》", "")).strip()
+        aliases = tuple(sorted(s for s in acc.surfaces if s != name))
+        notes = ()
+        if len(acc.articles) > 1:
+            notes = tuple(sorted(f"{n} (articles: {', '.join(sorted(acc.articles))})" for n in acc.notes))
+        entities.append(Entity(key, acc.type, name, aliases, acc.code, acc.date, notes))
+    return Resolution(tuple(entities), dict(sorted(reg.assign.items())), tuple(sorted(reg.parents)))
