@@ -36,10 +36,12 @@ NATIONAL = "全国"
 _DRAFT = re.compile(r"[（(](?:草案|试行|送审稿|征求意见稿|修订草案)[)）]$")
 _QUOTES = re.compile(r"[《》“”\"「」『』\s]")
 _ORDINALS = re.compile(r"第?[一二三四五六七八九十百零〇\d]+[届次]")
-_NATIONAL_BODIES = frozenset(
-    {"中共中央", "中华人民共和国", "中华人民共和国国务院", "全国人民代表大会", "全国人民代表大会常务委员会",
-     "中国人民政治协商会议全国委员会", "中央军事委员会", "中共中央政治局", "中共中央政治局常务委员会"}
-)
+
+
+def _numbered_measures(name: str) -> str:
+    """六举措, 六项措施 -> 六项措施 (a numbered package of measures, written either way)."""
+    m = re.fullmatch(r"([一二三四五六七八九十两]{1,3}|\d{1,2})(?:项|条)?(?:措施|举措)", name)
+    return f"{m.group(1)}项措施" if m else name
 
 
 def policy_key_name(text: str) -> str:
@@ -204,12 +206,15 @@ def _resolve_places(analysis: Analysis, reg: _Registry, province: Division | Non
             out[m.id] = d
             keys[m.id] = reg.add(place_key(d), EntityType.PLACE, d.name, m, code=d.code)
             continue
-        # not in the gazetteer: under the place printed just before it, else as seen before
-        if prev_m is not None and prev_m.id in keys:
+        # not in the gazetteer: as seen before in the article, else under the place printed
+        # just before it (横峰县百家村), else under the paper's province
+        if surface in local_named:
+            key = local_named[surface]
+            if prev_m is not None and prev_m.id in keys:
+                reg.parent(key, keys[prev_m.id], "printed after its parent place")
+        elif prev_m is not None and prev_m.id in keys:
             key = f"{keys[prev_m.id]}/{surface}"
             reg.parent(key, keys[prev_m.id], "printed after its parent place")
-        elif surface in local_named:
-            key = local_named[surface]
         else:
             key = f"place/{province.name if province else NATIONAL}/~{surface}"
         local_named.setdefault(surface, key)
@@ -333,6 +338,12 @@ def meeting_organizer(meeting: Mention, analysis: Analysis) -> tuple[Mention | N
         org = max(at_start, key=lambda m: m.end)
         return org, meeting.text[org.end - meeting.start :]
     text = analysis.article.text
+    if text[meeting.start - 1 : meeting.start] in ("和", "、", "及"):  # 召开A和B: B shares A's body
+        before = [m for m in analysis.mentions if m.kind is MentionKind.MEETING and m.end == meeting.start - 1]
+        if before:
+            org, _ = meeting_organizer(before[0], analysis)
+            if org is not None:
+                return org, meeting.text
     sentence = analysis.sentences[meeting.sentence]
     convening = re.compile(r"^(?:主持)?(?:召开|举行|举办)")
     for org in analysis.mentions:
@@ -363,6 +374,7 @@ def _person_scopes(analyses: Sequence[Analysis], contexts: dict[str, _Context]) 
     """(article id, name) -> scope: 全国 for people holding a national post anywhere."""
     national_names: set[str] = set()
     local_posts: set[tuple[str, str]] = set()
+    national_bodies = set(knowledge.national_orgs().values())
     for an in analyses:
         ctx = contexts[an.article.id]
         for m in an.mentions:
@@ -371,7 +383,7 @@ def _person_scopes(analyses: Sequence[Analysis], contexts: dict[str, _Context]) 
             for cue in posts_of(an, m):
                 body = cue.body.text if cue.body is not None else cue.body_abbrev
                 full = org_name(body, ctx) if body else None
-                if full in _NATIONAL_BODIES:
+                if full in national_bodies:
                     national_names.add(m.text)
                 elif full:
                     local_posts.add((an.article.id, m.text))
@@ -401,39 +413,42 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
     policy_terms = {policy_key_name(k): v for k, v in knowledge.policy_terms().items()}
     for an in analyses:
         ctx = contexts[an.article.id]
-        article_meetings: list[tuple[Mention, str, str]] = []  # mention, canonical, bare signature
+        article_meetings: list[_MeetingMention] = []
         for m in an.mentions:
             if m.kind is MentionKind.ORGANIZATION:
-                full = org_name(m.text, ctx)
+                longer = _longer_org(m, an)
+                full = org_name(longer.text if longer is not None else m.text, ctx)
                 if full:
-                    reg.add(f"org/{full}", EntityType.ORGANIZATION, full, m)
+                    key = reg.add(f"org/{full}", EntityType.ORGANIZATION, full, m)
+                    if longer is not None:
+                        reg.acc[key].notes.add(f"{m.text} refers back to {longer.text}")
             elif m.kind is MentionKind.PERSON:
                 name = re.sub(r"\s+", "", m.text)
                 scope = scopes[(an.article.id, m.text)]
                 key = reg.add(f"person/{scope}/{name}", EntityType.PERSON, name, m)
                 reg.acc[key].notes.add(f"same name {name} in {scope}")
             elif m.kind is MentionKind.POLICY:
-                key_name = policy_key_name(m.text)
+                key_name = _numbered_measures(policy_key_name(m.text))
                 canonical = policy_terms.get(key_name)
                 fixed = canonical is not None
                 if canonical is None:
                     org_prefix = _leading_org(key_name, ctx)
                     canonical = org_prefix or _DRAFT.sub("", m.text.replace("《", "").replace("》", "")).strip()
                     fixed = org_prefix is not None
+                canonical = _numbered_measures(canonical)
                 reg.add(f"policy/{policy_key_name(canonical)}", EntityType.POLICY, canonical, m, fixed_name=fixed)
             elif m.kind is MentionKind.MEETING:
                 org, rest = meeting_organizer(m, an)
                 organizer = org_name(org.text, ctx) if org is not None else None
                 canonical = meeting_name(rest, organizer, ctx)
-                article_meetings.append((m, canonical, _ORDINALS.sub("", rest)))
-        # meetings of one article: a bare mention (党组会议暨主席会议) joins the full one
-        by_signature: dict[tuple[str, str], str] = {}
-        for m, canonical, sig in sorted(article_meetings, key=lambda t: -len(t[1])):
-            org_part = canonical[: len(canonical) - len(sig)] if canonical.endswith(sig) else canonical
-            target = by_signature.setdefault((org_part, sig), canonical)
-            meeting_groups[(an.article.id, target)].append((m, _meeting_date(m, an), _numbered(target)))
+                article_meetings.append(_MeetingMention(
+                    m, canonical, organizer or "", rest, _meeting_date(m, an), m.start < an.article.body_start
+                ))
+        for target, items in _article_meetings(article_meetings).items():
+            meeting_groups[(an.article.id, target)].extend(items)
         _titles_and_press(an, ctx, reg)
     _finish_meetings(meeting_groups, reg)
+    _merge_spelling_variants(reg)
     _org_parents(reg)
     _place_parents(reg)
     return _finish(reg)
@@ -475,6 +490,27 @@ def _titles_and_press(an: Analysis, ctx: _Context, reg: _Registry) -> None:
             reg.add(key, EntityType.ORGANIZATION, key.removeprefix("org/"), None)
 
 
+def _longer_org(m: Mention, an: Analysis) -> Mention | None:
+    """A short reference to a body named in full in the same article: 水南画眉站 for
+    …新时代文明实践中心水南画眉站, 街道党工委 for 学院路街道党工委, 辽阳石化 for
+    中国石油辽阳石化分公司. Only names the lexicon does not know (省委 is not a reference)."""
+    surface = m.text
+    if len(surface) < 4 or surface in knowledge.abbreviations() or surface in knowledge.national_orgs():
+        return None
+    found = {
+        o.text: o
+        for o in an.mentions
+        if o.kind is MentionKind.ORGANIZATION and not o.nested and len(o.text) > len(surface)
+        and surface in o.text and (o.text.endswith(surface) or _is_org_word(o.text[o.text.index(surface) + len(surface):]))
+    }
+    return found[sorted(found)[0]] if len(found) == 1 else None
+
+
+def _is_org_word(tail: str) -> bool:
+    """A branch word after a short name: 辽阳石化 + 分公司."""
+    return tail in ("分公司", "分行", "分局", "分院", "分厂", "分会", "分所")
+
+
 def _leading_org(name: str, ctx: _Context) -> str | None:
     """省政府工作报告 -> 吉林省人民政府工作报告: a policy named after a region's body."""
     abbrevs = knowledge.abbreviations()
@@ -483,6 +519,39 @@ def _leading_org(name: str, ctx: _Context) -> str | None:
             full = _expand_abbrev(name[:cut], ctx)
             return full + name[cut:] if full else None
     return None
+
+
+@dataclass(frozen=True)
+class _MeetingMention:
+    mention: Mention
+    canonical: str
+    organizer: str
+    rest: str
+    date: dt.date | None
+    in_heading: bool
+
+
+def _article_meetings(items: list[_MeetingMention]) -> dict[str, list[tuple[Mention, dt.date | None, bool]]]:
+    """Group one article's meeting mentions into instances: the same body and kind once the
+    session numbers are dropped (党组会议暨主席会议 = 十二届七十七次党组会议暨…), and an undated
+    mention (the headline's) with the one dated meeting of the same kind."""
+    groups: dict[tuple[str, str], list[_MeetingMention]] = defaultdict(list)
+    for it in sorted(items, key=lambda it: (-len(it.canonical), it.mention.start)):
+        sig = (it.organizer, _ORDINALS.sub("", it.rest))
+        groups[sig].append(it)
+    names = {sig: max((it.canonical for it in members), key=lambda c: (len(c), c)) for sig, members in groups.items()}
+    dated = {sig for sig, members in groups.items() if any(it.date for it in members)}
+    merged: dict[str, list[tuple[Mention, dt.date | None, bool]]] = defaultdict(list)
+    for sig, members in groups.items():
+        target = names[sig]
+        if sig not in dated and all(it.in_heading for it in members):
+            kind = _meeting_kind(sig[1])
+            same_kind = [d for d in dated if _meeting_kind(d[1]) == kind and (not sig[0] or d[0] == sig[0])]
+            if len(same_kind) == 1:
+                target = names[same_kind[0]]
+        for it in members:
+            merged[target].append((it.mention, it.date, _numbered(target)))
+    return merged
 
 
 def _finish_meetings(groups, reg: _Registry) -> None:
@@ -507,21 +576,67 @@ def _finish_meetings(groups, reg: _Registry) -> None:
             acc.date = date
 
 
+_NUMERALS = set("零〇一二三四五六七八九十百千万两0123456789")
+
+
+def _merge_spelling_variants(reg: _Registry) -> None:
+    """Two quoted campaign names on the same page that differ in one (non-numeral) character
+    are one campaign written two ways (“城市治理年”活动 / “城市管理年”活动); 十三五/十四五 differ
+    in a numeral and stay apart."""
+    by_file: dict[str, list[str]] = defaultdict(list)
+    for key, acc in reg.acc.items():
+        if acc.type is EntityType.POLICY and any("“" in s for s in acc.surfaces):
+            for article in acc.articles:
+                by_file[article.split("/")[0]].append(key)
+    merged: dict[str, str] = {}
+    for keys in by_file.values():
+        keys = sorted(set(keys))
+        for i, a in enumerate(keys):
+            for b in keys[i + 1 :]:
+                na, nb = a.removeprefix("policy/"), b.removeprefix("policy/")
+                if len(na) != len(nb) or len(na) < 5:
+                    continue
+                diff = [(x, y) for x, y in zip(na, nb, strict=True) if x != y]
+                if len(diff) == 1 and not set(diff[0]) & _NUMERALS:
+                    keep, drop = sorted((a, b), key=lambda k: (-sum(reg.acc[k].surfaces.values()), k))
+                    merged[drop] = keep
+    for drop, keep in sorted(merged.items()):
+        while keep in merged:
+            keep = merged[keep]
+        src, dst = reg.acc.pop(drop), reg.acc[keep]
+        dst.surfaces.update(src.surfaces)
+        dst.articles |= src.articles
+        dst.notes.add(f"spelling variant {src.name} merged on the same page")
+        for mention_id, key in reg.assign.items():
+            if key == drop:
+                reg.assign[mention_id] = keep
+
+
 def _org_parents(reg: _Registry) -> None:
-    """A body whose full name extends another body's is part of it (中共辽宁省委组织部 ⊂ 中共辽宁省委)."""
-    names = sorted(
-        ((acc.name, key) for key, acc in reg.acc.items() if acc.type is EntityType.ORGANIZATION),
-        key=lambda t: len(t[0]),
-    )
-    for name, key in names:
-        best = None
-        for other, okey in names:
-            if len(other) >= len(name):
-                break
-            if name.startswith(other) and len(other) >= 3:
-                best = okey
+    """A body whose name extends another body's name is part of it (中共辽宁省委组织部 ⊂
+    中共辽宁省委, 中共中央政治局 ⊂ 中共中央 (an alias), 中国科学院广州地球化学研究所 ⊂ 中国科学院)."""
+    national = knowledge.national_orgs()
+    names: list[tuple[str, str]] = []  # (a name of the body, key)
+    for key, acc in reg.acc.items():
+        if acc.type is not EntityType.ORGANIZATION:
+            continue
+        forms = {acc.name} | {s for s in acc.surfaces if len(s) >= 3}
+        forms |= {alias for alias, full in national.items() if full == acc.name and len(alias) >= 3}
+        names.extend((form, key) for form in forms)
+    names.sort(key=lambda t: (len(t[0]), t[0]))
+    own = defaultdict(set)
+    for form, key in names:
+        own[key].add(form)
+    for key in sorted(own):
+        best: tuple[int, str] | None = None
+        for form in own[key]:
+            for other, okey in names:
+                if okey == key or len(other) >= len(form):
+                    continue
+                if form.startswith(other) and (best is None or len(other) > best[0]):
+                    best = (len(other), okey)
         if best:
-            reg.parent(key, best, "its name extends the parent's name")
+            reg.parent(key, best[1], "its name extends the parent's name")
 
 
 def _place_parents(reg: _Registry) -> None:
