@@ -202,6 +202,10 @@ def _resolve_places(analysis: Analysis, reg: _Registry, province: Division | Non
         cands = gaz.candidates(surface)
         if cands:
             short = surface not in gaz.by_name
+            if short:  # 本溪: the city, not 本溪满族自治县 inside it, unless context says otherwise
+                outer = [d for d in cands if not any(a in cands for a in gaz.ancestors(d))]
+                if prev is None or not any(prev in gaz.ancestors(d) for d in cands if d not in outer):
+                    cands = outer
             d = _choose(cands, prev, text, province, short)
             out[m.id] = d
             keys[m.id] = reg.add(place_key(d), EntityType.PLACE, d.name, m, code=d.code)

@@ -47,7 +47,7 @@ _INDUSTRY_WORDS = frozenset({"科技", "电气", "化工", "石化", "控股", "
 _LIST_DELIMITERS = frozenset("、，,。；;等和与及\n")
 _TERRITORIAL = ("镇", "乡", "街道", "村", "社区", "县", "区", "市", "省", "旗", "嘎查", "苏木", "屯")
 _PARTY_BODIES = ("党委", "党工委", "党组", "党支部", "党总支")
-_PLACE_SUFFIXES = ("自然村", "社区", "街道", "村", "镇", "乡", "嘎查", "苏木", "屯")
+_PLACE_SUFFIXES = ("自然村", "社区", "街道", "大院", "小区", "村", "镇", "乡", "嘎查", "苏木", "屯")
 _BAD_PLACE_PREFIX = set("全该本各此每农乡城山新") | {"农村", "乡村", "城乡", "该村", "本村", "全村", "各村"}
 
 
@@ -217,25 +217,37 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             nxt.append(replace(link, source="gaz:town"))
         heads = nxt
     # community / street words: a proper name ending in 社区/自然村/街道
-    for m in re.finditer("社区|自然村|街道", text):
+    for m in re.finditer("社区|自然村|街道|产业园|园区|开发区|新城|新区|大院", text):
         end = m.end()
         start = m.start()
         w = v.word(start - 1)
+        gaz_names = knowledge.gazetteer().by_name
         while w is not None and w.end == start and w.tag in ("LOC", "ORG", "nz", "PER", "n") and start - w.start <= 6:
-            if set(text[w.start : w.end]) & _STOP_CHARS:
-                break
+            if set(text[w.start : w.end]) & _STOP_CHARS or text[w.start : w.end] in gaz_names:
+                break  # 海淀区|石油共生大院: the district is a place of its own
             start = w.start
             w = v.word(start - 1)
         name = text[start : m.start()]
         if 2 <= len(name) <= 8 and name not in _BAD_PLACE_PREFIX and name[:1] not in _BAD_PLACE_PREFIX:
             out.append(Candidate(start, end, PLACE, "rule:place-word", 2))
+    # street addresses: 广安门北街20号院, 江汉北路社区42号小区
+    for m in _ADDRESS.finditer(text):
+        start = m.start()
+        head = m.group(0)
+        cut = max(head.rfind("街道", 0, len(head) - 6), head.rfind("区", 0, len(head) - 6))
+        if cut > 0:  # 广内街道|广安门北街20号院, 西马街道|江汉北路社区42号小区
+            start += cut + (2 if head.startswith("街道", cut) else 1)
+        out.append(Candidate(start, m.end(), PLACE, "rule:address", 3))
     return out
 
 
+_NATURAL = ("流域", "河", "湖", "江", "海", "山", "岛", "湾", "港")
 _PLACE_ENDINGS = (
-    "州", "河", "湖", "江", "海", "山", "岛", "港", "湾", "堡", "城", "新城", "新区", "园区", "产业园", "大院",
-    "坑", "塘", "街", "村", "镇", "乡", "区", "县", "市", "省", "国", "洲", "旗", "盟", "街道", "社区", "小区",
+    "自然村", "产业园", "街道", "社区", "小区", "新城", "新区", "园区", "大院", "流域",
+    "州", "河", "湖", "江", "海", "山", "岛", "港", "湾", "堡", "城", "坑", "塘", "街", "村", "镇", "乡", "区",
+    "县", "市", "省", "国", "洲", "旗", "盟", "楼",
 )
+_ADDRESS = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:街|路|巷|胡同|社区)\d{1,4}号(?:院|楼|小区)")
 
 
 def _lac_place_ok(text: str, c: Candidate, cands: list[Candidate]) -> bool:
@@ -245,13 +257,17 @@ def _lac_place_ok(text: str, c: Candidate, cands: list[Candidate]) -> bool:
         return False
     if _quoted(text, c.start, c.end) or surface in knowledge.generic_phrases():
         return False
-    if not surface.endswith(_PLACE_ENDINGS):
-        return False
+    ending = next((e for e in _PLACE_ENDINGS if surface.endswith(e)), None)
+    if ending is None or len(surface) - len(ending) < (1 if ending in _NATURAL else 2):
+        return False  # 万村, 自然村: a settlement word needs a name before it (辽河 is fine)
+    if surface.startswith("国家") or re.search(r"[一这那每][座个条片][\u4e00-\u9fff]{0,4}$", text[max(0, c.start - 6) : c.start]):
+        return False  # 国家高新技术产业开发区, 一座月牙形环形山: a kind of place, not a place
     if surface.endswith(("市", "省", "县")) and surface not in knowledge.gazetteer().by_name:
         return False  # every real city, province and county is in the gazetteer
     # a chain the gazetteer knows piece by piece (北京市西城区广内街道): keep the pieces
     return not any(
-        g.kind is PLACE and g.source.startswith("gaz") and g.start == c.start and g.end < c.end for g in cands
+        g.kind is PLACE and g.source in ("gaz:full", "gaz:town") and g.start == c.start and g.end < c.end
+        for g in cands
     )
 
 
@@ -481,11 +497,11 @@ def _propagate(v: _DocView, chosen: list[Candidate]) -> list[Candidate]:
 def _nested(chosen: list[Candidate], places: list[Candidate], orgs: list[Candidate], text: str) -> list[Candidate]:
     """Places and bodies named inside a chosen body or place (南票区 in ...龙腾街道党工委)."""
     china = {"中国", "中华人民共和国", "我国"}
-    containers = [c for c in chosen if c.kind in (ORG, PLACE)]
+    containers = [c for c in chosen if c.kind is ORG]  # a place mention is never split further
     inner = [
         c
         for c in (*places, *orgs)
-        if c.source != "lac" and text[c.start : c.end] not in china and c.source != "deixis"
+        if (c.source != "lac" or c.kind is PLACE) and text[c.start : c.end] not in china and c.source != "deixis"
         and (c.kind is PLACE or c.end - c.start >= 3)
     ]
     out: list[Candidate] = []
@@ -499,9 +515,11 @@ def _nested(chosen: list[Candidate], places: list[Candidate], orgs: list[Candida
             and c.end <= box.end
             and (c.start, c.end) != (box.start, box.end)
             and not (c.kind is ORG and c.end == box.end)  # 中央政治局 in 中共中央政治局: the same body
+            and not (c.source == "gaz:short" and c.start != box.start)  # 辽阳庆阳特种化工: 庆阳 is no place
         ]
-        for c in _select(inside):
-            out.append(replace(c, nested=True))
+        for kind in (ORG, PLACE):  # 江西省|上饶市|信州区 inside 上饶市信州区新时代文明实践中心 inside …站
+            for c in _select([c for c in inside if c.kind is kind]):
+                out.append(replace(c, nested=True))
     return out
 
 
