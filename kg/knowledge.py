@@ -213,10 +213,12 @@ def meeting_kinds() -> dict[str, str]:
 
 
 @cache
-def policy_terms() -> dict[str, str]:
-    """Surface form -> canonical name of known named policies and formulations."""
+def policy_terms(exclude_kinds: tuple[str, ...] = ()) -> dict[str, str]:
+    """Surface form -> canonical name of known named policies (and formulations, unless excluded)."""
     out: dict[str, str] = {}
     for r in read_tsv("lexicon/policy_terms.tsv", ("name", "kind", "aliases")):
+        if r["kind"] in exclude_kinds:
+            continue
         out[r["name"]] = r["name"]
         for alias in split_aliases(r["aliases"]):
             out.setdefault(alias, r["name"])

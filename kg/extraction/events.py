@@ -25,8 +25,9 @@ from kg.records import MentionKind
 from kg.resources import read_lines, read_patterns, read_tsv
 
 MEETING, POLICY = MentionKind.MEETING, MentionKind.POLICY
-_NAME_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "a", "ORG", "LOC", "PER", "m", "q", "f", "s", "TIME", "j"})
-_STOP_CHARS = set("，,。；;：:、！？!?（）()\n 了和与及在是为对从把被将等各该其并或这那此每由向于以到")
+_NAME_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "a", "ad", "ORG", "LOC", "PER", "m", "q", "f", "s", "TIME", "j"})
+_STOP_CHARS = set("，,。；;：:、！？!?（）()\n …了和与及在是为对从把被将等各该其并或这那此每由向于以到")
+_ORDINAL = re.compile(r"^(?:第?[一二三四五六七八九十百\d]+[届次期]|[一二三四五六七八九十两\d]+年|若干|首届)$")
 _NAME_VERBS = frozenset({"促进", "支持", "鼓励", "扶持", "加强", "保障"})  # verbs that open policy names
 _MEDIA = re.compile(r"(报|日报|晚报|周报|时报|邮报|杂志|周刊|期刊|月刊|网)$")
 _QUOTE = re.compile(r"“[^“”\n]{1,30}”|\"[^\"\n]{1,30}\"")
@@ -84,12 +85,20 @@ class _Words:
 
 
 def _extend_left(
-    v: _Words, start: int, end: int, anchors: dict[int, list[Candidate]], *, allow_de: bool, verbs: frozenset[str]
+    v: _Words,
+    start: int,
+    end: int,
+    anchors: dict[int, list[Candidate]],
+    *,
+    allow_de: bool,
+    verbs: frozenset[str],
+    anchor_names: bool = True,
 ) -> tuple[int, bool]:
     """Grow a name leftwards from `start` over name words, entity anchors and one quotation.
 
     Returns the new start and whether the name contains an entity, quotation or number.
-    `verbs` are the verbs allowed inside the name (促进 in 促进…若干政策).
+    `verbs` are the verbs allowed inside the name (促进 in 促进…若干政策); `anchor_names`: whether
+    a body or place in the name makes it a name (a meeting of 省政府 yes, 一汽集团供应链体系 no).
     """
     text = v.text
     named = False
@@ -103,7 +112,8 @@ def _extend_left(
     while end - start < _MAX_NAME:
         anchor = min(anchors.get(start, ()), key=lambda c: c.start, default=None)
         if anchor is not None:
-            start, named = anchor.start, True
+            start = anchor.start
+            named = named or anchor_names
             continue
         prev = text[start - 1 : start]
         if prev == "”":
@@ -133,10 +143,10 @@ def _extend_left(
             break
         if w.tag not in _NAME_TAGS and w.tag not in ("v", "vd"):
             break
-        if w.tag == "m" and not (chunk.startswith("第") or chunk.endswith(("年", "届", "次")) or chunk in verbs):
-            break  # counts (8项, 一系列, 3个) are not part of a name
-        if w.tag == "m":
-            named = True  # an ordinal or a duration (第七次, 三年)
+        if w.tag == "m" and not _ORDINAL.match(chunk):
+            break  # counts (8项, 一系列, 3个, 多层次) are not part of a name
+        if w.tag == "m" or chunk == "若干":
+            named = True  # an ordinal or a duration (第七次, 三年), or 若干政策
         start = w.start
     return start, named
 
@@ -238,7 +248,9 @@ def _policy_span(v: _Words, s: int, e: int, strength: str, anchors) -> tuple[int
     q = _quote_before(text, s)
     if q is not None:
         start, quoted = q, True
-    start, named = _extend_left(v, start, e, anchors, allow_de=False, verbs=_NAME_VERBS | {"若干"})
+    start, named = _extend_left(
+        v, start, e, anchors, allow_de=False, verbs=_NAME_VERBS | {"若干"}, anchor_names=strength != "weak"
+    )
     # stop words at the front (一系列政策, 全省…): cut them off
     for w in _POLICY_STOP_WORDS:
         if text.startswith(w, start):
@@ -249,7 +261,10 @@ def _policy_span(v: _Words, s: int, e: int, strength: str, anchors) -> tuple[int
     clause = max(text.rfind(p, 0, start) for p in "，,。；;：:、\n")
     for verb in _DOC_VERBS:
         at = text.rfind(verb, max(clause + 1, start - 10), start)
-        if at >= 0 and at + len(verb) <= start and not set(text[at + len(verb) : start]) & _STOP_CHARS:
+        gap = text[at + len(verb) : start] if at >= 0 else ""
+        if at >= 0 and at + len(verb) <= start and not set(gap) & _STOP_CHARS and not any(
+            sv in gap for sv in _stop_verbs()
+        ):
             governed = True
             start = at + len(verb)
             break
@@ -320,6 +335,8 @@ def policies(text: str, words: list[Word], entities: list[Candidate], lexical: l
             continue  # crosses a word
         if w is not None and w.tag in ("v", "vd") and w.end == e and not line_end:
             continue  # 决定, 计划, 通报, 报告 used as verbs
+        if re.match(r"[\d０-９于在将要]", text[e : e + 1]):
+            continue  # 一期项目计划6月末竣工: 计划 plans to
         quote = _enclosing_quote(text, s, e)
         if quote is not None:  # “新冠疫苗实施计划”: the quotation is the name
             out.append(Candidate(quote[0], quote[1], POLICY, "rule:policy-quoted", 4))

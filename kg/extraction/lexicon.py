@@ -68,7 +68,8 @@ def automaton() -> ahocorasick.Automaton:
     add("本报", _ORG, "lex:paper", 5)
     for surface in knowledge.titles():
         add(surface, MentionKind.TITLE, "lex:title", 5)
-    for surface in knowledge.policy_terms():
+    # formulations (四个意识, 雷锋精神) are slogans, not policies: recognised by no rule here
+    for surface in knowledge.policy_terms(exclude_kinds=("formulation",)):
         add(surface, MentionKind.POLICY, "lex:policy", 5)
     for phrase in knowledge.generic_phrases():
         add(phrase, None, "generic", 9)
