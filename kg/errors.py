@@ -36,3 +36,9 @@ class QueryError(KGError):
     """A SPARQL query is malformed, unknown, or refers to a missing store."""
 
     exit_code = 2
+
+
+class VizError(KGError):
+    """A graph view cannot be made: missing graph file, unknown --focus name or --type."""
+
+    exit_code = 2

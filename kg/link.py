@@ -95,16 +95,27 @@ class _Article:
                 MentionKind.TITLE]
 
     def _primary_meetings(self) -> list[_R]:
-        """The article's own meetings: named in its headline lines or its first body sentences."""
+        """The article's own meetings: those named in its headline lines, else the first one
+        named in its first body sentences."""
         body_start = self.an.article.body_start
-        lead = [s.index for s in self.an.sentences if s.start < body_start]
-        lead += [s.index for s in self.an.sentences if s.start >= body_start][:2]
+        head = [s.index for s in self.an.sentences if s.start < body_start]
         out: list[_R] = []
-        for i in lead:
+        for i in head:
             for r in self.of(i, EntityType.MEETING):
                 if r.key not in {o.key for o in out}:
                     out.append(r)
-        return out
+        if out:
+            return out
+        for i in [s.index for s in self.an.sentences if s.start >= body_start][:3]:
+            found = self.of(i, EntityType.MEETING)
+            if found:
+                return [min(found, key=lambda r: r.m.start)]
+        return []
+
+    def paragraph_start(self, sentence: int) -> int:
+        """Offset where the paragraph (line) holding the sentence starts."""
+        start = self.an.sentences[sentence].start
+        return self.text.rfind("\n", 0, start) + 1
 
 
 def _between(text: str, a: Mention, b: Mention) -> str:
@@ -131,6 +142,32 @@ def _posts(art: _Article, res: Resolution, edges: _Edges) -> None:
             edges.add(K.HOLDS_POST, person.key, press, art.ev(person.m.sentence, "byline"), title=b.role or "记者")
 
 
+def _subject_list_end(art: _Article, person: _R, sentence: int) -> int:
+    """End of the list of people `person` belongs to (省委常委、副省长陈向群,…总领事川上文博出席):
+    the verb after the last name applies to all of them."""
+    text = art.text
+    pos = person.m.end
+    mentions = sorted(
+        (r for r in art.by_sentence.get(sentence, ()) if r.m.start >= pos and not r.m.nested),
+        key=lambda r: r.m.start,
+    )
+    titles = [m for m in art.an.mentions if m.sentence == sentence and m.kind is MentionKind.TITLE and m.start >= pos]
+    items = sorted([(r.m.start, r.m.end, r.m.kind) for r in mentions] + [(t.start, t.end, t.kind) for t in titles])
+    end = pos
+    last_person_end = pos
+    for start, stop, kind in items:
+        if start < end:
+            continue
+        if text[end:start].strip() not in ("", "、", ",", "，", "和", "及"):
+            break
+        if kind not in (MentionKind.PERSON, MentionKind.TITLE, MentionKind.ORGANIZATION, MentionKind.PLACE):
+            break
+        end = stop
+        if kind is MentionKind.PERSON:
+            last_person_end = stop
+    return last_person_end
+
+
 def _coordinated(art: _Article, first: _R, meetings: list[_R]) -> list[_R]:
     """`first` and the meetings joined to it by 和/、/及 (召开A和B)."""
     out = [first]
@@ -150,10 +187,10 @@ def _meetings(art: _Article, edges: _Edges) -> None:
         people = art.of(i, EntityType.PERSON)
         meetings = art.of(i, EntityType.MEETING)
         for p in people:
-            after = text[p.m.end : sentence.end]
+            after = text[_subject_list_end(art, p, i) : sentence.end]
             chair = cues["chair"].match(after)
             attend = cues["attend_verb"].match(after)
-            verb_end = p.m.end + (chair or attend).end() if (chair or attend) else None
+            verb_end = sentence.end - len(after) + (chair or attend).end() if (chair or attend) else None
             targets: list[_R] = []
             if verb_end is not None:
                 nxt = [r for r in meetings if r.m.start >= verb_end and r.m.start - verb_end <= 4]
@@ -182,6 +219,9 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                 for mt in meetings:
                     if mt.m.start > p.m.end and text[mt.m.start - 2 : mt.m.start] == "我在":
                         targets.append(mt)
+            # X代表说 in the report of a session: a deputy at it
+            if re.match(r"^代表(?:说|认为|表示|指出|建议|发言)", text[p.m.end : p.m.end + 4]):
+                targets.extend(art.primary)
             kind = K.CHAIR if chair else K.ATTENDEE
             for mt in targets:
                 edges.add(kind, mt.key, p.key, art.ev(i, f"{kind.value} cue"))
@@ -238,36 +278,47 @@ def _about(art: _Article, edges: _Edges) -> None:
     text = art.text
     attendees: set[str] = set()
     for sentence in art.an.sentences:
+        persons = art.of(sentence.index, EntityType.PERSON)
         meetings = art.of(sentence.index, EntityType.MEETING)
         policies = art.of(sentence.index, EntityType.POLICY)
-        if not policies:
-            continue
-        subject_is_meeting = re.match(r"^(?:会议|会上|大会)", sentence.text)
+        # the meeting's own words: a paragraph opening 会议指出/会议强调 (or a speaker at it)
+        paragraph = text[art.paragraph_start(sentence.index) : sentence.end]
+        meeting_speaks = re.match(r"^(?:会议|会上|大会)", paragraph) or re.match(r"^(?:会议|会上)", sentence.text)
         speaker = any(
             r.key in attendees and re.match(r"^(?:指出|强调|要求|表示)", text[r.m.end : r.m.end + 2])
-            for r in art.of(sentence.index, EntityType.PERSON)
+            for r in art.of(art_sentence_of_paragraph(art, sentence.index), EntityType.PERSON)
         )
+        attendees.update(r.key for r in persons)
+        if not policies:
+            continue
         targets: list[_R] = []
-        for mt in meetings:  # 出席Y的代表团继续审议Z / Y传达学习Z
-            if any(cues["discuss"].search(text[mt.m.end : p.m.start]) for p in policies if p.m.start > mt.m.end):
-                targets.append(mt)
-        if (subject_is_meeting or speaker) and not targets:
+        if (meeting_speaks or speaker) and art.primary:
             targets = art.primary
-        if not targets and not meetings and cues["discuss"].search(sentence.text[:12]) and art.primary:
-            if sentence.index <= 3:
-                targets = art.primary
+        else:  # 出席Y的代表团继续审议Z, Y传达学习Z
+            for mt in meetings:
+                if any(cues["discuss"].search(text[mt.m.end : p.m.start]) for p in policies if p.m.start > mt.m.end):
+                    targets.append(mt)
         for mt in targets:
             for p in policies:
                 edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "discussed"))
-        for r in art.of(sentence.index, EntityType.PERSON):
-            attendees.add(r.key)
     # a report delivered at a meeting (the deck of its article)
     head = [s for s in art.an.sentences if s.start < art.an.article.body_start]
     for s in head:
         for mt in art.of(s.index, EntityType.MEETING):
+            if text[mt.m.start - 1 : mt.m.start] != "在":
+                continue
             for h in head:
                 for p in art.of(h.index, EntityType.POLICY):
                     edges.add(K.ABOUT, mt.key, p.key, art.ev(s.index, "report delivered at"))
+
+
+def art_sentence_of_paragraph(art: _Article, sentence: int) -> int:
+    """The first sentence of the paragraph holding `sentence` (where its speaker is named)."""
+    start = art.paragraph_start(sentence)
+    for s in art.an.sentences:
+        if s.start >= start:
+            return s.index
+    return sentence
 
 
 def _issued(art: _Article, names: dict[str, str], types: dict[str, EntityType], edges: _Edges) -> None:

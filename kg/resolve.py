@@ -44,9 +44,19 @@ def _numbered_measures(name: str) -> str:
     return f"{m.group(1)}项措施" if m else name
 
 
+_CAMPAIGN = re.compile(r"^[^“”]{0,6}“([^“”]{2,30})”([\u4e00-\u9fff]{0,4}?)(行动|活动|计划|工程|改革|试点|战略)$")
+
+
 def policy_key_name(text: str) -> str:
-    """A policy's identity: its name without brackets, quotes or draft markers."""
-    return _DRAFT.sub("", _QUOTES.sub("", text)).strip()
+    """A policy's identity: its name without brackets, quotes or draft markers. A campaign
+    named by a quotation is identified by it and its kind: “千村美丽、万村整治”行动 and
+    “千村美丽万村整治”创建行动 are one campaign."""
+    text = _DRAFT.sub("", text.replace("《", "").replace("》", "")).strip()
+    m = _CAMPAIGN.match(text)
+    if m and len(m.group(2)) <= 2:
+        core = re.sub(r"[、，,·\s]", "", m.group(1))
+        return f"{core}{m.group(3)}"
+    return _QUOTES.sub("", text)
 
 
 @dataclass
@@ -141,6 +151,20 @@ def _context(analysis: Analysis, places: dict[str, Division]) -> _Context:
 # places
 
 
+def _fuller_name(short: str, names: list[str]) -> str | None:
+    """The one longer name in `names` that `short` abbreviates: same first character, same
+    last two characters (the kind of place), the rest a subsequence (石油大院 / 石油共生大院)."""
+    def subsequence(a: str, b: str) -> bool:
+        it = iter(b)
+        return all(ch in it for ch in a)
+
+    found = {
+        n for n in names
+        if len(n) > len(short) >= 3 and n[0] == short[0] and n[-2:] == short[-2:] and subsequence(short, n)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def _deixis() -> dict[str, str]:
     return {r["word"]: r["level"] for r in read_tsv("lexicon/deixis.tsv", ("word", "level"))}
 
@@ -212,6 +236,12 @@ def _resolve_places(analysis: Analysis, reg: _Registry, province: Division | Non
             continue
         # not in the gazetteer: as seen before in the article, else under the place printed
         # just before it (横峰县百家村), else under the paper's province
+        fuller = _fuller_name(surface, [p.text.strip() for p in places if p.id not in out])
+        if fuller is not None and fuller in local_named:
+            key = local_named[fuller]  # 石油大院 for 石油共生大院, named in full before
+            keys[m.id] = reg.add(key, EntityType.PLACE, surface, m)
+            reg.acc[key].notes.add(f"{surface} abbreviates {fuller}")
+            continue
         if surface in local_named:
             key = local_named[surface]
             if prev_m is not None and prev_m.id in keys:

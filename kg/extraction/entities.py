@@ -151,9 +151,11 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
     for c in cands:
         if c.kind is not TITLE or c.end in lac_ok:
             continue
-        for n in (3, 2):
+        for n in (4, 3, 2):
             name = text[c.end : c.end + n]
-            if len(name) == n and _CJK.match(name) and _has_surname(name) and _valid_person(name):
+            if n == 4 and not re.match(r"^(?:出席|会见|表示|说|指出|致辞)", text[c.end + 4 : c.end + 6]):
+                continue  # four characters (川上文博) only with a clear verb after them
+            if len(name) == n and _CJK.match(name) and (_has_surname(name) or n == 4) and _valid_person(name):
                 if _AFTER_NAME.match(text[c.end + n : c.end + n + 2]):
                     out = [p for p in out if not (p.start == c.end and p.end != c.end + n)]
                     out.append(Candidate(c.end, c.end + n, PERSON, "rule:title+name", 4))

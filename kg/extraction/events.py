@@ -27,7 +27,7 @@ from kg.resources import read_lines, read_patterns, read_tsv
 MEETING, POLICY = MentionKind.MEETING, MentionKind.POLICY
 _NAME_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "a", "ad", "ORG", "LOC", "PER", "m", "q", "f", "s", "TIME", "j"})
 _STOP_CHARS = set("，,。；;：:、！？!?（）()\n …了和与及在是为对从把被将等各该其并或这那此每由向于以到")
-_ORDINAL = re.compile(r"^(?:第?[一二三四五六七八九十百\d]+[届次期]|[一二三四五六七八九十两\d]+年|若干|首届)$")
+_ORDINAL = re.compile(r"^(?:第?[一二三四五六七八九十百\d]+[届次期]|[一二三四五六七八九十两\d]+年|若干|首[届次期])$")
 _NAME_VERBS = frozenset({"促进", "支持", "鼓励", "扶持", "加强", "保障"})  # verbs that open policy names
 _MEDIA = re.compile(r"(报|日报|晚报|周报|时报|邮报|杂志|周刊|期刊|月刊|网)$")
 _QUOTE = re.compile(r"“[^“”\n]{1,30}”|\"[^\"\n]{1,30}\"")
