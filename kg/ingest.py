@@ -309,6 +309,8 @@ def _is_furniture(text: str) -> bool:
 
 
 def _ends_sentence(text: str) -> bool:
+    if _bylines()["continued_on"].search(text[-12:]):
+        return True  # …(下转第二版): the page's part of the article ends here
     return text.rstrip(_CLOSERS).endswith(_TERMINAL) or text.endswith("——")
 
 
@@ -451,8 +453,8 @@ def _displaced_heading(lines: list[_Line], i: int, line: _Line) -> int:
             return 0
         between = lines[i + 1 : i + 1 + k]
         after = lines[i + 1 + k]
-        if any(not _heading_like(b) for b in between):
-            return 0
+        if any(not _heading_like(b) or b.md_level for b in between):
+            return 0  # a marked-up heading (##) is where it belongs
         if (
             _body_like(after)
             and not _opens_article(after.text)

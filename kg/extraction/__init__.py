@@ -54,15 +54,8 @@ def load_pipeline() -> Language:
 
 
 def _sentences(doc: Doc) -> tuple[Sentence, ...]:
-    out = []
-    for sent in doc.sents:
-        text = sent.text
-        stripped = text.strip()
-        if not stripped:
-            continue
-        start = sent.start_char + (len(text) - len(text.lstrip()))
-        out.append(Sentence(len(out), start, start + len(stripped), stripped))
-    return tuple(out)
+    text = doc.text  # rebuilt from the tokens on every access: read it once
+    return tuple(Sentence(i, s, e, text[s:e]) for i, (s, e) in enumerate(doc._.kg_sentences))
 
 
 def _analysis(article: Article, doc: Doc) -> Analysis:

@@ -384,5 +384,6 @@ class EventRules:
         words = doc._.kg_words or []
         entities = doc._.kg_entities or []
         lexical = doc._.kg_candidates or []
-        doc._.kg_events = meetings(doc.text, words, entities) + policies(doc.text, words, entities, lexical)
+        text = doc.text  # rebuilt from the tokens on every access: read it once
+        doc._.kg_events = meetings(text, words, entities) + policies(text, words, entities, lexical)
         return doc

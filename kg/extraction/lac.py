@@ -146,13 +146,13 @@ class LacTagger:
             ids[row, : lengths[row]] = self._ids(texts[i])
         logits = self._session.run(None, {"token_ids": ids, "length": lengths})[0].astype(np.float32, copy=False)
         inside = self._inside
+        labels = self._label
         for row, (i, path) in enumerate(zip(batch, self._viterbi(logits, lengths), strict=True)):
             n = int(lengths[row])
-            words: list[Word] = []
-            start = 0
-            for j in range(1, n + 1):
-                if j == n or not inside[path[j]]:
-                    words.append(Word(start, j, self._label[path[start]]))
-                    start = j
-            out[i] = words
+            starts = np.flatnonzero(~inside[path])
+            if len(starts) == 0 or starts[0] != 0:
+                starts = np.concatenate(([0], starts))
+            bounds = starts.tolist() + [n]
+            tags = path[starts].tolist()
+            out[i] = [Word(a, b, labels[t]) for a, b, t in zip(bounds, bounds[1:], tags, strict=False)]
 

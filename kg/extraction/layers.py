@@ -8,8 +8,10 @@ at every boundary any layer needs, before writing `doc.ents` and `doc.spans[...]
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -48,11 +50,20 @@ for _name, _default in (("kg_words", None), ("kg_candidates", None), ("kg_entiti
 
 def _split_at(doc: Doc, offsets: set[int]) -> Doc:
     """Split tokens so that every offset in `offsets` is a token boundary."""
-    cuts: list[tuple[int, list[int]]] = []
-    for token in doc:
-        inner = sorted(o - token.idx for o in offsets if token.idx < o < token.idx + len(token.text))
+    if len(doc) == 0:
+        return doc
+    starts = doc.to_array([IDX]).reshape(-1).tolist()
+    token_at: dict[int, list[int]] = {}
+    for o in sorted(offsets):
+        i = bisect.bisect_right(starts, o) - 1
+        if i >= 0 and starts[i] < o:
+            token_at.setdefault(i, []).append(o - starts[i])
+    cuts = []
+    for i, inner in sorted(token_at.items()):
+        length = len(doc[i].text)
+        inner = [x for x in inner if x < length]
         if inner:
-            cuts.append((token.i, inner))
+            cuts.append((i, inner))
     if not cuts:
         return doc
     with doc.retokenize() as retokenizer:

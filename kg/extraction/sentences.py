@@ -1,35 +1,58 @@
 """Sentence boundaries for Chinese news: after 。！？!? (and any closing quotes or brackets that
-follow them) and at every line break, which ingestion has made paragraph or headline ends."""
+follow them) and at every line break, which ingestion has made paragraph or headline ends.
+
+Sets `token.is_sent_start` (through a numpy array, not token by token) and keeps the
+sentences' character offsets in `doc._.kg_sentences` for the components that need them.
+"""
 
 from __future__ import annotations
 
+import bisect
+import re
+
+import numpy as np
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-_ENDS = frozenset("。！？!?")
-_CLOSERS = frozenset("”’」』）)】》\"'")
+_SENTENCE = re.compile(r"[^\n。！？!?]*(?:[。！？!?]+[”’」』）)】》\"']*|\n|$)")
+
+if not Doc.has_extension("kg_sentences"):
+    Doc.set_extension("kg_sentences", default=None)
 
 
-@Language.factory("kg_sentences", assigns=["token.is_sent_start"])
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the non-blank sentences of `text`, whitespace trimmed."""
+    spans = []
+    for m in _SENTENCE.finditer(text):
+        chunk = m.group(0)
+        stripped = chunk.strip()
+        if stripped:
+            start = m.start() + chunk.index(stripped)
+            spans.append((start, start + len(stripped)))
+    return spans
+
+
+@Language.factory("kg_sentences", assigns=["token.is_sent_start", "doc._.kg_sentences"])
 def make_sentences(nlp: Language, name: str) -> SentenceSplitter:
     """Mark sentence starts."""
     return SentenceSplitter()
 
 
 class SentenceSplitter:
-    """Sets `is_sent_start` on every token."""
+    """Sets sentence starts from the character offsets of the sentences."""
 
     def __call__(self, doc: Doc) -> Doc:
-        start = True
-        pending = False  # a sentence-final mark was seen; closers may still follow
-        for token in doc:
-            text = token.text
-            if pending and not (text and set(text) <= _CLOSERS):
-                start, pending = True, False
-            token.is_sent_start = start
-            start = False
-            if "\n" in text:
-                start, pending = True, False
-            elif text and text[-1] in _ENDS:
-                pending = True
+        spans = sentence_spans(doc.text)
+        doc._.kg_sentences = spans
+        if len(doc) == 0:
+            return doc
+        idx = doc.to_array([IDX]).reshape(-1)
+        starts = np.full(len(doc), -1, dtype=np.int64)
+        starts[0] = 1
+        for start, _ in spans:
+            i = bisect.bisect_right(idx, start) - 1  # the token holding the first character
+            if i > 0:
+                starts[i] = 1
+        doc.from_array([SENT_START], starts.astype(np.uint64).reshape(-1, 1))  # -1 wraps, as spaCy expects
         return doc

@@ -18,7 +18,7 @@ _ENTITY_TAGS = {"PER": MentionKind.PERSON, "LOC": MentionKind.PLACE, "ORG": Ment
 @Language.factory(
     "kg_statistical_ner",
     assigns=["doc._.kg_words", "doc._.kg_candidates"],
-    requires=["token.is_sent_start"],
+    requires=["doc._.kg_sentences"],
     default_config={"model_dir": None, "batch_sentences": 32},
 )
 def make_statistical_ner(nlp: Language, name: str, model_dir: str | None, batch_sentences: int) -> StatisticalNER:
@@ -49,11 +49,9 @@ class StatisticalNER:
     def _process(self, docs: list[Doc]) -> list[Doc]:
         units: list[tuple[int, int, str]] = []  # (doc index, offset, text)
         for d, doc in enumerate(docs):
-            for sent in doc.sents:
-                text = sent.text
-                stripped = text.strip()
-                if stripped:
-                    units.append((d, sent.start_char + text.index(stripped), stripped))
+            text = doc.text  # rebuilt from the tokens on every access: read it once
+            for start, end in doc._.kg_sentences:
+                units.append((d, start, text[start:end]))
         tagged = self.tagger.tag_many([u[2] for u in units], max_batch=self.batch_sentences)
         words: list[list[Word]] = [[] for _ in docs]
         for (d, offset, _), sent_words in zip(units, tagged, strict=True):

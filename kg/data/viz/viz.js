@@ -1,0 +1,456 @@
+/* The kg graph page (kg/data/viz/graph.html.j2): network, filters, search, details panel.
+ * Article text is data, never markup: every piece of text is set with textContent or
+ * createTextNode, never innerHTML. window.kgViz exposes the state for tests and benchmarks. */
+(function () {
+  "use strict";
+
+  function readJson(id) {
+    return JSON.parse(document.getElementById(id).textContent);
+  }
+
+  var kg = readJson("kg-data");
+  var nodeList = readJson("kg-nodes");
+  var edgeList = readJson("kg-edges");
+  var options = readJson("kg-options");
+  var typeStyle = {};
+  var relStyle = {};
+  kg.types.forEach(function (t) { typeStyle[t.key] = t; });
+  kg.relations.forEach(function (r) { relStyle[r.key] = r; });
+
+  function el(tag, text, className) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (className) e.className = className;
+    return e;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function tip(text) { // vis shows element titles as they are: a plain-text element is never markup
+    var e = el("div", text);
+    e.style.whiteSpace = "pre-line";
+    return e;
+  }
+
+  function edgeName(info) {
+    var label = relStyle[info.relation] ? relStyle[info.relation].label : info.relation;
+    return info.title ? label + "（" + info.title + "）" : label;
+  }
+
+  nodeList.forEach(function (n) {
+    var d = kg.details[n.id];
+    n.title = tip(d.name + "\n" + (typeStyle[d.type] ? typeStyle[d.type].label : d.type));
+  });
+  edgeList.forEach(function (e) {
+    e.title = tip(edgeName(kg.edges[e.id]));
+  });
+
+  var nodes = new vis.DataSet(nodeList);
+  var edges = new vis.DataSet(edgeList);
+  var container = document.getElementById("network");
+  var panel = document.getElementById("panel");
+  var loading = document.getElementById("loading");
+  var state = {
+    nodes: nodes,
+    edges: edges,
+    network: null,
+    ready: false,
+    stabilizedAt: null,
+    iterations: 0,
+    focused: null,
+    shown: null,
+    focusNode: focusNode,
+    showNode: showNode,
+    showEdge: showEdge,
+  };
+  window.kgViz = state;
+
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  state.network = network;
+
+  // -- layout: a bounded number of stabilisation iterations, then physics off ------------------
+
+  function placeIsolated() { // entities in no relation: a grid under the connected part, one row block per type
+    var isolated = nodeList.filter(function (n) { return n.physics === false; });
+    if (!isolated.length) return;
+    var connected = nodeList.filter(function (n) { return n.physics !== false; }).map(function (n) { return n.id; });
+    var box = { left: 0, right: 0, bottom: 0 };
+    if (connected.length) {
+      var positions = network.getPositions(connected);
+      var xs = connected.map(function (id) { return positions[id].x; });
+      var ys = connected.map(function (id) { return positions[id].y; });
+      box = { left: Math.min.apply(null, xs), right: Math.max.apply(null, xs), bottom: Math.max.apply(null, ys) };
+    }
+    var dx = 130;
+    var dy = 55;
+    var columns = Math.max(8, Math.floor((box.right - box.left) / dx) + 1, Math.ceil(Math.sqrt(isolated.length * 2)));
+    var left = (box.left + box.right) / 2 - ((columns - 1) * dx) / 2;
+    var row = 0;
+    var updates = [];
+    kg.types.forEach(function (t) {
+      var ofType = isolated.filter(function (n) { return n.kgType === t.key; });
+      ofType.sort(function (a, b) { return a.label < b.label ? -1 : a.label > b.label ? 1 : 0; });
+      ofType.forEach(function (n, i) {
+        updates.push({ id: n.id, x: left + (i % columns) * dx, y: box.bottom + 150 + (row + Math.floor(i / columns)) * dy });
+      });
+      if (ofType.length) row += Math.ceil(ofType.length / columns) + 0.6;
+    });
+    nodes.update(updates);
+  }
+
+  function fitConnected() { // open on the related entities; the grid of isolated ones is a scroll away
+    var connected = nodeList.filter(function (n) { return n.physics !== false; }).map(function (n) { return n.id; });
+    network.fit(connected.length ? { nodes: connected } : {});
+  }
+
+  function settled(iterations) {
+    if (state.ready) return;
+    network.stopSimulation();
+    network.setOptions({ physics: { enabled: false } });
+    placeIsolated();
+    fitConnected();
+    state.iterations = iterations || 0;
+    state.ready = true;
+    state.stabilizedAt = performance.now();
+    loading.classList.add("done");
+    if (kg.focus && nodes.get(kg.focus)) {
+      network.selectNodes([kg.focus]);
+      showNode(kg.focus);
+    }
+  }
+
+  network.on("stabilizationProgress", function (p) {
+    loading.textContent = "布局计算中… " + Math.round((100 * p.iterations) / p.total) + "%";
+  });
+  network.once("stabilizationIterationsDone", function () { settled(options.physics.stabilization.iterations); });
+  network.once("stabilized", function (p) { settled(p && p.iterations); });
+  if (nodeList.length === 0) {
+    loading.textContent = "没有可显示的节点";
+    state.ready = true;
+    state.stabilizedAt = performance.now();
+  }
+
+  // -- filters ---------------------------------------------------------------------------------
+
+  var typeOn = {};
+  var relOn = {};
+  var typeCount = {};
+  var relCount = {};
+  var typeBoxes = {};
+  nodeList.forEach(function (n) { typeCount[n.kgType] = (typeCount[n.kgType] || 0) + 1; });
+  edgeList.forEach(function (e) { relCount[e.kgRel] = (relCount[e.kgRel] || 0) + 1; });
+
+  function filterRow(parent, style, count, swatchClass, onChange) {
+    var label = el("label");
+    var box = el("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.value = style.key;
+    box.addEventListener("change", function () { onChange(box.checked); });
+    var swatch = el("span", null, "swatch " + swatchClass);
+    swatch.style.backgroundColor = style.color;
+    label.appendChild(box);
+    label.appendChild(swatch);
+    label.appendChild(el("span", style.label));
+    label.appendChild(el("span", count, "count"));
+    parent.appendChild(label);
+    return box;
+  }
+
+  kg.types.forEach(function (t) {
+    if (!typeCount[t.key]) return;
+    typeOn[t.key] = true;
+    typeBoxes[t.key] = filterRow(document.getElementById("type-filters"), t, typeCount[t.key], t.shape,
+      function (on) { typeOn[t.key] = on; applyFilters(); });
+  });
+  kg.relations.forEach(function (r) {
+    if (!relCount[r.key]) return;
+    relOn[r.key] = true;
+    filterRow(document.getElementById("relation-filters"), r, relCount[r.key], "line",
+      function (on) { relOn[r.key] = on; applyFilters(); });
+  });
+
+  function applyFilters() {
+    var nodeUpdates = [];
+    nodes.forEach(function (n) {
+      var hidden = !typeOn[n.kgType];
+      if (Boolean(n.hidden) !== hidden) nodeUpdates.push({ id: n.id, hidden: hidden });
+    });
+    nodes.update(nodeUpdates);
+    var edgeUpdates = [];
+    edges.forEach(function (e) {
+      var hidden = !relOn[e.kgRel];
+      if (Boolean(e.hidden) !== hidden) edgeUpdates.push({ id: e.id, hidden: hidden });
+    });
+    edges.update(edgeUpdates);
+    updateCounts();
+  }
+
+  function updateCounts() {
+    var shownNodes = nodes.get({ filter: function (n) { return !n.hidden; } }).length;
+    var shownEdges = edges.get({
+      filter: function (e) { return !e.hidden && typeOn[nodes.get(e.from).kgType] && typeOn[nodes.get(e.to).kgType]; },
+    }).length;
+    document.getElementById("counts").textContent =
+      "显示 " + shownNodes + " / " + nodeList.length + " 个实体，" + shownEdges + " / " + edgeList.length + " 条关系";
+  }
+  updateCounts();
+
+  // -- search ----------------------------------------------------------------------------------
+
+  var byName = new Map();
+  Object.keys(kg.details).forEach(function (id) {
+    var d = kg.details[id];
+    [d.name].concat(d.aliases).forEach(function (name) {
+      if (!byName.has(name)) byName.set(name, []);
+      if (byName.get(name).indexOf(id) < 0) byName.get(name).push(id);
+    });
+  });
+  var allNames = Array.from(byName.keys()).sort();
+  var datalist = document.getElementById("search-names");
+  allNames.slice(0, 20000).forEach(function (name) {
+    var option = document.createElement("option");
+    option.value = name;
+    datalist.appendChild(option);
+  });
+
+  function degree(id) { return network.getConnectedEdges(id).length; }
+
+  function byDegree(ids) {
+    return ids.slice().sort(function (a, b) { return degree(b) - degree(a) || (a < b ? -1 : a > b ? 1 : 0); });
+  }
+
+  var status = document.getElementById("search-status");
+  var results = el("div", null, "results");
+  results.hidden = true;
+  document.getElementById("toolbar").appendChild(results);
+
+  function showResults(ids, heading) {
+    clear(results);
+    results.appendChild(el("div", heading, "muted"));
+    var list = el("ul");
+    ids.slice(0, 30).forEach(function (id) {
+      var d = kg.details[id];
+      var item = el("li");
+      var button = el("button", d.name);
+      button.type = "button";
+      button.addEventListener("click", function () { results.hidden = true; focusNode(id); });
+      item.appendChild(button);
+      item.appendChild(el("span", " " + typeStyle[d.type].label, "muted"));
+      list.appendChild(item);
+    });
+    results.appendChild(list);
+    results.style.left = document.getElementById("search-input").offsetLeft + "px";
+    results.hidden = false;
+  }
+
+  function search(query) {
+    query = query.trim();
+    status.textContent = "";
+    results.hidden = true;
+    if (!query) return;
+    var exact = byName.get(query);
+    if (exact) {
+      var ranked = byDegree(exact);
+      focusNode(ranked[0]);
+      if (ranked.length > 1) showResults(ranked, "同名实体 " + ranked.length + " 个");
+      return;
+    }
+    var lower = query.toLowerCase();
+    var partial = [];
+    allNames.forEach(function (name) {
+      if (name.toLowerCase().indexOf(lower) >= 0) {
+        byName.get(name).forEach(function (id) { if (partial.indexOf(id) < 0) partial.push(id); });
+      }
+    });
+    if (partial.length === 1) focusNode(partial[0]);
+    else if (partial.length > 1) showResults(byDegree(partial), "包含“" + query + "”的实体 " + partial.length + " 个");
+    else status.textContent = "未找到“" + query + "”";
+  }
+
+  document.getElementById("search").addEventListener("submit", function (event) {
+    event.preventDefault();
+    search(document.getElementById("search-input").value);
+  });
+  document.getElementById("search-input").addEventListener("change", function (event) {
+    if (byName.has(event.target.value.trim())) search(event.target.value);
+  });
+
+  function focusNode(id) {
+    var n = nodes.get(id);
+    if (!n) return false;
+    if (n.hidden) { // the node's type was filtered out: show the type again
+      typeOn[n.kgType] = true;
+      if (typeBoxes[n.kgType]) typeBoxes[n.kgType].checked = true;
+      applyFilters();
+    }
+    network.selectNodes([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    state.focused = id;
+    showNode(id);
+    return true;
+  }
+
+  // -- details panel ---------------------------------------------------------------------------
+
+  function linkTo(id, text) {
+    if (!nodes.get(id)) return el("span", text);
+    var button = el("button", text, "link");
+    button.type = "button";
+    button.addEventListener("click", function () { focusNode(id); });
+    return button;
+  }
+
+  function highlighted(text, names) { // text with the names marked, built from text nodes only
+    var out = el("blockquote");
+    var terms = names.filter(function (s) { return s && s.length > 0; })
+      .sort(function (a, b) { return b.length - a.length; });
+    var at = 0;
+    while (at < text.length) {
+      var best = -1;
+      var term = null;
+      terms.forEach(function (t) {
+        var i = text.indexOf(t, at);
+        if (i >= 0 && (best < 0 || i < best)) { best = i; term = t; }
+      });
+      if (best < 0) break;
+      out.appendChild(document.createTextNode(text.slice(at, best)));
+      out.appendChild(el("mark", term));
+      at = best + term.length;
+    }
+    out.appendChild(document.createTextNode(text.slice(at)));
+    return out;
+  }
+
+  function sourceList(item, names) {
+    var section = el("section");
+    section.appendChild(el("h3", "来源句子（" + item.sentences.length + "）"));
+    if (!item.sentences.length && !item.datasets.length) section.appendChild(el("p", "无", "muted"));
+    var list = el("ol", null, "sources");
+    item.sentences.forEach(function (sid) {
+      var s = kg.sentences[sid];
+      var a = s.article ? kg.articles[s.article] : null;
+      var li = el("li");
+      li.appendChild(highlighted(s.text, names));
+      var meta = [];
+      if (a && a.headline) meta.push("《" + a.headline + "》");
+      if (a && a.date) meta.push(a.date);
+      var where = s.file + (s.start !== null && s.start !== undefined ? ":" + s.start + "–" + s.end : "");
+      meta.push(where);
+      li.appendChild(el("div", meta.join(" · "), "meta"));
+      list.appendChild(li);
+    });
+    section.appendChild(list);
+    item.datasets.forEach(function (label) { section.appendChild(el("p", "数据集：" + label, "meta")); });
+    return section;
+  }
+
+  function field(parent, heading, text) {
+    parent.appendChild(el("h3", heading));
+    parent.appendChild(el("div", text));
+  }
+
+  function typeLine(type) {
+    var style = typeStyle[type];
+    var line = el("div", null, "type");
+    var swatch = el("span", null, "swatch " + style.shape);
+    swatch.style.backgroundColor = style.color;
+    line.appendChild(swatch);
+    line.appendChild(el("span", style.label));
+    return line;
+  }
+
+  function showNode(id) {
+    var d = kg.details[id];
+    if (!d) return;
+    clear(panel);
+    state.shown = { node: id };
+    panel.appendChild(el("h2", d.name));
+    panel.appendChild(typeLine(d.type));
+    if (d.aliases.length) field(panel, "别名", d.aliases.join("、"));
+    if (d.dates.length) field(panel, d.type === "Article" ? "发表日期" : "日期", d.dates.join("、"));
+    if (d.posts.length) {
+      panel.appendChild(el("h3", "职务"));
+      var posts = el("ul");
+      d.posts.forEach(function (p) {
+        var li = el("li");
+        li.appendChild(linkTo(p.org, p.orgName));
+        li.appendChild(document.createTextNode(" " + p.title));
+        if (p.observed.length) li.appendChild(el("span", "（见报 " + p.observed.join("、") + "）", "muted"));
+        posts.appendChild(li);
+      });
+      panel.appendChild(posts);
+    }
+    var connected = network.getConnectedEdges(id);
+    if (connected.length) {
+      panel.appendChild(el("h3", "关系（" + connected.length + "）"));
+      var rels = el("ul");
+      connected.map(function (eid) { return edges.get(eid); })
+        .sort(function (a, b) { return a.id < b.id ? -1 : 1; })
+        .forEach(function (e) {
+          var info = kg.edges[e.id];
+          var out = e.from === id;
+          var other = out ? e.to : e.from;
+          var li = el("li");
+          var rel = el("button", (out ? "→ " : "← ") + edgeName(info), "link relation");
+          rel.type = "button";
+          rel.title = "查看证据";
+          rel.addEventListener("click", function () { network.selectEdges([e.id]); showEdge(e.id); });
+          li.appendChild(rel);
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(linkTo(other, kg.details[other].name));
+          rels.appendChild(li);
+        });
+      panel.appendChild(rels);
+    }
+    panel.appendChild(sourceList(d, [d.name].concat(d.aliases)));
+    panel.appendChild(el("p", id, "meta"));
+  }
+
+  function showEdge(eid) {
+    var e = edges.get(eid);
+    var info = kg.edges[eid];
+    if (!e || !info) return;
+    clear(panel);
+    state.shown = { edge: eid };
+    var from = kg.details[e.from];
+    var to = kg.details[e.to];
+    var h = el("h2");
+    h.appendChild(linkTo(e.from, from.name));
+    h.appendChild(el("span", " —" + edgeName(info) + "→ ", "relation"));
+    h.appendChild(linkTo(e.to, to.name));
+    panel.appendChild(h);
+    field(panel, "关系", edgeName(info));
+    if (info.observed.length) field(panel, "见报日期", info.observed.join("、"));
+    if (info.rules.length) field(panel, "抽取规则", info.rules.join("；"));
+    var names = [from.name, to.name].concat(from.aliases, to.aliases);
+    if (info.title) names.push(info.title);
+    panel.appendChild(sourceList(info, names));
+  }
+
+  function showSummary() {
+    clear(panel);
+    state.shown = null;
+    panel.appendChild(el("h2", "图谱概览"));
+    panel.appendChild(el("p", nodeList.length + " 个实体，" + edgeList.length + " 条关系。"));
+    panel.appendChild(el("p", "点击节点查看名称、别名、职务、日期和来源句子；点击连线查看证据句子。", "muted"));
+    var list = el("ul");
+    kg.types.forEach(function (t) {
+      if (!typeCount[t.key]) return;
+      var li = el("li");
+      li.appendChild(typeLine(t.key));
+      li.lastChild.appendChild(el("span", typeCount[t.key], "muted"));
+      list.appendChild(li);
+    });
+    panel.appendChild(list);
+  }
+
+  network.on("click", function (p) {
+    if (p.nodes.length) showNode(p.nodes[0]);
+    else if (p.edges.length) showEdge(p.edges[0]);
+    else showSummary();
+  });
+  showSummary();
+})();

@@ -1,0 +1,196 @@
+"""Benchmark of the HTML graph page: time until the page is idle (layout settled, physics off).
+
+Opens the page in headless Chromium (Debian's chromium + chromedriver, via selenium) and polls
+`window.kgViz.ready`, which the page sets once vis-network's stabilisation is done and physics is
+switched off. Two graphs:
+  * the seeds graph (output/graph.ttl, or --graph; built from seeds/ into a temporary folder if
+    missing);
+  * a synthetic graph of 5,000 typed entities and 10,000 typed edges (seeded random, same RDF
+    terms and provenance as kg build writes), which must settle in under 10 s.
+
+    .venv/bin/python scripts/bench_viz.py [--graph output/graph.ttl] [--nodes 5000 --edges 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from kg.iri import digest, mint
+from kg.ns import KG, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
+from kg.viz import ViewSpec, analysis_graph, render, select
+
+LIMIT_SECONDS = 10.0
+TYPES = {"Person": 0.25, "Organization": 0.25, "Place": 0.2, "Meeting": 0.15, "Policy": 0.15}
+# relation -> (subject type, object type), as kg build writes them (posts: person -> org)
+RELATIONS = {
+    "holds": ("Person", "Organization"),
+    "chair": ("Meeting", "Person"),
+    "attendee": ("Meeting", "Person"),
+    "organizer": ("Meeting", "Organization"),
+    "location": ("Meeting", "Place"),
+    "about": ("Meeting", "Policy"),
+    "issuedBy": ("Policy", "Organization"),
+    "subOrganizationOf": ("Organization", "Organization"),
+    "containedInPlace": ("Place", "Place"),
+}
+PREDICATES = {
+    "chair": KG.chair, "attendee": SDO.attendee, "organizer": SDO.organizer, "location": SDO.location,
+    "about": SDO.about, "issuedBy": KG.issuedBy, "subOrganizationOf": ORG.subOrganizationOf,
+    "containedInPlace": SDO.containedInPlace,
+}
+SYLLABLES = "国省市县区委会政府办发展改革工业信息教育科技民政财政自然资源生态环境住房城乡交通水利农业商务文化卫生健康应急"
+
+
+def synthetic_graph(nodes: int, edges: int, seed: int = 5000) -> Graph:
+    """A random but seeded graph of `nodes` typed entities and `edges` typed edges with provenance."""
+    rng = random.Random(seed)
+    g = Graph()
+    by_type: dict[str, list[URIRef]] = {t: [] for t in TYPES}
+    kinds = rng.choices(list(TYPES), weights=list(TYPES.values()), k=nodes)
+    for n, kind in enumerate(kinds):
+        name = "".join(rng.choices(SYLLABLES, k=rng.randint(3, 9))) + f"{n}"
+        node = mint(f"{kind.lower()}/bench/{n}")
+        g.add((node, RDF.type, KG[kind]))
+        g.add((node, RDFS.label, Literal(name, lang="zh")))
+        if n % 7 == 0:
+            g.add((node, SKOS.altLabel, Literal(name[:3] + f"别名{n}", lang="zh")))
+        if kind == "Meeting":
+            g.add((node, SDO.startDate, Literal(f"2021-{1 + n % 12:02d}-{1 + n % 28:02d}", datatype=XSD.date)))
+        by_type[kind].append(node)
+    # hubs: endpoints drawn with Zipf-like weights, as in news (a few bodies and places everywhere)
+    weights = {t: [1 / (r + 1) ** 0.5 for r in range(len(v))] for t, v in by_type.items()}
+    articles = [mint(f"article/bench/{a:03d}") for a in range(max(1, edges // 50))]
+    for a, article in enumerate(articles):
+        g.add((article, RDF.type, KG.Article))
+        g.add((article, SDO.headline, Literal(f"测试报道第{a}篇", lang="zh")))
+        g.add((article, KG.sourceFile, Literal(f"bench/{a:03d}.txt")))
+        g.add((article, SDO.datePublished, Literal(f"2021-08-{1 + a % 28:02d}", datatype=XSD.date)))
+    made = 0
+    seen = set()
+    while made < edges:
+        relation = rng.choice(list(RELATIONS))
+        st, ot = RELATIONS[relation]
+        s = rng.choices(by_type[st], weights=weights[st])[0]
+        o = rng.choices(by_type[ot], weights=weights[ot])[0]
+        if s == o or (relation, s, o) in seen:
+            continue
+        seen.add((relation, s, o))
+        article = rng.choice(articles)
+        sentence = mint(f"sentence/bench/{made}")
+        g.add((sentence, RDF.type, KG.Sentence))
+        g.add((sentence, SDO.text, Literal(f"第{made}句：{g.value(s, RDFS.label)}与{g.value(o, RDFS.label)}。", lang="zh")))
+        g.add((sentence, SDO.isPartOf, article))
+        g.add((sentence, KG.sourceFile, Literal(f"bench/{articles.index(article):03d}.txt")))
+        g.add((sentence, KG.charStart, Literal(made * 10)))
+        g.add((sentence, KG.charEnd, Literal(made * 10 + 9)))
+        if relation == "holds":
+            post = mint(f"post/bench/{made}")
+            g.add((post, RDF.type, ORG.Post))
+            g.add((post, KG.title, Literal(rng.choice(["主任", "书记", "副主任", "局长", "厅长"]), lang="zh")))
+            triples = [(s, ORG.holds, post), (post, ORG.postIn, o)]
+        else:
+            triples = [(s, PREDICATES[relation], o)]
+        for triple in triples:
+            g.add(triple)
+            stmt = mint(f"statement/{digest(*map(str, triple))}")
+            g.add((stmt, RDF.type, RDF.Statement))
+            g.add((stmt, RDF.subject, triple[0]))
+            g.add((stmt, RDF.predicate, triple[1]))
+            g.add((stmt, RDF.object, triple[2]))
+            g.add((stmt, PROV.wasDerivedFrom, sentence))
+            g.add((stmt, KG.rule, Literal("bench")))
+        made += 1
+    return g
+
+
+def chrome(profile: Path):
+    """Headless Chromium as the browser tests start it (no background network, no first-run)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1600,1000",
+                f"--user-data-dir={profile}"):
+        options.add_argument(arg)
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+
+
+def time_page(driver, page: Path, timeout: float = 60.0) -> dict:
+    """Load `page` and wait until the layout has settled; the wall-clock and page-side times."""
+    driver.get("about:blank")
+    started = time.perf_counter()
+    driver.get(page.resolve().as_uri())
+    while not driver.execute_script("return Boolean(window.kgViz && window.kgViz.ready)"):
+        if time.perf_counter() - started > timeout:
+            raise SystemExit(f"{page}: not settled after {timeout:.0f} s")
+        time.sleep(0.02)
+    wall = time.perf_counter() - started
+    state = driver.execute_script(
+        "return {settled: kgViz.stabilizedAt, iterations: kgViz.iterations, nodes: kgViz.nodes.length,"
+        " edges: kgViz.edges.length}"
+    )
+    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    return {"wall": wall, "page": state["settled"] / 1000, **state, "errors": errors}
+
+
+def bench(name: str, graph: Graph, folder: Path, driver) -> float:
+    started = time.perf_counter()
+    view = select(analysis_graph(graph), ViewSpec(max_nodes=None))
+    html = render(view)
+    python = time.perf_counter() - started
+    page = folder / f"{name}.html"
+    page.write_text(html, encoding="utf-8")
+    r = time_page(driver, page)
+    print(
+        f"{name:>9}: {r['nodes']:5d} nodes {r['edges']:6d} edges | page {len(html.encode()) / 1e6:5.1f} MB, "
+        f"python {python:5.2f} s | idle after {r['wall']:5.2f} s (page clock {r['page']:5.2f} s, "
+        f"{r['iterations']} iterations) | console errors: {len(r['errors'])}"
+    )
+    return r["wall"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--graph", type=Path, default=Path("output/graph.ttl"), help="seeds graph (Turtle)")
+    parser.add_argument("--nodes", type=int, default=5000)
+    parser.add_argument("--edges", type=int, default=10000)
+    parser.add_argument("--keep", type=Path, help="folder to keep the benchmark pages in")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kg-bench-viz-") as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        if args.graph.is_file():
+            seeds = Graph().parse(args.graph)
+        else:
+            from kg.build import build_graph
+
+            print(f"{args.graph} not found: building seeds/ into {tmp}", file=sys.stderr)
+            build_graph([Path("seeds")], Path(tmp) / "seeds-out", formats=("ttl",), validate=False, html=False)
+            seeds = Graph().parse(Path(tmp) / "seeds-out" / "graph.ttl")
+        started = time.perf_counter()
+        synthetic = synthetic_graph(args.nodes, args.edges)
+        print(f"synthetic graph: {len(synthetic)} triples in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        driver = chrome(Path(tmp) / "profile")
+        try:
+            bench("seeds", seeds, folder, driver)
+            wall = bench("synthetic", synthetic, folder, driver)
+        finally:
+            driver.quit()
+    if wall >= LIMIT_SECONDS:
+        print(f"FAIL: the {args.nodes}-node page took {wall:.1f} s to settle (limit {LIMIT_SECONDS:.0f} s)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

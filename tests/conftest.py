@@ -1,0 +1,49 @@
+"""Shared fixtures. Slow fixtures (the spaCy pipeline, a full build of the seeds) are
+session-scoped so that each is paid once per test run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seed_ingest():
+    from kg.ingest import read_articles
+
+    return read_articles([SEEDS])
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.extraction import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    """A full build of seeds/ (no HTML, no SHACL: those have their own tests)."""
+    from kg.build import build_graph
+
+    out = tmp_path_factory.mktemp("seed-build")
+    summary = build_graph([SEEDS], out, validate=False, html=False)
+    return out, summary
+
+
+@pytest.fixture
+def seed_copy(tmp_path) -> Path:
+    """A writable copy of seeds/ (with its metadata sidecar)."""
+    dst = tmp_path / "seeds"
+    shutil.copytree(SEEDS, dst)
+    return dst

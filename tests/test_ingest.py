@@ -1,0 +1,210 @@
+"""Ingestion: newspaper pages -> Articles (real seed pages and small real excerpts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.errors import InputError, MetadataError
+from kg.ingest import MetaOverrides, decode, read_articles
+from kg.records import ArticleKind, DatePrecision
+
+EXPECTED = json.loads((Path(__file__).parent / "data" / "seed_split.json").read_text(encoding="utf-8"))
+
+# A 本报 article excerpt from seed 000 (辽宁日报), with its page furniture around it.
+PAGE = """扫描二维码
+关注本报APP
+
+## 省政府召开党组会议和常务会议
+
+刘宁主持
+
+本报讯 记者明绍庚报道 8月5日，省委副书记、省长、省政府党组书记刘宁主持召开省政府党组会议和常务会议，深入学习贯彻习近平总书记近期重要讲话和指示精神。
+
+会议指出，各地各部门要按照省新冠肺炎疫情防控总指挥部会议要求，坚持外防输入、内防反弹，加强对省外中高风险地区来辽返辽人员排查管理，保障人民群众生命安全和身体健康。要全面激活应急管理体系，压实“四方”责任、落实“四早”要求，发挥基层医疗机构“哨点”作用，倡
+
+议设立工作专班。
+
+(下转第二版)
+"""
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+# --- the seeds, hand-checked -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", sorted(EXPECTED))
+def test_seed_split_matches_hand_checked_expectations(seed_ingest, source):
+    expected = EXPECTED[source]
+    articles = [a for a in seed_ingest.articles if a.sources[0] == source]
+    got = {
+        "articles": [
+            {"headline": a.headline, "authors": [b.name for b in a.bylines], "parts": list(a.sources)}
+            for a in articles
+            if a.kind is ArticleKind.ARTICLE
+        ],
+        "teasers": [
+            {"headline": a.headline, "authors": [b.name for b in a.bylines], "parts": list(a.sources)}
+            for a in articles
+            if a.kind is ArticleKind.TEASER
+        ],
+    }
+    assert got == expected
+
+
+def test_seed_article_counts(seed_ingest):
+    counts = {}
+    for a in seed_ingest.articles:
+        if a.kind is ArticleKind.ARTICLE:
+            counts[a.sources[0]] = counts.get(a.sources[0], 0) + 1
+    assert counts == {
+        "000_cf7e9373e432becc.txt": 7,
+        "001_c465d2171fe16071.txt": 6,
+        "002_5f81a1e48743b7fd.txt": 14,
+        "003_0624703ab3c854fd.txt": 6,
+        "004_1ed890315a895296.txt": 6,
+    }
+    assert not seed_ingest.failures
+
+
+def test_every_character_maps_back_to_its_source(seed_ingest, seeds_dir):
+    sources = {p.name: decode(p) for p in seeds_dir.glob("*.txt")}
+    for article in seed_ingest.articles:
+        for seg in article.segments:
+            piece = article.text[seg.start : seg.start + seg.length]
+            assert piece == sources[seg.source][seg.source_start : seg.source_start + seg.length]
+
+
+def test_masthead_metadata_is_detected(seed_ingest):
+    issue = {i.source: i for i in seed_ingest.issues}["004_1ed890315a895296.txt"]
+    assert issue.paper == "辽源日报"
+    assert issue.date == dt.date(2021, 1, 27)
+    assert issue.region == "吉林省辽源市"  # from the paper, via papers.tsv
+
+
+def test_sidecar_metadata_with_month_precision(seed_ingest):
+    issue = {i.source: i for i in seed_ingest.issues}["003_0624703ab3c854fd.txt"]
+    assert (issue.paper, issue.date, issue.date_precision) == ("辽宁日报", dt.date(2021, 6, 1), DatePrecision.MONTH)
+
+
+def test_continued_article_is_joined_across_pages(seed_ingest):
+    joined = [a for a in seed_ingest.articles if len(a.sources) > 1]
+    assert [a.headline for a in joined] == ["外贸量稳质升韧性凸显"]
+    text = joined[0].text
+    assert "(下转第四版)" not in text
+    assert "全省对欧盟进出口665.3亿元" in text  # from the part on page 4 (seed 001)
+
+
+def test_teasers_and_furniture_are_not_articles(seed_ingest):
+    texts = "\n".join(a.text for a in seed_ingest.articles)
+    for furniture in ("扫描二维码", "关注本报APP", "详见四版▶", "DAODU", "新闻热线", "国内统一刊号"):
+        assert furniture not in texts
+    teasers = [a.headline for a in seed_ingest.articles if a.kind is ArticleKind.TEASER]
+    assert "我省计划修复6万亩退化湿地" in teasers
+
+
+# --- structure of one article --------------------------------------------------------------
+
+
+def test_article_structure(tmp_path):
+    result = read_articles([write(tmp_path / "page.txt", PAGE)], MetaOverrides(paper="辽宁日报", date="2021-08-06"))
+    (article,) = result.articles
+    assert article.headline == "省政府召开党组会议和常务会议"
+    assert article.deck == "刘宁主持"
+    assert [(b.name, b.role) for b in article.bylines] == [("明绍庚", "记者")]
+    assert article.agency == "本报"
+    assert "倡议设立工作专班" in article.text  # a sentence broken across blank lines is repaired
+    assert "扫描二维码" not in article.text and "下转" not in article.text
+    start = article.text.index("刘宁主持召开")
+    assert article.source_span(start, start + 2) == ("page.txt", PAGE.index("刘宁主持召开"), PAGE.index("刘宁主持召开") + 2)
+
+
+def test_xinhua_dateline_and_relative_date(tmp_path):
+    text = "我国发现罕见月牙形陨石坑\n\n据新华社广州8月5日电 (记者陆浩 胡拿云)记者从中国科学院广州地球化学研究所获悉，该所研究人员在黑龙江省发现了陨石坑。\n"
+    (article,) = read_articles([write(tmp_path / "a.txt", text)], MetaOverrides(date="2021-08-06")).articles
+    assert (article.agency, article.dateline_place, article.dateline_date) == ("新华社", "广州", dt.date(2021, 8, 5))
+    assert [b.name for b in article.bylines] == ["陆浩", "胡拿云"]
+
+
+def test_crlf_and_bom_and_gb18030(tmp_path):
+    page = PAGE.replace("(下转第二版)", "")  # else the second copy continues the first
+    crlf = write(tmp_path / "crlf.txt", "\ufeff" + page.replace("\n", "\r\n"))
+    gbk = write(tmp_path / "gbk.txt", page, encoding="gb18030")
+    result = read_articles([crlf, gbk], MetaOverrides(paper="辽宁日报", date="2021-08-06"))
+    assert not result.failures
+    a, b = result.articles
+    assert a.text == b.text
+    start = a.text.index("刘宁")
+    src = decode(crlf)
+    file, s, e = a.source_span(start, start + 2)
+    assert src[s:e] == "刘宁"
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.txt", b"", "file is empty"),
+        ("blank.txt", b"  \n\r\n", "file is empty"),
+        ("binary.txt", bytes(range(256)) * 4, "NUL bytes"),
+        ("utf16.txt", PAGE.encode("utf-16"), "NUL bytes"),
+        ("latin.txt", b"Hello, this page has no Chinese text at all.\n", "no Chinese characters"),
+        ("junk.txt", bytes([0xFF, 0xFE, 0xFD, 0x81, 0x30, 0xC3, 0x28]) * 50, "cannot be decoded"),
+    ],
+)
+def test_unreadable_inputs_are_reported_by_name(tmp_path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(InputError) as err:
+        decode(path)
+    assert name in str(err.value) and message in str(err.value)
+
+
+def test_missing_file_is_reported(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        decode(tmp_path / "nope.txt")
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path):
+    good = write(tmp_path / "good.txt", PAGE)
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02binary")
+    result = read_articles([bad, good], MetaOverrides(paper="辽宁日报", date="2021-08-06"))
+    assert [a.headline for a in result.articles] == ["省政府召开党组会议和常务会议"]
+    assert len(result.failures) == 1 and "bad.txt" in str(result.failures[0])
+
+
+def test_bad_date_override_names_the_value(tmp_path):
+    with pytest.raises(MetadataError, match="'2021/08/06' is not YYYY-MM-DD or YYYY-MM"):
+        read_articles([write(tmp_path / "p.txt", PAGE)], MetaOverrides(date="2021/08/06"))
+
+
+def test_bad_sidecar_is_reported(tmp_path):
+    write(tmp_path / "p.txt", PAGE)
+    sidecar = write(tmp_path / "meta.tsv", "file\tpaper\tedition\np.txt\t辽宁日报\t1\n")
+    with pytest.raises(MetadataError, match=r"unknown column\(s\) \['edition'\]"):
+        read_articles([tmp_path], sidecar=sidecar)
+
+
+def test_override_wins_over_masthead(tmp_path, seeds_dir):
+    page = seeds_dir / "004_1ed890315a895296.txt"
+    result = read_articles([page], MetaOverrides(paper="吉林日报", region="吉林省"))
+    issue = result.issues[0]
+    assert (issue.paper, issue.region, issue.date) == ("吉林日报", "吉林省", dt.date(2021, 1, 27))
+
+
+def test_input_order_does_not_matter(seeds_dir):
+    files = sorted(seeds_dir.glob("*.txt"))
+    forward = read_articles(files)
+    backward = read_articles(list(reversed(files)))
+    assert [a.id for a in forward.articles] == [a.id for a in backward.articles]
+    assert [a.text for a in forward.articles] == [a.text for a in backward.articles]
