@@ -395,8 +395,8 @@ def _containment(analyses: Sequence[_Article], res: Resolution, types: dict[str,
                     evs.append(art.ev(r.m.sentence, why))
         if why == "gazetteer":
             evs.append(Evidence(None, None, "gazetteer"))
-        if not evs:
-            evs.append(Evidence(None, None, why))
+        if not evs:  # the child's own name shows its parent: cite where the child is named
+            evs = [art.ev(r.m.sentence, why) for art, r in index.get(child, ())]
         for ev in evs:
             edges.add(kind, child, parent, ev)
     # a body named after a place is located there: 沈阳海关 -> 沈阳市; the paper serves its region

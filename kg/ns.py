@@ -41,7 +41,6 @@ class KG(DefinedNamespace):
     charStart: URIRef  # sentence -> start offset in the decoded source file
     charEnd: URIRef  # sentence -> end offset in the decoded source file
     sentenceIndex: URIRef  # sentence -> position in its article
-    evidence: URIRef  # statement -> sentence stating it
     rule: URIRef  # statement -> name of the rule that produced it
     divisionCode: URIRef  # place -> administrative division code (GB/T 2260)
     adminLevel: URIRef  # place -> province / city / county / town

@@ -46,7 +46,8 @@ def load_pipeline() -> Language:
     config = spacy.util.load_config(CONFIG)
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     chatter = io.StringIO()
-    with contextlib.redirect_stdout(chatter):  # spacy-pkuseg prints a notice about features.pkl
+    # spacy-pkuseg prints a notice to stderr that pkuseg's model has features.pkl, not .msgpack
+    with contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter):
         nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_model_dir()))
     if chatter.getvalue().strip():
         log.debug("pkuseg: %s", chatter.getvalue().strip())

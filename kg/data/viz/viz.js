@@ -3,6 +3,7 @@
  * createTextNode, never innerHTML. window.kgViz exposes the state for tests and benchmarks. */
 (function () {
   "use strict";
+  var timings = { start: performance.now() };
 
   function readJson(id) {
     return JSON.parse(document.getElementById(id).textContent);
@@ -47,6 +48,7 @@
     e.title = tip(edgeName(kg.edges[e.id]));
   });
 
+  timings.parsed = performance.now();
   var nodes = new vis.DataSet(nodeList);
   var edges = new vis.DataSet(edgeList);
   var container = document.getElementById("network");
@@ -61,6 +63,7 @@
     iterations: 0,
     focused: null,
     shown: null,
+    timings: timings,
     focusNode: focusNode,
     showNode: showNode,
     showEdge: showEdge,
@@ -69,6 +72,7 @@
 
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   state.network = network;
+  timings.network = performance.now();
 
   // -- layout: a bounded number of stabilisation iterations, then physics off ------------------
 
@@ -107,14 +111,23 @@
 
   function settled(iterations) {
     if (state.ready) return;
+    timings.layout = performance.now();
     network.stopSimulation();
     network.setOptions({ physics: { enabled: false } });
     placeIsolated();
     fitConnected();
     state.iterations = iterations || 0;
-    state.ready = true;
-    state.stabilizedAt = performance.now();
     loading.classList.add("done");
+    var done = false;
+    function idle() { // the first frame after the layout is drawn: the page is ready to use
+      if (done) return;
+      done = true;
+      timings.drawn = performance.now();
+      state.ready = true;
+      state.stabilizedAt = timings.drawn;
+    }
+    network.once("afterDrawing", idle);
+    setTimeout(idle, 3000); // a hidden canvas is never drawn
     if (kg.focus && nodes.get(kg.focus)) {
       network.selectNodes([kg.focus]);
       showNode(kg.focus);
@@ -122,6 +135,7 @@
   }
 
   network.on("stabilizationProgress", function (p) {
+    timings["iteration " + p.iterations] = performance.now();
     loading.textContent = "布局计算中… " + Math.round((100 * p.iterations) / p.total) + "%";
   });
   network.once("stabilizationIterationsDone", function () { settled(options.physics.stabilization.iterations); });
@@ -453,4 +467,5 @@
     else showSummary();
   });
   showSummary();
+  timings.interface = performance.now();
 })();
