@@ -323,10 +323,9 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
         if w is not None and w.tag in ("v", "vd", "vn") and w.start == s and w.end == end and len(suffix) == 1:
             continue
         start = w.start if w is not None else s
-        for verb in stop_verbs:  # 南部新城开工建设|中心医院: a verb inside the model's word ends the name
-            at = text.rfind(verb, start, s)
-            if at >= 0:
-                start = max(start, at + len(verb))
+        # 南部新城开工建设|中心医院: a verb inside the model's word ends the name
+        cuts = [text.rfind(verb, start, s) + len(verb) for verb in stop_verbs if text.rfind(verb, start, s) >= 0]
+        start = max([start, *cuts])
         proper = bool(w and w.tag in ("LOC", "ORG", "nz", "PER") and w.start == start)
         tail_start = start  # start of the part after the last named anchor
         while True:

@@ -252,22 +252,25 @@ def _policy_span(v: _Words, s: int, e: int, strength: str, anchors) -> tuple[int
         v, start, e, anchors, allow_de=False, verbs=_NAME_VERBS | {"若干"}, anchor_names=strength != "weak"
     )
     # stop words at the front (一系列政策, 全省…): cut them off
-    for w in _POLICY_STOP_WORDS:
+    for w in sorted(_POLICY_STOP_WORDS, key=lambda w: (-len(w), w)):
         if text.startswith(w, start):
             start += len(w)
+            break
     quoted = quoted or bool(_QUOTE.search(text[start:e]))
     # a document verb governing the name (审议…报告, 出台履行…清单), verbs allowed in between
     governed = False
     clause = max(text.rfind(p, 0, start) for p in "，,。；;：:、\n")
+    found = []  # the nearest document verb before the name (the latest end, then the longest)
     for verb in _DOC_VERBS:
         at = text.rfind(verb, max(clause + 1, start - 10), start)
         gap = text[at + len(verb) : start] if at >= 0 else ""
         if at >= 0 and at + len(verb) <= start and not set(gap) & _STOP_CHARS and not any(
             sv in gap for sv in _stop_verbs()
         ):
-            governed = True
-            start = at + len(verb)
-            break
+            found.append((at + len(verb), len(verb)))
+    if found:
+        governed = True
+        start = max(found)[0]
     # an item of a list (…、全国农民合作社质量提升试点、企业上市驱动工程等)
     listed = False
     item_start = clause + 1
