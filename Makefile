@@ -6,12 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: graph test lint bench browser clean
+.PHONY: graph test lint bench sysdeps clean
 
 graph: $(STAMP)
 	$(BIN)/kg build seeds --out output
 
-test: $(STAMP) browser
+test: $(STAMP) sysdeps
 	$(BIN)/pytest
 
 lint: $(STAMP)
@@ -30,12 +30,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# Browser tests use Debian's Chromium and ChromeDriver (no browser download).
-browser:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-	  { echo "installing chromium + chromium-driver from Debian"; \
+# Tests also use Debian's Chromium + ChromeDriver (browser tests, no browser download) and
+# rapper from raptor2-utils (a second, independent RDF parser).
+sysdeps:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v rapper >/dev/null || \
+	  { echo "installing chromium, chromium-driver, raptor2-utils from Debian"; \
 	    SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	    $$SUDO apt-get update -qq && \
+	    $$SUDO apt-get install -y -qq chromium chromium-driver raptor2-utils >/dev/null; }
 
 clean:
 	rm -rf $(VENV) output
