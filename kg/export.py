@@ -57,7 +57,10 @@ PREDICATES: dict[RelationKind, URIRef] = {
     RelationKind.AUTHOR: SDO.author,
     RelationKind.MENTIONS: SDO.mentions,
 }
-DATASETS = {"gazetteer": ("dataset/gazetteer", "行政区划 gazetteer (jionlp 1.5.31 china_location, Apache-2.0)")}
+DATASETS = {
+    "gazetteer": ("dataset/gazetteer", "行政区划 gazetteer (jionlp 1.5.31 china_location, Apache-2.0)"),
+    "papers": ("dataset/papers", "newspapers, their regions and publishers (kg/data/lexicon/papers.tsv)"),
+}
 
 
 def _date_literal(issue_date: dt.date, precision: DatePrecision) -> Literal:

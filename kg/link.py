@@ -384,8 +384,13 @@ def _containment(analyses: Sequence[_Article], res: Resolution, types: dict[str,
         for r in art.resolved:
             index[r.key].append((art, r))
     for child, parent, why in res.parents:
-        kind = K.CONTAINED_IN_PLACE if types.get(child) is EntityType.PLACE else K.SUB_ORGANIZATION_OF
-        if types.get(child) is not types.get(parent):
+        pair = (types.get(child), types.get(parent))
+        kind = {
+            (EntityType.PLACE, EntityType.PLACE): K.CONTAINED_IN_PLACE,
+            (EntityType.ORGANIZATION, EntityType.ORGANIZATION): K.SUB_ORGANIZATION_OF,
+            (EntityType.ORGANIZATION, EntityType.PLACE): K.LOCATION,
+        }.get(pair)
+        if kind is None:
             continue
         evs = []
         for art, r in index.get(child, ()):
@@ -417,6 +422,24 @@ def _containment(analyses: Sequence[_Article], res: Resolution, types: dict[str,
                         edges.add(K.LOCATION, o.key, pl.key, art.ev(sentence.index, "所在的"))
 
 
+def _papers(analyses: Sequence[_Article], types: dict[str, EntityType], edges: _Edges) -> None:
+    """A newspaper is in the region it serves and part of its publisher (papers.tsv)."""
+    from kg import knowledge
+    from kg.resolve import place_key
+
+    gaz = knowledge.gazetteer()
+    for art in analyses:
+        paper = knowledge.papers().get(art.an.article.issue.paper or "")
+        key = f"org/{paper.name}" if paper else None
+        if key not in types:
+            continue
+        region = gaz.find_region(paper.region)
+        if region is not None and place_key(region) in types:
+            edges.add(K.LOCATION, key, place_key(region), Evidence(None, None, "papers"))
+        if paper.publisher and f"org/{paper.publisher}" in types:
+            edges.add(K.SUB_ORGANIZATION_OF, key, f"org/{paper.publisher}", Evidence(None, None, "papers"))
+
+
 def link(analyses: Sequence[Analysis], res: Resolution) -> list[Relation]:
     """All edges of the graph, each with its evidence, sorted."""
     types = {e.key: e.type for e in res.entities}
@@ -434,4 +457,5 @@ def link(analyses: Sequence[Analysis], res: Resolution) -> list[Relation]:
         _about(art, edges)
         _issued(art, names, types, edges)
     _containment(arts, res, types, edges)
+    _papers(arts, types, edges)
     return edges.relations()

@@ -484,6 +484,7 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
     _finish_meetings(meeting_groups, reg)
     _merge_spelling_variants(reg)
     _org_parents(reg)
+    _org_places(reg)
     _place_parents(reg)
     return _finish(reg)
 
@@ -671,6 +672,34 @@ def _org_parents(reg: _Registry) -> None:
                     best = (len(other), okey)
         if best:
             reg.parent(key, best[1], "its name extends the parent's name")
+
+
+_PARTY_PREFIXES = ("中国共产党", "中共", "中国人民政治协商会议", "共青团")
+
+
+def _org_places(reg: _Registry) -> None:
+    """A body named after a division is located in it: 中共辽源市委 -> 辽源市, 辽宁省人民政府 ->
+    辽宁省 (the longest division name at the start, after 中共/政协/共青团)."""
+    gaz = knowledge.gazetteer()
+    for key, acc in sorted(reg.acc.items()):
+        if acc.type is not EntityType.ORGANIZATION:
+            continue
+        name = acc.name
+        for prefix in _PARTY_PREFIXES:
+            if name.startswith(prefix):
+                name = name[len(prefix) :]
+                break
+        found = None
+        for n in range(min(len(name) - 1, 12), 1, -1):
+            cands = [d for d in gaz.by_name.get(name[:n], ()) if d.level in (Level.PROVINCE, Level.CITY, Level.COUNTY)]
+            if len(cands) == 1:
+                found = cands[0]
+                break
+        if found is None:
+            continue
+        pkey = place_key(found)
+        reg.add(pkey, EntityType.PLACE, found.name, None, code=found.code)
+        reg.parent(key, pkey, "named after its place")
 
 
 def _place_parents(reg: _Registry) -> None:

@@ -360,8 +360,9 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             if end - start > 24:
                 break
         name = text[start:end]
-        if name[:1] in "省市县区" and not _CJK.match(text[start - 1 : start] or "-"):
-            proper = True  # 省新冠肺炎疫情防控总指挥部: the province's own body
+        first = v.word(start)
+        if name[:1] in "省市县区" and first is not None and first.end == start + 1:
+            proper = True  # 按照|省|新冠肺炎疫情防控总指挥部: the province's own body
         if len(name) <= len(suffix) or (needs_proper and not proper):
             continue
         if any(g in name for g in ("有关", "相关", "各级", "各地", "所属", "全省", "全市", "全国")):
@@ -508,7 +509,12 @@ def _nested(chosen: list[Candidate], places: list[Candidate], orgs: list[Candida
     out: list[Candidate] = []
     for box in containers:
         if box.source.startswith("lex:"):
-            continue  # 省人大常委会 is one lexicon entry; its parent comes from the lexicon
+            # a lexicon entry holds at most its parent's abbreviation: 省人大|环资委, 省委|组织部
+            parents = [c for c in inner if c.kind is ORG and c.source == "lex:abbrev" and c.start == box.start
+                       and c.end < box.end]
+            if parents:
+                out.append(replace(max(parents, key=lambda c: c.end), nested=True))
+            continue
         inside = [
             c
             for c in inner
@@ -516,7 +522,9 @@ def _nested(chosen: list[Candidate], places: list[Candidate], orgs: list[Candida
             and c.end <= box.end
             and (c.start, c.end) != (box.start, box.end)
             and not (c.kind is ORG and c.end == box.end)  # 中央政治局 in 中共中央政治局: the same body
-            and not (c.source == "gaz:short" and c.start != box.start)  # 辽阳庆阳特种化工: 庆阳 is no place
+            # 辽阳庆阳特种化工: 庆阳 is no place; 中国科学院|广州|地球化学研究所: 广州 is
+            and not (c.source == "gaz:short" and c.start != box.start
+                     and not any(o.kind is ORG and o.end == c.start for o in inner))
         ]
         for kind in (ORG, PLACE):  # 江西省|上饶市|信州区 inside 上饶市信州区新时代文明实践中心 inside …站
             for c in _select([c for c in inside if c.kind is kind]):
