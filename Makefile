@@ -30,14 +30,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# Tests also use Debian's Chromium + ChromeDriver (browser tests, no browser download) and
-# rapper from raptor2-utils (a second, independent RDF parser).
+# Tests also use Debian's Chromium + ChromeDriver (browser tests, no browser download), a CJK
+# font for readable screenshots, and rapper from raptor2-utils (an independent RDF parser).
+SYSDEPS := chromium chromium-driver raptor2-utils fonts-noto-cjk
 sysdeps:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v rapper >/dev/null || \
-	  { echo "installing chromium, chromium-driver, raptor2-utils from Debian"; \
+	@dpkg -s $(SYSDEPS) >/dev/null 2>&1 || \
+	  { echo "installing $(SYSDEPS) from Debian"; \
 	    SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -qq && \
-	    $$SUDO apt-get install -y -qq chromium chromium-driver raptor2-utils >/dev/null; }
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(SYSDEPS) >/dev/null; }
 
 clean:
 	rm -rf $(VENV) output

@@ -91,6 +91,11 @@ def build(inputs, out_dir, paper, date, region, sidecar, formats, validate, html
         sys.exit(2)
 
 
+from kg.viz import viz_command  # noqa: E402  (heavy imports happen inside the command)
+
+cli.add_command(viz_command)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="kg")

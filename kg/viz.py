@@ -37,9 +37,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import networkx as nx
 from markupsafe import Markup
 from rdflib import Graph, URIRef
 from rdflib.util import guess_format
@@ -49,6 +49,9 @@ from kg.fileio import write_atomic
 from kg.ns import KG, ORG, PROV, RDF, RDFS, SDO, SKOS
 from kg.records import EntityType, RelationKind
 from kg.resources import data_path, read_tsv
+
+if TYPE_CHECKING:  # networkx is imported where it is used: `kg --help` stays fast
+    import networkx as nx
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +67,8 @@ EDGE_LABEL_LIMIT = 1500
 """Above this many edges, edge labels are not drawn (they dominate drawing time and overlap)."""
 BIG_GRAPH = 1000
 """From this many nodes on, the page uses the fast layout settings (see `_options`)."""
+LAYOUT_BUDGET = 300_000
+"""Node-iterations of force layout a page may spend before it stops (see `_iterations`)."""
 LABEL_CHARS = 16
 """Node labels longer than this are shortened on the canvas (the panel shows the full name)."""
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -240,7 +245,9 @@ def analysis_graph(graph: Graph, *, articles: bool = False) -> nx.MultiDiGraph:
     evidence: dict[tuple, set[URIRef]] = defaultdict(set)
     rules: dict[tuple, set[str]] = defaultdict(set)
     touching: dict[URIRef, set[URIRef]] = defaultdict(set)
-    part_of = {part: whole for part, whole in graph.subject_objects(SDO.isPartOf) if (part, RDF.type, KG.ArticlePart) in graph}
+    part_of = {
+        part: whole for part, whole in graph.subject_objects(SDO.isPartOf) if (part, RDF.type, KG.ArticlePart) in graph
+    }
     for stmt in graph.subjects(RDF.type, RDF.Statement):
         s, p, o = (graph.value(stmt, x) for x in (RDF.subject, RDF.predicate, RDF.object))
         if s is None or p is None or o is None:
@@ -251,6 +258,8 @@ def analysis_graph(graph: Graph, *, articles: bool = False) -> nx.MultiDiGraph:
         rules[(s, p, o)] |= {str(r) for r in graph.objects(stmt, KG.rule)}
         touching[s] |= derived
         touching[o] |= derived
+
+    import networkx as nx
 
     g = nx.MultiDiGraph()
     for style in types:
@@ -393,7 +402,9 @@ def find_node(g: nx.MultiDiGraph, name: str) -> str:
                             ", ".join(hits[1:]))
             return hits[0]
     names = sorted({nm for n in g for nm in _names(g, n)})
-    partial = sorted((nm for nm in names if name and (name in nm or nm in name)), key=lambda nm: (abs(len(nm) - len(name)), nm))
+    partial = sorted(
+        (nm for nm in names if name and (name in nm or nm in name)), key=lambda nm: (abs(len(nm) - len(name)), nm)
+    )
     close = list(dict.fromkeys(partial[:5] + difflib.get_close_matches(name, names, n=8, cutoff=0.5)))[:8]
     hint = f"close matches: {', '.join(close)}" if close else f"no close match among {len(names)} names"
     raise VizError(f"no entity named {name!r} in the graph; {hint}")
@@ -407,6 +418,8 @@ def select(g: nx.MultiDiGraph, spec: ViewSpec) -> nx.MultiDiGraph:
         if spec.depth < 0:
             raise VizError(f"depth {spec.depth} is negative; allowed: 0 or more")
         focus = find_node(g, spec.focus)
+        import networkx as nx
+
         keep = set(nx.ego_graph(g, focus, radius=spec.depth, undirected=True))
     if spec.types:
         wanted = set(type_keys(spec.types))
@@ -430,7 +443,10 @@ def select(g: nx.MultiDiGraph, spec: ViewSpec) -> nx.MultiDiGraph:
 
 def script_json(value: object) -> str:
     """JSON safe inside an HTML <script> element: `<`, `>`, `&`, U+2028/2029 are escaped."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if isinstance(value, str):  # already JSON
+        text = value
+    else:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     for ch, escaped in _SCRIPT_ESCAPES.items():
         text = text.replace(ch, escaped)
     return text
@@ -448,6 +464,8 @@ def initial_positions(view: nx.MultiDiGraph, spacing: float = 40.0) -> dict[str,
     force layout then needs far fewer iterations than from vis-network's own start (all nodes on
     one big circle). Isolated nodes get no position (the page puts them in a grid).
     """
+    import networkx as nx
+
     undirected = view.to_undirected(as_view=True)
     degree = dict(undirected.degree())
     rank = {n: (-degree[n], n) for n in undirected}
@@ -464,15 +482,25 @@ def initial_positions(view: nx.MultiDiGraph, spacing: float = 40.0) -> dict[str,
                 seen.add(other)
                 queue.append(other)
     golden = math.pi * (3 - math.sqrt(5))
-    return {
-        node: (round(spacing * math.sqrt(i) * math.cos(i * golden), 1), round(spacing * math.sqrt(i) * math.sin(i * golden), 1))
-        for i, node in enumerate(order)
-    }
+    positions = {}
+    for i, node in enumerate(order):
+        radius = spacing * math.sqrt(i)
+        positions[node] = (round(radius * math.cos(i * golden), 1), round(radius * math.sin(i * golden), 1))
+    return positions
+
+
+def _iterations(nodes: int) -> int:
+    """Stabilisation iterations: 300 for small graphs, then a constant budget of node-iterations.
+
+    A fixed count (not a time limit) keeps the layout the same on every machine; the budget keeps
+    a 5,000-node page settling in a few seconds on two cores (scripts/bench_viz.py).
+    """
+    return max(60, min(300, LAYOUT_BUDGET // max(nodes, 1)))
 
 
 def _options(nodes: int, edges: int) -> dict:
     """vis-network options: a seeded layout that settles within a bounded number of iterations."""
-    big = nodes >= BIG_GRAPH
+    big = nodes >= BIG_GRAPH or edges >= 2 * BIG_GRAPH
     font = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
     return {
         "autoResize": True,
@@ -480,7 +508,8 @@ def _options(nodes: int, edges: int) -> dict:
         "nodes": {
             "borderWidth": 1,
             "font": {"size": 14, "face": font, "strokeWidth": 3, "strokeColor": "#ffffff"},
-            "scaling": {"min": 8, "max": 30, "label": {"enabled": True, "min": 13, "max": 28, "drawThreshold": 7}},
+            # the page scales by log(degree); labels smaller than drawThreshold pixels are not drawn
+            "scaling": {"min": 8, "max": 30, "label": {"enabled": True, "min": 12, "max": 30, "drawThreshold": 8}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
@@ -507,11 +536,12 @@ def _options(nodes: int, edges: int) -> dict:
                 "springConstant": 0.08,
                 "damping": 0.6,
                 "avoidOverlap": 0 if big else 0.3,
+                "theta": 1.2 if big else 0.5,  # coarser Barnes-Hut: a third of the cost of an iteration
             },
             "minVelocity": 1.0,
             "maxVelocity": 80,
             "timestep": 0.5,
-            "stabilization": {"enabled": True, "iterations": 120 if big else 400, "updateInterval": 20, "fit": True},
+            "stabilization": {"enabled": True, "iterations": _iterations(nodes), "updateInterval": 20, "fit": True},
         },
     }
 
@@ -622,8 +652,7 @@ def render(view: nx.MultiDiGraph, *, heading: str = "kg 知识图谱") -> str:
         rel = relations[d["relation"]]
         extra = {"label": d["title"] or rel.label} if labels else {}
         # pyvis' add_edge checks both ends against a list (quadratic); both ends are nodes of the view
-        net.edges.append({"id": edge_ids[u, v, key], "from": u, "to": v, "color": rel.color, "kgRel": rel.key,
-                          "arrows": "to", **extra})
+        net.edges.append({"id": edge_ids[u, v, key], "from": u, "to": v, "color": rel.color, "kgRel": rel.key, **extra})
     net.options = _options(len(ids), len(edge_keys))
 
     vis_js, vis_css = _vis_assets()
@@ -655,7 +684,7 @@ def write_view(graph: Graph, path: Path, spec: ViewSpec = ViewSpec(), *, heading
             name = view.nodes[view.graph["focus"]]["label"]
             heading += f"：{name}（{spec.depth} 层）"
     write_atomic(path, render(view, heading=heading))
-    log.info("wrote %s: %d nodes, %d edges", path, view.number_of_nodes(), view.number_of_edges())
+    log.debug("wrote %s: %d nodes, %d edges", path, view.number_of_nodes(), view.number_of_edges())
     return view
 
 
@@ -681,17 +710,19 @@ def load_graph(path: Path) -> Graph:
 
 @click.command("viz")
 @click.option("--graph", "graph_path", default="output/graph.ttl", show_default=True,
-              type=click.Path(path_type=Path, dir_okay=False), help="Graph file written by kg build (.ttl, .nt, .jsonld).")
+              type=click.Path(path_type=Path, dir_okay=False),
+              help="Graph file written by kg build (.ttl, .nt, .jsonld).")
 @click.option("--out", "out", default="output/view.html", show_default=True,
               type=click.Path(path_type=Path, dir_okay=False), help="HTML page to write (atomically).")
-@click.option("--focus", help="Centre on this entity: canonical name, alias or IRI.")
-@click.option("--depth", type=click.IntRange(min=0), help="Hops around --focus, in either direction  [default: 1].")
+@click.option("--focus", metavar="NAME", help="Centre on this entity: canonical name, alias or IRI.")
+@click.option("--depth", type=click.IntRange(min=0), metavar="N",
+              help="Hops around --focus, following edges either way (default 1).")
 @click.option("--type", "types", multiple=True, metavar="TYPE",
               help="Keep only entities of this type (repeatable): Person Organization Place Meeting Policy, "
                    "or 人物 机构 地点 会议 政策.")
-@click.option("--min-degree", type=click.IntRange(min=0), default=0, show_default=True,
+@click.option("--min-degree", type=click.IntRange(min=0), default=0, show_default=True, metavar="K",
               help="Drop entities with fewer edges than this within the view.")
-@click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
+@click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True, metavar="N",
               help="Keep at most this many entities, the best connected first.")
 @click.option("--articles", is_flag=True, help="Also draw articles, with 提及 (mentions) and 作者 (author) edges.")
 def viz_command(graph_path: Path, out: Path, focus, depth, types, min_degree, max_nodes, articles) -> None:

@@ -48,6 +48,12 @@
     e.title = tip(edgeName(kg.edges[e.id]));
   });
 
+  // sizes (and label sizes) grow with the log of the degree: hubs stand out, yet the many nodes
+  // of middling degree still get labels large enough to read in the overview
+  options.nodes.scaling.customScalingFunction = function (min, max, total, value) {
+    return max === min ? 0.5 : Math.log(1 + value - min) / Math.log(1 + max - min);
+  };
+
   timings.parsed = performance.now();
   var nodes = new vis.DataSet(nodeList);
   var edges = new vis.DataSet(edgeList);
@@ -288,8 +294,11 @@
     event.preventDefault();
     search(document.getElementById("search-input").value);
   });
-  document.getElementById("search-input").addEventListener("change", function (event) {
-    if (byName.has(event.target.value.trim())) search(event.target.value);
+  document.getElementById("search-input").addEventListener("input", function (event) {
+    // a name picked from the suggestions (typing is "insertText" and waits for Enter)
+    if ((!event.inputType || event.inputType === "insertReplacementText") && byName.has(event.target.value.trim())) {
+      search(event.target.value);
+    }
   });
 
   function focusNode(id) {
@@ -301,7 +310,11 @@
       applyFilters();
     }
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    network.focus(id, {
+      scale: Math.max(network.getScale(), 1.2),
+      locked: false, // a locked camera jumps away on the next selection (vis-network 9.1.2)
+      animation: { duration: 400, easingFunction: "easeInOutQuad" },
+    });
     state.focused = id;
     showNode(id);
     return true;
