@@ -91,8 +91,12 @@ def build(inputs, out_dir, paper, date, region, sidecar, formats, validate, html
         sys.exit(2)
 
 
-from kg.viz import viz_command  # noqa: E402  (heavy imports happen inside the command)
+from kg.query import query_command  # noqa: E402  (heavy imports happen inside the commands)
+from kg.serve import serve_command  # noqa: E402
+from kg.viz import viz_command  # noqa: E402
 
+cli.add_command(query_command)
+cli.add_command(serve_command)
 cli.add_command(viz_command)
 
 

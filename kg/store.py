@@ -167,7 +167,12 @@ def ensure_store(graph: Path, root: Path | None = None, *, reader_locks: list[in
         info = _read_stamp(directory, graph, sha)
         if info is not None:
             _take_reader_lock(directory, reader_locks)
-            return info
+            others = any(entry.is_dir() and entry != directory for entry in root.iterdir())
+    if info is not None:
+        if others:  # stores of earlier graphs, left while they were in use
+            with _flock(root / ".lock", shared=False):
+                _remove_unused(root, keep=directory)
+        return info
     with _flock(root / ".lock", shared=False):
         info = _read_stamp(directory, graph, sha)  # another process may have loaded it meanwhile
         loaded = info is None
@@ -183,7 +188,9 @@ def open_directory(directory: Path) -> ox.Store:
     try:
         return ox.Store.read_only(str(directory / DB))
     except OSError as exc:
-        raise QueryError(f"cannot open the store in {directory}: {exc}; delete {directory.parent} to rebuild it") from exc
+        raise QueryError(
+            f"cannot open the store in {directory}: {exc}; delete {directory.parent} to rebuild it"
+        ) from exc
 
 
 def _read_stamp(directory: Path, graph: Path, sha: str) -> StoreInfo | None:
@@ -276,7 +283,13 @@ def _flock(path: Path, *, shared: bool) -> Iterator[None]:
     if fcntl is None:
         yield
         return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except PermissionError:  # a store someone else loaded, in a folder we cannot write: read-only lock
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError as exc:
+            raise QueryError(f"cannot lock the store: {path}: {exc.strerror}") from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         yield

@@ -1,0 +1,255 @@
+"""`kg serve`: the SPARQL 1.1 Protocol endpoint, run as a real server process on the seeds graph
+and queried over HTTP (SPARQLWrapper and urllib)."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import queue
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from fixtures_graph import seeds_graph_fixture  # noqa: F401  (fixture)
+from rdflib import Graph
+from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+from kg.serve import DEFAULT_HOST, GRAPH_TYPES, SOLUTION_TYPES, negotiate, serve_command
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 1.0
+LIU_NING_POSTS = """SELECT ?post WHERE {
+  ?p a kg:Person ; rdfs:label ?name ; org:holds/rdfs:label ?post .
+  FILTER(STR(?name) = "刘宁")
+} ORDER BY ?post"""
+CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
+
+
+# -- content negotiation (no server) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "offered", "chosen"),
+    [
+        (None, SOLUTION_TYPES, "application/sparql-results+json"),
+        ("*/*", SOLUTION_TYPES, "application/sparql-results+json"),
+        ("text/csv", SOLUTION_TYPES, "text/csv"),
+        ("text/*;q=0.5, application/sparql-results+json;q=0.4", SOLUTION_TYPES, "text/csv"),
+        ("text/tab-separated-values, text/csv;q=0.9", SOLUTION_TYPES, "text/tab-separated-values"),
+        ("application/json", SOLUTION_TYPES, "application/json"),
+        ("text/*, text/csv;q=0", SOLUTION_TYPES, "text/tab-separated-values"),
+        ("image/png", SOLUTION_TYPES, None),
+        (None, GRAPH_TYPES, "text/turtle"),
+        ("application/n-triples", GRAPH_TYPES, "application/n-triples"),
+        ("application/sparql-results+json", GRAPH_TYPES, None),
+    ],
+)
+def test_content_negotiation(accept, offered, chosen):
+    result = negotiate(accept, offered)
+    assert (result[0] if result else None) == chosen
+
+
+def test_the_default_address_is_loopback():
+    host = next(p for p in serve_command.params if p.name == "host")
+    assert host.default == DEFAULT_HOST == "127.0.0.1"
+
+
+# -- a running server -------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, proc: subprocess.Popen, url: str, log: Path):
+        self.proc, self.url, self.log = proc, url, log
+
+    def request(self, data: bytes | None = None, *, query: str | None = None, headers: dict | None = None,
+                path: str = "/sparql", method: str | None = None) -> tuple[int, str, bytes]:
+        url = self.url.replace("/sparql", path)
+        if query is not None:
+            url += "?" + urllib.parse.urlencode({"query": query})
+        req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return resp.status, resp.headers.get("Content-Type", ""), resp.read()
+        except urllib.error.HTTPError as err:
+            return err.code, err.headers.get("Content-Type", ""), err.read()
+
+    def form(self, **fields: str) -> tuple[int, str, bytes]:
+        body = urllib.parse.urlencode(fields).encode("utf-8")
+        return self.request(body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def _wait_for_url(proc: subprocess.Popen, timeout: float) -> str:
+    """The URL kg serve prints once it listens (read in a thread, so a silent hang cannot block)."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.5)
+        except queue.Empty:
+            if proc.poll() is not None:
+                break
+            continue
+        match = re.search(r"at (http://\S+/sparql)", line)
+        if match:
+            return match.group(1)
+    proc.kill()
+    raise AssertionError(f"kg serve did not start within {timeout:g} s: exit code {proc.poll()}")
+
+
+@pytest.fixture(scope="module")
+def server(seeds_graph, tmp_path_factory):
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    cmd = [sys.executable, "-m", "kg.serve", "--graph", str(seeds_graph), "--port", "0",
+           "--timeout", str(TIMEOUT), "--workers", "2"]
+    with log.open("w") as err:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, text=True,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        url = _wait_for_url(proc, 120)
+        yield Server(proc, url, log)
+    finally:
+        proc.terminate()
+        try:
+            code = proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    assert code == 0, log.read_text()
+
+
+@pytest.mark.slow
+def test_json_results_with_sparqlwrapper_get_and_post(server):
+    for method in ("GET", POST):
+        client = SPARQLWrapper(server.url)
+        client.setQuery(LIU_NING_POSTS)
+        client.setReturnFormat(JSON)
+        if method == POST:
+            client.setMethod(POST)
+        data = client.queryAndConvert()
+        assert data["head"]["vars"] == ["post"]
+        posts = [b["post"]["value"] for b in data["results"]["bindings"]]
+        assert "辽宁省人民政府省长" in posts and "中共辽宁省委副书记" in posts
+
+
+@pytest.mark.slow
+def test_csv_tsv_and_the_default_json(server):
+    status, ctype, body = server.request(query=LIU_NING_POSTS, headers={"Accept": "text/csv"})
+    assert status == 200 and ctype.startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
+    assert rows[0] == ["post"] and ["辽宁省人民政府省长"] in rows
+    status, ctype, body = server.request(query=LIU_NING_POSTS, headers={"Accept": "text/tab-separated-values"})
+    assert status == 200 and ctype.startswith("text/tab-separated-values")
+    assert '"辽宁省人民政府省长"@zh' in body.decode("utf-8").splitlines()
+    status, ctype, body = server.request(LIU_NING_POSTS.encode("utf-8"),
+                                         headers={"Content-Type": "application/sparql-query"})
+    assert status == 200 and ctype.startswith("application/sparql-results+json")
+    assert any(b["post"]["value"] == "辽宁省人民政府省长" for b in json.loads(body)["results"]["bindings"])
+
+
+@pytest.mark.slow
+def test_ask_and_construct(server):
+    status, _, body = server.request(query='ASK { ?m rdfs:label "辽宁省人民政府常务会议"@zh ; kg:chair ?p }')
+    assert status == 200 and json.loads(body) == {"head": {}, "boolean": True}
+    construct = "CONSTRUCT { ?m kg:chair ?p } WHERE { ?m kg:chair ?p }"
+    status, ctype, body = server.request(query=construct)
+    assert status == 200 and ctype.startswith("text/turtle")
+    turtle = Graph().parse(data=body.decode("utf-8"), format="turtle")
+    status, ctype, body = server.request(query=construct, headers={"Accept": "application/n-triples"})
+    assert status == 200 and ctype.startswith("application/n-triples")
+    assert len(Graph().parse(data=body.decode("utf-8"), format="nt")) == len(turtle) > 0
+
+
+@pytest.mark.slow
+def test_a_malformed_query_is_400_with_the_parser_message(server):
+    status, ctype, body = server.request(query="SELECT ?s WHERE { ?s ?p }")
+    text = body.decode("utf-8")
+    assert status == 400 and ctype.startswith("text/plain")
+    assert text.startswith("malformed SPARQL query at line 1, column") and "expected" in text
+
+
+@pytest.mark.slow
+def test_updates_are_refused_and_change_nothing(server):
+    insert = "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
+    for status, _, body in (
+        server.form(update=insert),
+        server.form(query=insert),
+        server.request(insert.encode(), headers={"Content-Type": "application/sparql-update"}),
+        server.request(query="DROP DEFAULT"),
+    ):
+        assert status == 403 and b"read-only" in body
+    status, _, body = server.request(query="ASK { <http://example.org/a> ?p ?o }")
+    assert status == 200 and json.loads(body)["boolean"] is False
+
+
+@pytest.mark.slow
+def test_a_query_over_the_time_limit_is_503_and_the_server_goes_on(server):
+    started = time.monotonic()
+    status, _, body = server.request(query=CROSS_JOIN)
+    elapsed = time.monotonic() - started
+    assert status == 503 and b"time limit of 1 s" in body
+    assert elapsed < TIMEOUT + 3
+    for _ in range(3):  # both workers (one of them restarted) keep answering
+        status, _, body = server.request(query="ASK { ?s a kg:Person }")
+        assert status == 200 and json.loads(body)["boolean"] is True
+
+
+@pytest.mark.slow
+def test_other_requests_get_clear_errors(server):
+    status, _, body = server.request(query="SELECT * { ?s ?p ?o } LIMIT 1", headers={"Accept": "image/png"})
+    assert status == 406 and b"text/csv" in body
+    status, _, body = server.request(path="/elsewhere")
+    assert status == 404 and b"/sparql" in body
+    status, _, _ = server.request(b"query=x", headers={"Content-Type": "text/plain"})
+    assert status == 415
+    status, _, _ = server.request(method="DELETE")
+    assert status == 405
+    status, _, body = server.request()
+    assert status == 400 and b"no query" in body
+    status, ctype, body = server.request(path="/")
+    assert status == 200 and b"read-only" in body
+
+
+@pytest.mark.slow
+def test_it_listens_on_loopback_only_by_default(server):
+    host, port = urllib.parse.urlsplit(server.url).hostname, urllib.parse.urlsplit(server.url).port
+    assert host == "127.0.0.1"
+    with socket.create_connection((host, port), timeout=5):
+        pass
+    other = _non_loopback_address()
+    if other is None:
+        pytest.skip("this machine has no non-loopback IPv4 address to try")
+    with pytest.raises(OSError), socket.create_connection((other, port), timeout=5):
+        pass
+
+
+@pytest.mark.slow
+def test_every_request_is_logged(server):
+    server.request(query="ASK { ?s ?p ?o }", headers={"Accept": "text/csv"})
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if re.search(r'127\.0\.0\.1 "GET /sparql" 200 text/csv \d+ B [\d.]+ s ASK', server.log.read_text()):
+            return
+        time.sleep(0.1)
+    raise AssertionError(server.log.read_text())
+
+
+def _non_loopback_address() -> str | None:
+    candidates = set()
+    with contextlib.suppress(OSError):
+        candidates.update(info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET))
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("192.0.2.1", 9))  # no packet is sent; picks the outgoing interface
+        candidates.add(s.getsockname()[0])
+    return next((a for a in sorted(candidates) if not a.startswith("127.") and a != "0.0.0.0"), None)
