@@ -1,7 +1,7 @@
 """`kg build`: run the stages over the inputs and write the outputs.
 
-    Path -> Article (ingest) -> Analysis (extraction) -> Entity (resolve) -> Relation (link)
-         -> rdflib Graph (export) -> graph.ttl / graph.nt / graph.jsonld (+ SHACL check, graph.html)
+Path -> Article (ingest) -> Analysis (extraction) -> Entity (resolve) -> Relation (link)
+     -> rdflib Graph (export) -> graph.ttl / graph.nt / graph.jsonld (+ SHACL check, graph.html)
 """
 
 from __future__ import annotations

@@ -50,17 +50,38 @@ FORMATS = ("ttl", "nt", "jsonld")
 
 @cli.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path),
-              help="Folder for graph files (written atomically).")
+@click.option(
+    "--out",
+    "out_dir",
+    default="output",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder for graph files (written atomically).",
+)
 @click.option("--paper", help="Newspaper name for all inputs (overrides masthead and sidecar).")
 @click.option("--date", "date", help="Issue date YYYY-MM-DD or YYYY-MM for all inputs.")
 @click.option("--region", help="Region the paper serves, e.g. 辽宁省 or 吉林省辽源市.")
-@click.option("--meta", "sidecar", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Metadata TSV (file, paper, date, region); default: issues.tsv in an input folder.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), default=FORMATS,
-              show_default=True, help="RDF serialisations to write (repeatable).")
-@click.option("--validate/--no-validate", default=True, show_default=True,
-              help="Check the graph against ontology/shapes.ttl with pySHACL.")
+@click.option(
+    "--meta",
+    "sidecar",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Metadata TSV (file, paper, date, region); default: issues.tsv in an input folder.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    default=FORMATS,
+    show_default=True,
+    help="RDF serialisations to write (repeatable).",
+)
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Check the graph against ontology/shapes.ttl with pySHACL.",
+)
 @click.option("--html/--no-html", default=True, show_default=True, help="Also write graph.html.")
 def build(inputs, out_dir, paper, date, region, sidecar, formats, validate, html) -> None:
     """Build the graph from newspaper text files or folders (default: seeds/).

@@ -97,10 +97,7 @@ def decode(path: Path) -> str:
     if not data.strip():
         raise InputError(f"{path}: file is empty; expected the text of a newspaper page")
     if b"\x00" in data:
-        raise InputError(
-            f"{path}: contains NUL bytes, so it is binary (or UTF-16); "
-            "expected UTF-8 or GB18030/GBK text"
-        )
+        raise InputError(f"{path}: contains NUL bytes, so it is binary (or UTF-16); expected UTF-8 or GB18030/GBK text")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -109,8 +106,7 @@ def decode(path: Path) -> str:
         match = charset_normalizer.from_bytes(data, cp_isolation=["gb18030"]).best()
         if match is None:
             raise InputError(
-                f"{path}: cannot be decoded as UTF-8 or GB18030/GBK text "
-                "(convert it with e.g. `iconv -t UTF-8`)"
+                f"{path}: cannot be decoded as UTF-8 or GB18030/GBK text (convert it with e.g. `iconv -t UTF-8`)"
             ) from None
         text = str(match)
     if not _CJK.search(text):
@@ -192,9 +188,7 @@ def _masthead_has(line: str, name: str) -> bool:
     return len(line) <= 30 and (line == name or line.startswith(name) or f"{name}社" in line)
 
 
-def _issue_for(
-    path: Path, lines: list[_Line], sidecar: dict[str, dict[str, str]], overrides: MetaOverrides
-) -> Issue:
+def _issue_for(path: Path, lines: list[_Line], sidecar: dict[str, dict[str, str]], overrides: MetaOverrides) -> Issue:
     meta = _detect_masthead(lines)
     meta.update(sidecar.get(path.name, {}))
     for key in ("paper", "date", "region"):
@@ -689,8 +683,7 @@ def _join(pages: list[tuple[Issue, list[_Raw]]]) -> list[list[_Raw]]:
     groups: list[list[_Raw]] = []
     taken: set[tuple[str, int]] = set()
     same_issue: dict[str, tuple] = {
-        issue.source: (issue.paper, issue.date) if issue.paper and issue.date else (issue.source,)
-        for issue, _ in pages
+        issue.source: (issue.paper, issue.date) if issue.paper and issue.date else (issue.source,) for issue, _ in pages
     }
     all_raws = [(issue, r) for issue, raws in pages for r in raws]
     for issue, raw in all_raws:

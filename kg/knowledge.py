@@ -106,9 +106,7 @@ class Gazetteer:
 def gazetteer() -> Gazetteer:
     """All divisions: provinces, cities, counties (coded), towns, and countries."""
     rows = read_tsv("gazetteer/divisions.tsv", ("code", "name", "short", "level", "parent_code"))
-    divisions = [
-        Division(r["code"], r["name"], r["short"], Level(r["level"]), r["parent_code"] or None) for r in rows
-    ]
+    divisions = [Division(r["code"], r["name"], r["short"], Level(r["level"]), r["parent_code"] or None) for r in rows]
     for r in read_tsv("gazetteer/towns.tsv", ("name", "parent_code")):
         divisions.append(Division(f"{r['parent_code']}-{r['name']}", r["name"], "", Level.TOWN, r["parent_code"]))
     divisions.append(CHINA)
@@ -145,8 +143,10 @@ class Title:
 @cache
 def titles() -> dict[str, Title]:
     """Titles by surface form."""
-    return {r["title"]: Title(r["title"], r["kind"], r["implies"]) for r in read_tsv(
-        "lexicon/titles.tsv", ("title", "kind", "implies"))}
+    return {
+        r["title"]: Title(r["title"], r["kind"], r["implies"])
+        for r in read_tsv("lexicon/titles.tsv", ("title", "kind", "implies"))
+    }
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kg import knowledge
 from kg.posts import posts_of
 from kg.records import (
     Analysis,
@@ -60,7 +61,9 @@ class _Edges:
 
     def relations(self) -> list[Relation]:
         out = []
-        for (kind, s, o, title), evs in sorted(self.edges.items(), key=lambda kv: (kv[0][0].value, *map(str, kv[0][1:]))):
+        for (kind, s, o, title), evs in sorted(
+            self.edges.items(), key=lambda kv: (kv[0][0].value, *map(str, kv[0][1:]))
+        ):
             ordered = tuple(sorted(evs, key=lambda e: (e.article or "", e.sentence or -1, e.note)))
             out.append(Relation(kind, s, o, title, ordered))
         return out
@@ -78,9 +81,7 @@ class _Article:
         self.an = an
         self.text = an.article.text
         self.key = article_key(an.article.id)
-        self.resolved: list[_R] = [
-            _R(m, res.assignments[m.id]) for m in an.mentions if m.id in res.assignments
-        ]
+        self.resolved: list[_R] = [_R(m, res.assignments[m.id]) for m in an.mentions if m.id in res.assignments]
         self.types = types
         self.by_sentence: dict[int, list[_R]] = defaultdict(list)
         for r in self.resolved:
@@ -91,8 +92,11 @@ class _Article:
         return Evidence(self.an.article.id, sentence, note)
 
     def of(self, sentence: int, *types: EntityType) -> list[_R]:
-        return [r for r in self.by_sentence.get(sentence, ()) if self.types.get(r.key) in types and r.m.kind is not
-                MentionKind.TITLE]
+        return [
+            r
+            for r in self.by_sentence.get(sentence, ())
+            if self.types.get(r.key) in types and r.m.kind is not MentionKind.TITLE
+        ]
 
     def _primary_meetings(self) -> list[_R]:
         """The article's own meetings: those named in its headline lines, else the first one
@@ -201,15 +205,21 @@ def _meetings(art: _Article, edges: _Edges) -> None:
             # X向Y发表书面致辞
             for mt in meetings:
                 gap = _between(text, p.m, mt.m)
-                if mt.m.start > p.m.end and cues["attend_to"].match(gap) and re.match(
-                    r"^(?:发表|致|作)", text[mt.m.end : mt.m.end + 2]
+                if (
+                    mt.m.start > p.m.end
+                    and cues["attend_to"].match(gap)
+                    and re.match(r"^(?:发表|致|作)", text[mt.m.end : mt.m.end + 2])
                 ):
                     targets.append(mt)
             # 在Y上…X (a speaker at it) and X在Y上的讲话
             for mt in meetings:
-                if mt.m.end <= p.m.start and text[mt.m.start - 1 : mt.m.start] == "在" and text[mt.m.end : mt.m.end + 1] == "上":
-                    if p.m.start - mt.m.end <= 4:
-                        targets.append(mt)
+                if (
+                    mt.m.end <= p.m.start
+                    and text[mt.m.start - 1 : mt.m.start] == "在"
+                    and text[mt.m.end : mt.m.end + 1] == "上"
+                    and p.m.start - mt.m.end <= 4
+                ):
+                    targets.append(mt)
                 if mt.m.start >= p.m.end and text[p.m.end : mt.m.start] in ("在", "总书记在", "同志在"):
                     joined = _coordinated(art, mt, meetings)
                     if cues["speech_at"].match(text[joined[-1].m.end : joined[-1].m.end + 8]):
@@ -227,12 +237,12 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                 edges.add(kind, mt.key, p.key, art.ev(i, f"{kind.value} cue"))
         # the deck of a report: ——…在Y上 / 市长 X: the author spoke at Y
         for mt in meetings:
-            if text[mt.m.start - 1 : mt.m.start] == "在" and text[mt.m.end : mt.m.end + 1] == "上":
-                if sentence.start < an.article.body_start:
-                    for b in an.article.bylines:
-                        person = next((r for r in art.resolved if r.m.start == b.start), None)
-                        if person is not None:
-                            edges.add(K.ATTENDEE, mt.key, person.key, art.ev(i, "report delivered at"))
+            at_meeting = text[mt.m.start - 1 : mt.m.start] == "在" and text[mt.m.end : mt.m.end + 1] == "上"
+            if at_meeting and sentence.start < an.article.body_start:
+                for b in an.article.bylines:
+                    person = next((r for r in art.resolved if r.m.start == b.start), None)
+                    if person is not None:
+                        edges.add(K.ATTENDEE, mt.key, person.key, art.ev(i, "report delivered at"))
         # organiser, place
         for mt in meetings:
             org, _ = meeting_organizer(mt.m, an)
@@ -241,8 +251,10 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                 if org_key and art.types.get(org_key) is EntityType.ORGANIZATION:
                     edges.add(K.ORGANIZER, mt.key, org_key, art.ev(i, "organiser named with the meeting"))
             for pl in art.of(i, EntityType.PLACE):
-                if pl.m.start >= mt.m.end and text[mt.m.end : pl.m.start] == "在" and cues["held"].match(
-                    text[pl.m.end : pl.m.end + 4]
+                if (
+                    pl.m.start >= mt.m.end
+                    and text[mt.m.end : pl.m.start] == "在"
+                    and cues["held"].match(text[pl.m.end : pl.m.end + 4])
                 ):
                     edges.add(K.LOCATION, mt.key, pl.key, art.ev(i, "held at"))
                     convened.add(mt.key)
@@ -321,7 +333,7 @@ def art_sentence_of_paragraph(art: _Article, sentence: int) -> int:
     return sentence
 
 
-def _issued(art: _Article, names: dict[str, str], types: dict[str, EntityType], edges: _Edges) -> None:
+def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], types, edges: _Edges) -> None:
     cues = _cues()
     text = art.text
     for sentence in art.an.sentences:
@@ -345,33 +357,35 @@ def _issued(art: _Article, names: dict[str, str], types: dict[str, EntityType], 
             continue
         name = names[r.key]
         head = name.split("关于", 1)[0] if "关于" in name else ""
-        for okey, oname in _orgs_named_in(head or name, names, types, prefix_only=not head):
+        for okey in _orgs_named_in(head or name, org_forms, prefix_only=not head):
             edges.add(K.ISSUED_BY, r.key, okey, art.ev(r.m.sentence, "named after its author"))
     # a notice signed at its end: …领导小组办公室 2021年1月26日
-    headline_policies = [r for r in art.resolved if types.get(r.key) is EntityType.POLICY
-                         and r.m.start < art.an.article.body_start]
+    headline_policies = [
+        r for r in art.resolved if types.get(r.key) is EntityType.POLICY and r.m.start < art.an.article.body_start
+    ]
     if headline_policies and art.an.sentences:
         last = art.an.sentences[-1]
-        signers = [o for o in art.of(last.index, EntityType.ORGANIZATION)
-                   if re.match(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$", text[o.m.end : last.end])]
+        signers = [
+            o
+            for o in art.of(last.index, EntityType.ORGANIZATION)
+            if re.match(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$", text[o.m.end : last.end])
+        ]
         for o in signers:
             for p in headline_policies:
                 edges.add(K.ISSUED_BY, p.key, o.key, art.ev(last.index, "signed"))
 
 
-def _orgs_named_in(text: str, names: dict[str, str], types: dict[str, EntityType], prefix_only: bool):
-    found = []
+def _orgs_named_in(text: str, org_forms: dict[str, str], prefix_only: bool) -> list[str]:
+    """Keys of the bodies whose names (or aliases) spell out the start of `text`, one after
+    another: 中共中央国务院 -> 中共中央, 国务院; with `prefix_only`, only the first."""
+    found: list[str] = []
     pos = 0
     while pos < len(text):
-        best = None
-        for key, name in names.items():
-            if types.get(key) is EntityType.ORGANIZATION and len(name) >= 2 and text.startswith(name, pos):
-                if best is None or len(name) > len(names[best]):
-                    best = key
+        best = max((f for f in org_forms if len(f) >= 2 and text.startswith(f, pos)), key=len, default=None)
         if best is None:
             break
-        found.append((best, names[best]))
-        pos += len(names[best])
+        found.append(org_forms[best])
+        pos += len(best)
         if prefix_only:
             break
     return found
@@ -395,8 +409,11 @@ def _containment(analyses: Sequence[_Article], res: Resolution, types: dict[str,
         evs = []
         for art, r in index.get(child, ()):
             for a2, p in index.get(parent, ()):
-                if a2 is art and p.m.sentence == r.m.sentence and (p.m.end == r.m.start or (
-                        p.m.start >= r.m.start and p.m.end <= r.m.end)):
+                if (
+                    a2 is art
+                    and p.m.sentence == r.m.sentence
+                    and (p.m.end == r.m.start or (p.m.start >= r.m.start and p.m.end <= r.m.end))
+                ):
                     evs.append(art.ev(r.m.sentence, why))
         if why == "gazetteer":
             evs.append(Evidence(None, None, "gazetteer"))
@@ -409,8 +426,15 @@ def _containment(analyses: Sequence[_Article], res: Resolution, types: dict[str,
         for r in art.resolved:
             if types.get(r.key) is not EntityType.ORGANIZATION or r.m.nested:
                 continue
-            inner = [p for p in art.resolved if p.m.nested and types.get(p.key) is EntityType.PLACE
-                     and r.m.start <= p.m.start and p.m.end <= r.m.end and p.m.kind is MentionKind.PLACE]
+            inner = [
+                p
+                for p in art.resolved
+                if p.m.nested
+                and types.get(p.key) is EntityType.PLACE
+                and r.m.start <= p.m.start
+                and p.m.end <= r.m.end
+                and p.m.kind is MentionKind.PLACE
+            ]
             if inner:
                 last = max(inner, key=lambda p: p.m.start)
                 edges.add(K.LOCATION, r.key, last.key, art.ev(r.m.sentence, "named after its place"))
@@ -424,7 +448,6 @@ def _containment(analyses: Sequence[_Article], res: Resolution, types: dict[str,
 
 def _papers(analyses: Sequence[_Article], types: dict[str, EntityType], edges: _Edges) -> None:
     """A newspaper is in the region it serves and part of its publisher (papers.tsv)."""
-    from kg import knowledge
     from kg.resolve import place_key
 
     gaz = knowledge.gazetteer()
@@ -444,6 +467,10 @@ def link(analyses: Sequence[Analysis], res: Resolution) -> list[Relation]:
     """All edges of the graph, each with its evidence, sorted."""
     types = {e.key: e.type for e in res.entities}
     names = {e.key: e.name for e in res.entities}
+    org_forms = {f: e.key for e in res.entities if e.type is EntityType.ORGANIZATION for f in (e.name, *e.aliases)}
+    for alias, full in knowledge.national_orgs().items():
+        if f"org/{full}" in types:
+            org_forms.setdefault(alias, f"org/{full}")
     dates = {e.key: e.date.isoformat() for e in res.entities if e.date}
     edges = _Edges()
     arts = [_Article(an, res, types) for an in sorted(analyses, key=lambda a: a.article.id)]
@@ -455,7 +482,7 @@ def link(analyses: Sequence[Analysis], res: Resolution) -> list[Relation]:
         _meetings(art, edges)
         _dates(art, dates, edges)
         _about(art, edges)
-        _issued(art, names, types, edges)
+        _issued(art, names, org_forms, types, edges)
     _containment(arts, res, types, edges)
     _papers(arts, types, edges)
     return edges.relations()

@@ -288,7 +288,7 @@ def compact(iri: str) -> str:
     if best is None:
         return f"<{iri}>"
     prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
+    return f"{prefix}:{iri[len(best) :]}"
 
 
 def _width(text: str) -> int:
@@ -363,12 +363,29 @@ def _query_text(query: str | None, query_file: Path | None, name: str | None, bi
 @click.argument("query", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the query from a file.")
 @click.option("-n", "--name", help="Run a named query from ontology/queries (see --list).")
-@click.option("-b", "--bind", "binds", multiple=True, metavar="VAR=VALUE",
-              help='Bind ?VAR (repeatable): VALUE@zh, <iri>, or a Turtle literal such as "2021-08-05"^^xsd:date.')
-@click.option("--graph", default="output/graph.nt", show_default=True, type=click.Path(path_type=Path),
-              help="Built graph file; loaded into a store beside it (store/) when it changed.")
-@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True,
-              help="table, csv, tsv, json (SPARQL 1.1 results) for SELECT/ASK; table, ttl, nt for CONSTRUCT.")
+@click.option(
+    "-b",
+    "--bind",
+    "binds",
+    multiple=True,
+    metavar="VAR=VALUE",
+    help='Bind ?VAR (repeatable): VALUE@zh, <iri>, or a Turtle literal such as "2021-08-05"^^xsd:date.',
+)
+@click.option(
+    "--graph",
+    default="output/graph.nt",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Built graph file; loaded into a store beside it (store/) when it changed.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="table",
+    show_default=True,
+    help="table, csv, tsv, json (SPARQL 1.1 results) for SELECT/ASK; table, ttl, nt for CONSTRUCT.",
+)
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
 def query_command(query, query_file, name, binds, graph, fmt, list_queries) -> None:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the built graph.

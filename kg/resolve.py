@@ -79,8 +79,16 @@ class _Registry:
         self.assign: dict[str, str] = {}
         self.parents: set[tuple[str, str, str]] = set()
 
-    def add(self, key: str, type_: EntityType, name: str, mention: Mention | None, *, code: str | None = None,
-            fixed_name: bool = True) -> str:
+    def add(
+        self,
+        key: str,
+        type_: EntityType,
+        name: str,
+        mention: Mention | None,
+        *,
+        code: str | None = None,
+        fixed_name: bool = True,
+    ) -> str:
         acc = self.acc.get(key)
         if acc is None:
             acc = self.acc[key] = _Acc(type_, name, code=code, fixed_name=fixed_name)
@@ -154,12 +162,14 @@ def _context(analysis: Analysis, places: dict[str, Division]) -> _Context:
 def _fuller_name(short: str, names: list[str]) -> str | None:
     """The one longer name in `names` that `short` abbreviates: same first character, same
     last two characters (the kind of place), the rest a subsequence (石油大院 / 石油共生大院)."""
+
     def subsequence(a: str, b: str) -> bool:
         it = iter(b)
         return all(ch in it for ch in a)
 
     found = {
-        n for n in names
+        n
+        for n in names
         if len(n) > len(short) >= 3 and n[0] == short[0] and n[-2:] == short[-2:] and subsequence(short, n)
     }
     return found.pop() if len(found) == 1 else None
@@ -176,8 +186,9 @@ def place_key(d: Division) -> str:
     return f"place/{knowledge.gazetteer().full_path(d)}"
 
 
-def _choose(cands: list[Division], prev: Division | None, article_text: str, province: Division | None,
-            short: bool) -> Division:
+def _choose(
+    cands: list[Division], prev: Division | None, article_text: str, province: Division | None, short: bool
+) -> Division:
     gaz = knowledge.gazetteer()
     level_pref = {Level.CITY: 0.5, Level.PROVINCE: 0.45, Level.COUNTRY: 0.45, Level.COUNTY: 0.2, Level.TOWN: 0.1}
 
@@ -196,8 +207,9 @@ def _choose(cands: list[Division], prev: Division | None, article_text: str, pro
     return sorted(cands, key=score)[0]
 
 
-def _resolve_places(analysis: Analysis, reg: _Registry, province: Division | None,
-                    region: Division | None) -> dict[str, Division]:
+def _resolve_places(
+    analysis: Analysis, reg: _Registry, province: Division | None, region: Division | None
+) -> dict[str, Division]:
     """Resolve the article's place mentions; returns mention id -> gazetteer division."""
     gaz = knowledge.gazetteer()
     deixis = _deixis()
@@ -214,8 +226,12 @@ def _resolve_places(analysis: Analysis, reg: _Registry, province: Division | Non
         prev = out.get(prev_m.id) if prev_m is not None else None
         if surface in deixis:
             level = deixis[surface]
-            d = {"province": province, "country": CHINA, "city": _level_of(region, Level.CITY),
-                 "county": _level_of(region, Level.COUNTY)}.get(level)
+            d = {
+                "province": province,
+                "country": CHINA,
+                "city": _level_of(region, Level.CITY),
+                "county": _level_of(region, Level.COUNTY),
+            }.get(level)
             if d is None:
                 continue  # 全市 in a provincial paper: which city is not said
             out[m.id] = d
@@ -314,8 +330,11 @@ def org_name(surface: str, ctx: _Context) -> str | None:
     for province in _provinces():
         if s.startswith(province.name):
             rest = s[len(province.name) :]
-            if any(rest.startswith(c.name) and c.parent == province.code for n in range(2, 7)
-                   for c in gaz.by_name.get(rest[:n], ())):
+            if any(
+                rest.startswith(c.name) and c.parent == province.code
+                for n in range(2, 7)
+                for c in gaz.by_name.get(rest[:n], ())
+            ):
                 return rest
             break
     return s
@@ -331,7 +350,9 @@ def meeting_name(surface: str, organizer: str | None, ctx: _Context) -> str:
     m = re.fullmatch(r"(?:党的)?([一二三四五六七八九十]{1,3})大", s)
     if m:
         return f"中国共产党第{m.group(1)}次全国代表大会"
-    m = re.fullmatch(r"([省市县区]|全国)?([一二三四五六七八九十]{1,3})届(人大|政协)([一二三四五六七八九十]{1,3})次会议", s)
+    m = re.fullmatch(
+        r"([省市县区]|全国)?([一二三四五六七八九十]{1,3})届(人大|政协)([一二三四五六七八九十]{1,3})次会议", s
+    )
     if m:
         level, term, body, session = m.groups()
         region = {"省": ctx.province, "市": ctx.city, "县": ctx.county}.get(level or "")
@@ -359,8 +380,11 @@ def meeting_organizer(meeting: Mention, analysis: Analysis) -> tuple[Mention | N
     kind = _meeting_kind(meeting.text)
     kind_start = meeting.end - len(kind)
     inside = [
-        m for m in analysis.mentions
-        if m.kind is MentionKind.ORGANIZATION and meeting.start <= m.start and m.end <= kind_start
+        m
+        for m in analysis.mentions
+        if m.kind is MentionKind.ORGANIZATION
+        and meeting.start <= m.start
+        and m.end <= kind_start
         and m.end < meeting.end
     ]
     at_kind = [m for m in inside if m.end == kind_start]
@@ -475,9 +499,11 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
                 org, rest = meeting_organizer(m, an)
                 organizer = org_name(org.text, ctx) if org is not None else None
                 canonical = meeting_name(rest, organizer, ctx)
-                article_meetings.append(_MeetingMention(
-                    m, canonical, organizer or "", rest, _meeting_date(m, an), m.start < an.article.body_start
-                ))
+                article_meetings.append(
+                    _MeetingMention(
+                        m, canonical, organizer or "", rest, _meeting_date(m, an), m.start < an.article.body_start
+                    )
+                )
         for target, items in _article_meetings(article_meetings).items():
             meeting_groups[(an.article.id, target)].extend(items)
         _titles_and_press(an, ctx, reg)
@@ -535,8 +561,11 @@ def _longer_org(m: Mention, an: Analysis) -> Mention | None:
     found = {
         o.text: o
         for o in an.mentions
-        if o.kind is MentionKind.ORGANIZATION and not o.nested and len(o.text) > len(surface)
-        and surface in o.text and (o.text.endswith(surface) or _is_org_word(o.text[o.text.index(surface) + len(surface):]))
+        if o.kind is MentionKind.ORGANIZATION
+        and not o.nested
+        and len(o.text) > len(surface)
+        and surface in o.text
+        and (o.text.endswith(surface) or _is_org_word(o.text[o.text.index(surface) + len(surface) :]))
     }
     return found[sorted(found)[0]] if len(found) == 1 else None
 

@@ -345,8 +345,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle("HEAD")
 
     def _refuse_method(self) -> None:
-        self._send(_text(HTTPStatus.METHOD_NOT_ALLOWED, f"{self.command} is not allowed; use GET or POST"),
-                   {"Allow": "GET, HEAD, POST"}, started=time.perf_counter(), query=None)
+        self._send(
+            _text(HTTPStatus.METHOD_NOT_ALLOWED, f"{self.command} is not allowed; use GET or POST"),
+            {"Allow": "GET, HEAD, POST"},
+            started=time.perf_counter(),
+            query=None,
+        )
 
     do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse_method
 
@@ -355,8 +359,11 @@ class _Handler(BaseHTTPRequestHandler):
         text = None
         try:
             text, early = self._read_query(method)
-            result = early if early is not None else self.server.pool.run(text, self.headers.get("Accept"),
-                                                                         self.server.timeout_seconds)
+            result = (
+                early
+                if early is not None
+                else self.server.pool.run(text, self.headers.get("Accept"), self.server.timeout_seconds)
+            )
         except Exception:  # the server must answer and keep running
             log.exception("request failed")
             result = _text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error; see the server log")
@@ -428,8 +435,9 @@ class _Handler(BaseHTTPRequestHandler):
             return b"", _text(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the body may be at most {MAX_BODY} bytes")
         return self.rfile.read(size), None
 
-    def _send(self, result: Answer, headers: dict[str, str], *, started: float, query: str | None,
-              head: bool = False) -> None:
+    def _send(
+        self, result: Answer, headers: dict[str, str], *, started: float, query: str | None, head: bool = False
+    ) -> None:
         self.send_response(result.status)
         self.send_header("Content-Type", result.content_type)
         self.send_header("Content-Length", str(len(result.body)))
@@ -477,8 +485,9 @@ class _Server(ThreadingHTTPServer):
         self.server_name, self.server_port = host, port
 
 
-def make_server(pool: WorkerPool, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-                timeout: float = DEFAULT_TIMEOUT) -> ThreadingHTTPServer:
+def make_server(
+    pool: WorkerPool, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, timeout: float = DEFAULT_TIMEOUT
+) -> ThreadingHTTPServer:
     """An HTTP server answering SPARQL queries with `pool` (not yet serving)."""
     if timeout <= 0:
         raise QueryError(f"--timeout must be positive, got {timeout:g}")
@@ -492,8 +501,13 @@ def _stop(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def serve(graph: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, timeout: float = DEFAULT_TIMEOUT,
-          workers: int = DEFAULT_WORKERS) -> None:
+def serve(
+    graph: Path,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    timeout: float = DEFAULT_TIMEOUT,
+    workers: int = DEFAULT_WORKERS,
+) -> None:
     """Serve `graph` until interrupted (Ctrl-C or SIGTERM)."""
     from kg.store import open_store
 
@@ -525,16 +539,40 @@ def serve(graph: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, timeo
 
 
 @click.command("serve")
-@click.option("--graph", default="output/graph.nt", show_default=True, type=click.Path(path_type=Path),
-              help="Built graph file; loaded into a store beside it (store/) when it changed.")
-@click.option("--host", default=DEFAULT_HOST, show_default=True,
-              help="Address to listen on (the endpoint has no authentication: keep it local).")
-@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
-              help="Port (0 picks a free one; the address is printed).")
-@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(min=0, min_open=True),
-              help="Seconds a query may run; its worker process is then killed and the client gets 503.")
-@click.option("--workers", default=DEFAULT_WORKERS, show_default=True, type=click.IntRange(min=1),
-              help="Worker processes, i.e. queries answered at the same time.")
+@click.option(
+    "--graph",
+    default="output/graph.nt",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Built graph file; loaded into a store beside it (store/) when it changed.",
+)
+@click.option(
+    "--host",
+    default=DEFAULT_HOST,
+    show_default=True,
+    help="Address to listen on (the endpoint has no authentication: keep it local).",
+)
+@click.option(
+    "--port",
+    default=DEFAULT_PORT,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0 picks a free one; the address is printed).",
+)
+@click.option(
+    "--timeout",
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds a query may run; its worker process is then killed and the client gets 503.",
+)
+@click.option(
+    "--workers",
+    default=DEFAULT_WORKERS,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Worker processes, i.e. queries answered at the same time.",
+)
 def serve_command(graph, host, port, timeout, workers) -> None:
     """Serve the graph as a read-only SPARQL 1.1 Protocol endpoint at /sparql.
 

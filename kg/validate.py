@@ -41,14 +41,12 @@ def check(graph: Graph) -> None:
         return
     results = sorted(
         (
-            (
-                _short(report.value(r, SH.focusNode)),
-                _short(report.value(r, SH.resultPath) or "-"),
-                _short(report.value(r, SH.value) or "-"),
-                str(report.value(r, SH.resultMessage) or report.value(r, SH.sourceConstraintComponent)),
-            )
-            for r in report.subjects(SH.resultSeverity, SH.Violation)
+            _short(report.value(r, SH.focusNode)),
+            _short(report.value(r, SH.resultPath) or "-"),
+            _short(report.value(r, SH.value) or "-"),
+            str(report.value(r, SH.resultMessage) or report.value(r, SH.sourceConstraintComponent)),
         )
+        for r in report.subjects(SH.resultSeverity, SH.Violation)
     )
     by_message = Counter(msg for *_, msg in results)
     lines = [f"the graph does not conform to ontology/shapes.ttl: {len(results)} violation(s)"]

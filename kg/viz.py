@@ -154,7 +154,10 @@ def relation_styles() -> tuple[RelationStyle, ...]:
             raise DataFileError(f"{where}: direction {row['direction']!r} of {key}; allowed: forward, reverse")
         out.append(
             RelationStyle(
-                key, row["label"], _check_colour(row["color"], where), row["direction"] == "reverse",
+                key,
+                row["label"],
+                _check_colour(row["color"], where),
+                row["direction"] == "reverse",
                 PREDICATES[RelationKind(key)],
             )
         )
@@ -277,20 +280,38 @@ def analysis_graph(graph: Graph, *, articles: bool = False) -> nx.MultiDiGraph:
                     aliases = tuple(sorted({str(a) for a in graph.objects(node, SKOS.altLabel)} - {label}))
                     dates = tuple(sorted({str(d) for d in graph.objects(node, SDO.startDate)}))
                 g.add_node(
-                    key, label=label, aliases=aliases, type=style.key, dates=dates, posts=(),
+                    key,
+                    label=label,
+                    aliases=aliases,
+                    type=style.key,
+                    dates=dates,
+                    posts=(),
                     sources=tuple(sorted(str(e) for e in touching.get(node, ()))),
                 )
 
-    def add(u: URIRef, v: URIRef, relation: str, ev: set[URIRef], why: set[str], title: str = "",
-            observed: tuple[str, ...] = ()) -> None:
+    def add(
+        u: URIRef,
+        v: URIRef,
+        relation: str,
+        ev: set[URIRef],
+        why: set[str],
+        title: str = "",
+        observed: tuple[str, ...] = (),
+    ) -> None:
         key = f"{relation}/{title}" if title else relation
         if g.has_edge(str(u), str(v), key):  # parts of one article mentioning the same entity
             data = g.edges[str(u), str(v), key]
             ev = ev | set(map(URIRef, data["evidence"]))
             why = why | set(data["rules"])
         g.add_edge(
-            str(u), str(v), key=key, relation=relation, title=title, observed=observed,
-            evidence=tuple(sorted(map(str, ev))), rules=tuple(sorted(why)),
+            str(u),
+            str(v),
+            key=key,
+            relation=relation,
+            title=title,
+            observed=observed,
+            evidence=tuple(sorted(map(str, ev))),
+            rules=tuple(sorted(why)),
         )
 
     for rel in relations:
@@ -398,8 +419,9 @@ def find_node(g: nx.MultiDiGraph, name: str) -> str:
         if hits:
             hits.sort(key=lambda n: (-g.degree(n), n))
             if len(hits) > 1:
-                log.warning("%d entities are named %s; using %s (others: %s)", len(hits), name, hits[0],
-                            ", ".join(hits[1:]))
+                log.warning(
+                    "%d entities are named %s; using %s (others: %s)", len(hits), name, hits[0], ", ".join(hits[1:])
+                )
             return hits[0]
     names = sorted({nm for n in g for nm in _names(g, n)})
     partial = sorted(
@@ -430,8 +452,11 @@ def select(g: nx.MultiDiGraph, spec: ViewSpec) -> nx.MultiDiGraph:
     if spec.max_nodes is not None and len(keep) > spec.max_nodes:
         sub = g.subgraph(keep)
         ranked = sorted(keep, key=lambda n: (n != focus, -sub.degree(n), n))
-        log.warning("view has %d nodes; keeping the %d best connected (raise --max-nodes to see more)",
-                    len(keep), spec.max_nodes)
+        log.warning(
+            "view has %d nodes; keeping the %d best connected (raise --max-nodes to see more)",
+            len(keep),
+            spec.max_nodes,
+        )
         keep = set(ranked[: spec.max_nodes])
     view = g.subgraph(keep).copy()
     view.graph["focus"] = focus
@@ -591,15 +616,22 @@ def _payload(view: nx.MultiDiGraph, edge_ids: dict[tuple, str]) -> dict:
             "aliases": list(d["aliases"]),
             "type": d["type"],
             "dates": list(d["dates"]),
-            "posts": [{"title": p.title, "org": p.org, "orgName": p.org_name, "observed": list(p.observed)}
-                      for p in d["posts"]],
+            "posts": [
+                {"title": p.title, "org": p.org, "orgName": p.org_name, "observed": list(p.observed)}
+                for p in d["posts"]
+            ],
             **evidence(d["sources"]),
         }
     edges = {}
     for (u, v, key), eid in edge_ids.items():
         d = view.edges[u, v, key]
-        edges[eid] = {"relation": d["relation"], "title": d["title"], "observed": list(d["observed"]),
-                      "rules": list(d["rules"]), **evidence(d["evidence"])}
+        edges[eid] = {
+            "relation": d["relation"],
+            "title": d["title"],
+            "observed": list(d["observed"]),
+            "rules": list(d["rules"]),
+            **evidence(d["evidence"]),
+        }
 
     # short ids, numbered in sorted IRI order (deterministic, and much smaller than the IRIs)
     for n, iri in enumerate(sorted(sentence_ids)):
@@ -611,16 +643,23 @@ def _payload(view: nx.MultiDiGraph, edge_ids: dict[tuple, str]) -> dict:
     table = {}
     for iri, sid in sentence_ids.items():
         s = sentences[iri]
-        table[sid] = {"text": s.text, "file": s.file, "start": s.start, "end": s.end,
-                      "article": article_ids.get(s.article)}
+        table[sid] = {
+            "text": s.text,
+            "file": s.file,
+            "start": s.start,
+            "end": s.end,
+            "article": article_ids.get(s.article),
+        }
     return {
         "types": [{"key": s.key, "label": s.label, "color": s.color, "shape": s.shape} for s in type_styles()],
         "relations": [{"key": r.key, "label": r.label, "color": r.color} for r in relation_styles()],
         "details": details,
         "edges": edges,
         "sentences": table,
-        "articles": {aid: {"headline": articles[iri].headline, "date": articles[iri].date, "file": articles[iri].file}
-                     for iri, aid in article_ids.items()},
+        "articles": {
+            aid: {"headline": articles[iri].headline, "date": articles[iri].date, "file": articles[iri].file}
+            for iri, aid in article_ids.items()
+        },
         "focus": view.graph.get("focus"),
     }
 
@@ -641,8 +680,15 @@ def render(view: nx.MultiDiGraph, *, heading: str = "kg 知识图谱") -> str:
         # isolated entities (mentioned, but in no relation) stay out of the physics: the page lines
         # them up in a grid under the connected part once that has settled
         extra = {"x": start[node][0], "y": start[node][1]} if node in start else {"physics": False}
-        net.add_node(node, label=_short(d["label"]), shape=style.shape, color=style.color, value=degree[node],
-                     kgType=d["type"], **extra)
+        net.add_node(
+            node,
+            label=_short(d["label"]),
+            shape=style.shape,
+            color=style.color,
+            value=degree[node],
+            kgType=d["type"],
+            **extra,
+        )
     edge_keys = sorted(view.edges(keys=True))
     edge_ids = {k: f"e{n}" for n, k in enumerate(edge_keys)}
     labels = len(edge_keys) <= EDGE_LABEL_LIMIT
@@ -667,8 +713,12 @@ def render(view: nx.MultiDiGraph, *, heading: str = "kg 知识图谱") -> str:
     env = Environment(loader=FileSystemLoader(str(folder)), autoescape=True, keep_trailing_newline=True)
     env.filters["script_json"] = lambda value: Markup(script_json(value))
     env.globals.update(
-        kg_data=_payload(view, edge_ids), vis_js=Markup(vis_js), vis_css=Markup(vis_css), viz_js=Markup(viz_js),
-        viz_css=Markup(viz_css), csp=csp,
+        kg_data=_payload(view, edge_ids),
+        vis_js=Markup(vis_js),
+        vis_css=Markup(vis_css),
+        viz_js=Markup(viz_js),
+        viz_css=Markup(viz_css),
+        csp=csp,
     )
     net.templateEnv = env
     net.path = "graph.html.j2"
@@ -709,21 +759,53 @@ def load_graph(path: Path) -> Graph:
 
 
 @click.command("viz")
-@click.option("--graph", "graph_path", default="output/graph.ttl", show_default=True,
-              type=click.Path(path_type=Path, dir_okay=False),
-              help="Graph file written by kg build (.ttl, .nt, .jsonld).")
-@click.option("--out", "out", default="output/view.html", show_default=True,
-              type=click.Path(path_type=Path, dir_okay=False), help="HTML page to write (atomically).")
+@click.option(
+    "--graph",
+    "graph_path",
+    default="output/graph.ttl",
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Graph file written by kg build (.ttl, .nt, .jsonld).",
+)
+@click.option(
+    "--out",
+    "out",
+    default="output/view.html",
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="HTML page to write (atomically).",
+)
 @click.option("--focus", metavar="NAME", help="Centre on this entity: canonical name, alias or IRI.")
-@click.option("--depth", type=click.IntRange(min=0), metavar="N",
-              help="Hops around --focus, following edges either way (default 1).")
-@click.option("--type", "types", multiple=True, metavar="TYPE",
-              help="Keep only entities of this type (repeatable): Person Organization Place Meeting Policy, "
-                   "or 人物 机构 地点 会议 政策.")
-@click.option("--min-degree", type=click.IntRange(min=0), default=0, show_default=True, metavar="K",
-              help="Drop entities with fewer edges than this within the view.")
-@click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True, metavar="N",
-              help="Keep at most this many entities, the best connected first.")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Hops around --focus, following edges either way (default 1).",
+)
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    metavar="TYPE",
+    help="Keep only entities of this type (repeatable): Person Organization Place Meeting Policy, "
+    "or 人物 机构 地点 会议 政策.",
+)
+@click.option(
+    "--min-degree",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    metavar="K",
+    help="Drop entities with fewer edges than this within the view.",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_NODES,
+    show_default=True,
+    metavar="N",
+    help="Keep at most this many entities, the best connected first.",
+)
 @click.option("--articles", is_flag=True, help="Also draw articles, with 提及 (mentions) and 作者 (author) edges.")
 def viz_command(graph_path: Path, out: Path, focus, depth, types, min_degree, max_nodes, articles) -> None:
     """Write an interactive HTML view of the graph (offline, one file).
@@ -741,7 +823,13 @@ def viz_command(graph_path: Path, out: Path, focus, depth, types, min_degree, ma
     if depth is not None and focus is None:
         raise VizError("--depth needs --focus NAME (the depth is counted from the focused entity)")
     keys = type_keys(types)
-    spec = ViewSpec(focus=focus, depth=1 if depth is None else depth, types=keys, min_degree=min_degree,
-                    max_nodes=max_nodes, articles=articles or ARTICLE in keys)
+    spec = ViewSpec(
+        focus=focus,
+        depth=1 if depth is None else depth,
+        types=keys,
+        min_degree=min_degree,
+        max_nodes=max_nodes,
+        articles=articles or ARTICLE in keys,
+    )
     view = write_view(load_graph(graph_path), out, spec)
     click.echo(f"wrote {out}: {view.number_of_nodes()} nodes, {view.number_of_edges()} edges")

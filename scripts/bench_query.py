@@ -96,8 +96,10 @@ def main() -> None:
         large = replicate(base, args.copies, tmp / f"{args.copies}x" / "graph.nt")
         synth = time.perf_counter() - started
 
-        print(f"python {platform.python_version()}, pyoxigraph {ox.__version__}, {os.cpu_count()} CPUs, "
-              f"{args.runs} timed runs per query (median)")
+        print(
+            f"python {platform.python_version()}, pyoxigraph {ox.__version__}, {os.cpu_count()} CPUs, "
+            f"{args.runs} timed runs per query (median)"
+        )
         print(f"graph: {base}")
         print(f"synthesised {args.copies}x graph in {synth:.2f} s ({large.stat().st_size / 1e6:.1f} MB)\n")
 
@@ -107,8 +109,10 @@ def main() -> None:
             started = time.perf_counter()
             open_store(graph).close()  # a second open reuses the loaded store
             reopen = time.perf_counter() - started
-            print(f"{label:>5}: {gs.info.triples:>9,} triples, bulk load {gs.info.load_seconds:6.2f} s "
-                  f"({graph.stat().st_size / 1e6:.1f} MB N-Triples), reopen {reopen * 1000:.0f} ms")
+            print(
+                f"{label:>5}: {gs.info.triples:>9,} triples, bulk load {gs.info.load_seconds:6.2f} s "
+                f"({graph.stat().st_size / 1e6:.1f} MB N-Triples), reopen {reopen * 1000:.0f} ms"
+            )
             stores[label] = gs
 
         binds = example_bindings()

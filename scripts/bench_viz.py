@@ -42,8 +42,13 @@ RELATIONS = {
     "containedInPlace": ("Place", "Place"),
 }
 PREDICATES = {
-    "chair": KG.chair, "attendee": SDO.attendee, "organizer": SDO.organizer, "location": SDO.location,
-    "about": SDO.about, "issuedBy": KG.issuedBy, "subOrganizationOf": ORG.subOrganizationOf,
+    "chair": KG.chair,
+    "attendee": SDO.attendee,
+    "organizer": SDO.organizer,
+    "location": SDO.location,
+    "about": SDO.about,
+    "issuedBy": KG.issuedBy,
+    "subOrganizationOf": ORG.subOrganizationOf,
     "containedInPlace": SDO.containedInPlace,
 }
 SYLLABLES = "国省市县区委会政府办发展改革工业信息教育科技民政财政自然资源生态环境住房城乡交通水利农业商务"
@@ -119,9 +124,17 @@ def chrome(profile: Path):
 
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1600,1000",
-                f"--user-data-dir={profile}"):
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1600,1000",
+        f"--user-data-dir={profile}",
+    ):
         options.add_argument(arg)
     return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
 

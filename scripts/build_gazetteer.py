@@ -424,9 +424,7 @@ def render_source_md(ctx: dict) -> str:
         for reason, n in sorted(loc.skipped.items())
     )
     multi = bullet_list(f"{n}: jionlp `{s}` → `{c}`" for n, s, c in loc.multi_short)
-    renamed = bullet_list(
-        f"{old} → {new} / {formal}" for old, (new, formal) in sorted(COUNTRY_RENAMES.items())
-    )
+    renamed = bullet_list(f"{old} → {new} / {formal}" for old, (new, formal) in sorted(COUNTRY_RENAMES.items()))
     formal = bullet_list(f"{n} → {f}" for n, f in sorted(FORMAL_NAME_FIXES.items()))
     curated = bullet_list(f"{n}: {'、'.join(a)}" for n, a in sorted(CURATED_ALIASES.items()))
     excluded = bullet_list(f"{n}: {why}" for n, why in sorted(EXCLUDED_COUNTRIES.items()))
@@ -611,9 +609,7 @@ def main(argv: list[str] | None = None) -> int:
         dist_info = next(n.split("/")[0] for n in members if n.split("/")[0].endswith(".dist-info"))
         meta = HeaderParser().parsestr(whl.read(f"{dist_info}/METADATA").decode("utf-8"))
         license_member = next(
-            n
-            for n in members
-            if n.startswith(dist_info) and n.rsplit("/", 1)[-1].upper().startswith("LICENSE")
+            n for n in members if n.startswith(dist_info) and n.rsplit("/", 1)[-1].upper().startswith("LICENSE")
         )
         license_text = whl.read(license_member).decode("utf-8")
 

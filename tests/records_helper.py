@@ -8,7 +8,7 @@ import re
 
 from kg.records import Analysis, Article, ArticleKind, Byline, Issue, Mention, MentionKind, Segment, Sentence
 
-P, O, L, M, Y, T = (
+P, O, L, M, Y, T = (  # noqa: E741 (O is the organisation kind, as in the tests' tables)
     MentionKind.PERSON,
     MentionKind.ORGANIZATION,
     MentionKind.PLACE,
@@ -42,10 +42,20 @@ def analysis(
         at = text.index(name)
         found_bylines.append(Byline(name, role, at, at + len(name)))
     article = Article(
-        id=article_id, issue=issue, kind=ArticleKind.ARTICLE,
-        headline=text.split("\n", 1)[0] if headline_lines else None, kicker=None, deck=None,
-        bylines=tuple(found_bylines), dateline_place=None, dateline_date=None, agency=agency,
-        text=text, body_start=body_start, segments=(Segment(0, source, 0, len(text)),), sources=(source,),
+        id=article_id,
+        issue=issue,
+        kind=ArticleKind.ARTICLE,
+        headline=text.split("\n", 1)[0] if headline_lines else None,
+        kicker=None,
+        deck=None,
+        bylines=tuple(found_bylines),
+        dateline_place=None,
+        dateline_date=None,
+        agency=agency,
+        text=text,
+        body_start=body_start,
+        segments=(Segment(0, source, 0, len(text)),),
+        sources=(source,),
     )
     sentences = []
     for m in re.finditer(r"[^。！？\n]+[。！？]?", text):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -38,8 +37,20 @@ def test_outputs_parse_with_an_independent_parser(seed_build):
 def test_same_input_in_reverse_order_gives_identical_bytes(seed_build, seeds_dir, tmp_path):
     out, _ = seed_build
     files = sorted(seeds_dir.glob("*.txt"), reverse=True)
-    result = CliRunner().invoke(cli, ["-q", "build", *map(str, files), "--meta", str(seeds_dir / "issues.tsv"),
-                                      "--out", str(tmp_path), "--no-validate", "--no-html"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "-q",
+            "build",
+            *map(str, files),
+            "--meta",
+            str(seeds_dir / "issues.tsv"),
+            "--out",
+            str(tmp_path),
+            "--no-validate",
+            "--no-html",
+        ],
+    )
     assert result.exit_code == 0, result.output
     for name in ("graph.ttl", "graph.nt", "graph.jsonld"):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
@@ -50,8 +61,11 @@ def test_a_bad_file_is_reported_and_the_rest_still_builds(seed_copy, tmp_path):
     for extra in ("001_c465d2171fe16071.txt", "002_5f81a1e48743b7fd.txt", "003_0624703ab3c854fd.txt"):
         (seed_copy / extra).unlink()
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(seed_copy), "--out", str(out), "--no-html",
-                          "--format", "ttl"], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "build", str(seed_copy), "--out", str(out), "--no-html", "--format", "ttl"],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 2
     assert "broken.txt" in run.stderr and "NUL bytes" in run.stderr
     g = Graph().parse(out / "graph.ttl")
@@ -71,8 +85,9 @@ def test_a_failed_build_keeps_the_previous_output(tmp_path, monkeypatch, seeds_d
         raise ValidationError("the graph does not conform (simulated)")
 
     monkeypatch.setattr(kg.validate, "check", refuse)
-    result = CliRunner().invoke(cli, ["build", str(seeds_dir / "004_1ed890315a895296.txt"), "--out", str(out),
-                                      "--no-html"])
+    result = CliRunner().invoke(
+        cli, ["build", str(seeds_dir / "004_1ed890315a895296.txt"), "--out", str(out), "--no-html"]
+    )
     assert result.exit_code == 3 and "does not conform" in result.output
     assert previous.read_text(encoding="utf-8") == "# the previous graph\n"
     assert sorted(p.name for p in out.iterdir()) == ["graph.ttl"]  # no temporary files left

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from records_helper import M, O, P, T, analysis
 from rdflib import Graph, Literal
+from records_helper import M, O, P, T, analysis
 
 from kg.export import serialize, to_graph
 from kg.iri import mint
@@ -12,8 +12,17 @@ from kg.ns import KG, ORG, PREFIXES, RDF, RDFS, SDO, SKOS
 from kg.resolve import resolve
 
 TEXT = "本报讯 记者明绍庚报道 8月5日，省委副书记、省长刘宁主持召开省政府党组会议。"
-MENTIONS = [("本报", O), ("记者", T), ("明绍庚", P), ("省委", O), ("副书记", T), ("省长", T), ("刘宁", P),
-            ("省政府", O, True), ("省政府党组会议", M)]
+MENTIONS = [
+    ("本报", O),
+    ("记者", T),
+    ("明绍庚", P),
+    ("省委", O),
+    ("副书记", T),
+    ("省长", T),
+    ("刘宁", P),
+    ("省政府", O, True),
+    ("省政府党组会议", M),
+]
 
 
 def graph() -> Graph:

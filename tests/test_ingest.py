@@ -123,7 +123,11 @@ def test_article_structure(tmp_path):
     assert "倡议设立工作专班" in article.text  # a sentence broken across blank lines is repaired
     assert "扫描二维码" not in article.text and "下转" not in article.text
     start = article.text.index("刘宁主持召开")
-    assert article.source_span(start, start + 2) == ("page.txt", PAGE.index("刘宁主持召开"), PAGE.index("刘宁主持召开") + 2)
+    assert article.source_span(start, start + 2) == (
+        "page.txt",
+        PAGE.index("刘宁主持召开"),
+        PAGE.index("刘宁主持召开") + 2,
+    )
 
 
 def test_xinhua_dateline_and_relative_date(tmp_path):

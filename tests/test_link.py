@@ -20,8 +20,19 @@ def edges(*analyses):
 def test_several_people_and_posts_in_one_sentence():
     an = analysis(
         "3月4日，省委常委、副省长陈向群，省委常委、大连市委书记谭作钧出席开工奠基仪式。",
-        [("省委", O), ("常委", T), ("副省长", T), ("陈向群", P), ("省委", O), ("常委", T), ("大连市委", O),
-         ("大连市", L, True), ("书记", T), ("谭作钧", P), ("开工奠基仪式", M)],
+        [
+            ("省委", O),
+            ("常委", T),
+            ("副省长", T),
+            ("陈向群", P),
+            ("省委", O),
+            ("常委", T),
+            ("大连市委", O),
+            ("大连市", L, True),
+            ("书记", T),
+            ("谭作钧", P),
+            ("开工奠基仪式", M),
+        ],
         date=dt.date(2020, 3, 5),
     )
     got, _ = edges(an)
@@ -39,7 +50,14 @@ def test_several_people_and_posts_in_one_sentence():
 def test_a_meeting_mentioned_is_not_a_meeting_attended():
     an = analysis(
         "8月5日，刘宁主持召开省政府党组会议和常务会议。各地各部门要认真落实全国疫情防控工作电视电话会议部署，刘宁强调要坚决守住防控成果。",
-        [("刘宁", P), ("省政府", O, True), ("省政府党组会议", M), ("常务会议", M), ("全国疫情防控工作电视电话会议", M), ("刘宁", P)],
+        [
+            ("刘宁", P),
+            ("省政府", O, True),
+            ("省政府党组会议", M),
+            ("常务会议", M),
+            ("全国疫情防控工作电视电话会议", M),
+            ("刘宁", P),
+        ],
     )
     got, _ = edges(an)
     person = "person/辽宁省/刘宁"
@@ -52,8 +70,14 @@ def test_a_meeting_mentioned_is_not_a_meeting_attended():
 def test_written_address_place_and_speech():
     an = analysis(
         "8月5日，国家主席习近平向新冠疫苗合作国际论坛首次会议发表书面致辞。全省农村人居环境整治会议在沈阳召开。",
-        [("国家主席", T), ("习近平", P), ("新冠疫苗合作国际论坛首次会议", M), ("全省", L, True),
-         ("全省农村人居环境整治会议", M), ("沈阳", L)],
+        [
+            ("国家主席", T),
+            ("习近平", P),
+            ("新冠疫苗合作国际论坛首次会议", M),
+            ("全省", L, True),
+            ("全省农村人居环境整治会议", M),
+            ("沈阳", L),
+        ],
     )
     got, _ = edges(an)
     assert (K.ATTENDEE, "meeting/新冠疫苗合作国际论坛首次会议/2021-08-05", "person/全国/习近平", None) in got
@@ -63,8 +87,16 @@ def test_written_address_place_and_speech():
 def test_meeting_about_policies_and_issued_by():
     an = analysis(
         "省政协举行党组会议暨主席会议\n8月5日，省政协举行十二届七十七次党组会议暨十二届三十六次主席会议。会议传达学习《中国共产党统一战线工作条例》。省财政厅与省商务厅联合下发通知，出台六项措施。",
-        [("省政协", O), ("党组会议暨主席会议", M), ("省政协", O), ("十二届七十七次党组会议暨十二届三十六次主席会议", M),
-         ("中国共产党统一战线工作条例", Y), ("省财政厅", O), ("省商务厅", O), ("六项措施", Y)],
+        [
+            ("省政协", O),
+            ("党组会议暨主席会议", M),
+            ("省政协", O),
+            ("十二届七十七次党组会议暨十二届三十六次主席会议", M),
+            ("中国共产党统一战线工作条例", Y),
+            ("省财政厅", O),
+            ("省商务厅", O),
+            ("六项措施", Y),
+        ],
         headline_lines=1,
     )
     got, _ = edges(an)
@@ -75,8 +107,11 @@ def test_meeting_about_policies_and_issued_by():
 
 
 def test_bylines_give_authors_and_reporter_posts_with_evidence():
-    an = analysis("本报讯 记者王笑梅报道 日前，省委组织部通报典型问题。", [("本报", O), ("记者", T), ("王笑梅", P), ("省委组织部", O)],
-                  bylines=(("王笑梅", "记者"),))
+    an = analysis(
+        "本报讯 记者王笑梅报道 日前，省委组织部通报典型问题。",
+        [("本报", O), ("记者", T), ("王笑梅", P), ("省委组织部", O)],
+        bylines=(("王笑梅", "记者"),),
+    )
     got, rels = edges(an)
     assert (K.AUTHOR, "article/page/00", "person/辽宁省/王笑梅", None) in got
     assert (K.HOLDS_POST, "person/辽宁省/王笑梅", "org/辽宁日报", "记者") in got
@@ -86,13 +121,23 @@ def test_bylines_give_authors_and_reporter_posts_with_evidence():
 
 
 def test_containment_edges_cite_sentences_or_the_gazetteer():
-    an = analysis("葫芦岛市南票区龙腾街道党工委副书记魏东雷。", [
-        ("葫芦岛市南票区龙腾街道党工委", O), ("葫芦岛市", L, True), ("南票区", L, True), ("龙腾街道", L, True),
-        ("副书记", T), ("魏东雷", P)])
+    an = analysis(
+        "葫芦岛市南票区龙腾街道党工委副书记魏东雷。",
+        [
+            ("葫芦岛市南票区龙腾街道党工委", O),
+            ("葫芦岛市", L, True),
+            ("南票区", L, True),
+            ("龙腾街道", L, True),
+            ("副书记", T),
+            ("魏东雷", P),
+        ],
+    )
     _, rels = edges(an)
     contained = {(r.subject, r.object): r for r in rels if r.kind is K.CONTAINED_IN_PLACE}
     town = next(s for s, _ in contained if s.endswith("龙腾街道"))
     assert (town, "place/辽宁省葫芦岛市南票区") in contained
-    assert any(e.note == "gazetteer" for e in contained[("place/辽宁省葫芦岛市南票区", "place/辽宁省葫芦岛市")].evidence)
+    assert any(
+        e.note == "gazetteer" for e in contained[("place/辽宁省葫芦岛市南票区", "place/辽宁省葫芦岛市")].evidence
+    )
     located = {(r.subject, r.object) for r in rels if r.kind is K.LOCATION}
     assert ("org/葫芦岛市南票区龙腾街道党工委", town) in located

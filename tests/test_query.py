@@ -100,7 +100,7 @@ def test_store_reloads_only_when_the_graph_changes(tmp_path):
     graph.write_bytes(graph.read_bytes())  # touched, same content: no reload
     with open_store(graph) as gs:
         assert not gs.info.loaded
-    tiny_graph(graph, extra=f"<{mint('x')}> <{RDFS.label}> \"新\" .\n")
+    tiny_graph(graph, extra=f'<{mint("x")}> <{RDFS.label}> "新" .\n')
     with open_store(graph) as gs:
         assert gs.info.loaded and gs.info.directory != first
         assert bool(gs.store.query('ASK { ?x rdfs:label "新" }', prefixes={"rdfs": str(RDFS)}))
@@ -113,7 +113,7 @@ def test_store_reloads_only_when_the_graph_changes(tmp_path):
 def test_a_store_in_use_is_not_removed_under_its_reader(tmp_path):
     graph = tiny_graph(tmp_path / "graph.nt")
     old = open_store(graph)
-    tiny_graph(graph, extra=f"<{mint('x')}> <{RDFS.label}> \"新\" .\n")
+    tiny_graph(graph, extra=f'<{mint("x")}> <{RDFS.label}> "新" .\n')
     with open_store(graph) as new:
         assert new.info.loaded
         assert set(store_dirs(graph)) == {old.info.directory.name, new.info.directory.name}

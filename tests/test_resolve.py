@@ -19,29 +19,57 @@ def entity(res, key):
 
 
 def test_region_relative_bodies_expand_with_the_paper():
-    liaoning = analysis("省委副书记、省长、省政府党组书记刘宁主持召开会议。", [
-        ("省委", O), ("副书记", T), ("省长", T), ("省政府", O), ("党组书记", T), ("刘宁", P)])
-    liaoyuan = analysis("在市委、市政府的正确领导下,希望得到省委、省政府的支持。", [
-        ("市委", O), ("市政府", O), ("省委", O), ("省政府", O)],
-        article_id="ly/00", source="ly.txt", paper="辽源日报", region="吉林省辽源市", date=dt.date(2021, 1, 27))
+    liaoning = analysis(
+        "省委副书记、省长、省政府党组书记刘宁主持召开会议。",
+        [("省委", O), ("副书记", T), ("省长", T), ("省政府", O), ("党组书记", T), ("刘宁", P)],
+    )
+    liaoyuan = analysis(
+        "在市委、市政府的正确领导下,希望得到省委、省政府的支持。",
+        [("市委", O), ("市政府", O), ("省委", O), ("省政府", O)],
+        article_id="ly/00",
+        source="ly.txt",
+        paper="辽源日报",
+        region="吉林省辽源市",
+        date=dt.date(2021, 1, 27),
+    )
     res = resolve([liaoning, liaoyuan])
     assert keys_of(res, liaoning)[0] == "org/中共辽宁省委"
     assert keys_of(res, liaoning)[3] == "org/辽宁省人民政府"
-    assert keys_of(res, liaoyuan) == ["org/中共辽源市委", "org/辽源市人民政府", "org/中共吉林省委", "org/吉林省人民政府"]
+    assert keys_of(res, liaoyuan) == [
+        "org/中共辽源市委",
+        "org/辽源市人民政府",
+        "org/中共吉林省委",
+        "org/吉林省人民政府",
+    ]
     assert entity(res, "org/中共辽宁省委").aliases == ("省委",)
 
 
 def test_national_bodies_and_the_paper():
-    an = analysis("本报讯 新华社报道，党中央、国务院决策部署。", [("本报", O), ("新华社", O), ("党中央", O), ("国务院", O)])
+    an = analysis(
+        "本报讯 新华社报道，党中央、国务院决策部署。", [("本报", O), ("新华社", O), ("党中央", O), ("国务院", O)]
+    )
     res = resolve([an])
-    assert keys_of(res, an) == ["org/辽宁日报", "org/新华通讯社", "org/中国共产党中央委员会", "org/中华人民共和国国务院"]
+    assert keys_of(res, an) == [
+        "org/辽宁日报",
+        "org/新华通讯社",
+        "org/中国共产党中央委员会",
+        "org/中华人民共和国国务院",
+    ]
 
 
 def test_titles_and_honorifics_one_person_across_papers():
     a = analysis("在庆祝中国共产党成立100周年大会上，习近平总书记代表党中央发出号召。", [("习近平", P), ("总书记", T)])
-    b = analysis("国家主席习近平向论坛发表书面致辞。", [("国家主席", T), ("习近平", P)], article_id="b/00", source="b.txt")
-    c = analysis("团结在以习近平总书记为核心的党中央周围。", [("习近平", P), ("总书记", T)],
-                 article_id="c/00", source="c.txt", paper="辽源日报", region="吉林省辽源市")
+    b = analysis(
+        "国家主席习近平向论坛发表书面致辞。", [("国家主席", T), ("习近平", P)], article_id="b/00", source="b.txt"
+    )
+    c = analysis(
+        "团结在以习近平总书记为核心的党中央周围。",
+        [("习近平", P), ("总书记", T)],
+        article_id="c/00",
+        source="c.txt",
+        paper="辽源日报",
+        region="吉林省辽源市",
+    )
     res = resolve([a, b, c])
     keys = {res.assignments[m.id] for an in (a, b, c) for m in an.mentions if m.kind is P}
     assert keys == {"person/全国/习近平"}
@@ -51,8 +79,14 @@ def test_titles_and_honorifics_one_person_across_papers():
 
 def test_two_people_with_the_same_name_in_different_provinces_stay_apart():
     a = analysis("副省长王伟出席会议。", [("副省长", T), ("王伟", P)])
-    b = analysis("副市长王伟调研。", [("副市长", T), ("王伟", P)], article_id="b/00", source="b.txt",
-                 paper="辽源日报", region="吉林省辽源市")
+    b = analysis(
+        "副市长王伟调研。",
+        [("副市长", T), ("王伟", P)],
+        article_id="b/00",
+        source="b.txt",
+        paper="辽源日报",
+        region="吉林省辽源市",
+    )
     c = analysis("王伟指出，要抓好落实。", [("王伟", P)], article_id="c/00", source="c.txt")
     res = resolve([a, b, c])
     ka, kb, kc = (res.assignments[an.mentions[-1].id] for an in (a, b, c))
@@ -61,8 +95,19 @@ def test_two_people_with_the_same_name_in_different_provinces_stay_apart():
 
 
 def test_places_canonical_with_codes_and_context():
-    an = analysis("据沈阳海关统计，我省外贸回稳。朝阳北票市，70岁的农民说。北京市朝阳区。昌图县朝阳镇党委书记姜军杰。", [
-        ("沈阳", L, True), ("我省", L), ("朝阳", L), ("北票市", L), ("北京市", L), ("朝阳区", L), ("昌图县", L), ("朝阳镇", L)])
+    an = analysis(
+        "据沈阳海关统计，我省外贸回稳。朝阳北票市，70岁的农民说。北京市朝阳区。昌图县朝阳镇党委书记姜军杰。",
+        [
+            ("沈阳", L, True),
+            ("我省", L),
+            ("朝阳", L),
+            ("北票市", L),
+            ("北京市", L),
+            ("朝阳区", L),
+            ("昌图县", L),
+            ("朝阳镇", L),
+        ],
+    )
     res = resolve([an])
     k = keys_of(res, an)
     assert k[0] == "place/辽宁省沈阳市" and entity(res, k[0]).name == "沈阳市" and entity(res, k[0]).code == "210100"
@@ -76,9 +121,19 @@ def test_places_canonical_with_codes_and_context():
 
 
 def test_places_outside_the_gazetteer_hang_under_the_place_before_them():
-    an = analysis("走进江西省上饶市横峰县百家村的好客王家自然村。百家村秀美乡村建设之初。挂职姚家乡百家村。", [
-        ("江西省", L), ("上饶市", L), ("横峰县", L), ("百家村", L), ("好客王家自然村", L), ("百家村", L),
-        ("姚家乡", L), ("百家村", L)])
+    an = analysis(
+        "走进江西省上饶市横峰县百家村的好客王家自然村。百家村秀美乡村建设之初。挂职姚家乡百家村。",
+        [
+            ("江西省", L),
+            ("上饶市", L),
+            ("横峰县", L),
+            ("百家村", L),
+            ("好客王家自然村", L),
+            ("百家村", L),
+            ("姚家乡", L),
+            ("百家村", L),
+        ],
+    )
     res = resolve([an])
     k = keys_of(res, an)
     assert k[3] == k[5] == k[7]  # one village, named three times
@@ -87,8 +142,13 @@ def test_places_outside_the_gazetteer_hang_under_the_place_before_them():
 
 def test_meetings_are_instances_by_date():
     a = analysis("8月5日，刘宁主持召开省政府党组会议。", [("刘宁", P), ("省政府", O, True), ("省政府党组会议", M)])
-    b = analysis("8月12日，刘宁主持召开省政府党组会议。", [("刘宁", P), ("省政府", O, True), ("省政府党组会议", M)],
-                 article_id="b/00", source="b.txt", date=dt.date(2021, 8, 13))
+    b = analysis(
+        "8月12日，刘宁主持召开省政府党组会议。",
+        [("刘宁", P), ("省政府", O, True), ("省政府党组会议", M)],
+        article_id="b/00",
+        source="b.txt",
+        date=dt.date(2021, 8, 13),
+    )
     res = resolve([a, b])
     ka, kb = res.assignments[a.mentions[-1].id], res.assignments[b.mentions[-1].id]
     assert ka == "meeting/辽宁省人民政府党组会议/2021-08-05"
@@ -98,17 +158,31 @@ def test_meetings_are_instances_by_date():
 
 
 def test_headline_meeting_joins_the_dated_one():
-    an = analysis("省政协举行党组会议暨主席会议\n8月5日，省政协举行十二届七十七次党组会议暨十二届三十六次主席会议。", [
-        ("省政协", O), ("党组会议暨主席会议", M), ("省政协", O), ("十二届七十七次党组会议暨十二届三十六次主席会议", M)],
-        headline_lines=1)
+    an = analysis(
+        "省政协举行党组会议暨主席会议\n8月5日，省政协举行十二届七十七次党组会议暨十二届三十六次主席会议。",
+        [
+            ("省政协", O),
+            ("党组会议暨主席会议", M),
+            ("省政协", O),
+            ("十二届七十七次党组会议暨十二届三十六次主席会议", M),
+        ],
+        headline_lines=1,
+    )
     res = resolve([an])
     k = keys_of(res, an)
     assert k[1] == k[3] and k[1].endswith("/2021-08-05")
 
 
 def test_policies_one_node_whatever_the_brackets():
-    an = analysis("审查“十四五”规划(草案)。确保“十四五”规划开好局。学习《中国共产党统一战线工作条例》和中国共产党统一战线工作条例。", [
-        ("“十四五”规划(草案)", Y), ("“十四五”规划", Y), ("中国共产党统一战线工作条例", Y), ("中国共产党统一战线工作条例", Y)])
+    an = analysis(
+        "审查“十四五”规划(草案)。确保“十四五”规划开好局。学习《中国共产党统一战线工作条例》和中国共产党统一战线工作条例。",
+        [
+            ("“十四五”规划(草案)", Y),
+            ("“十四五”规划", Y),
+            ("中国共产党统一战线工作条例", Y),
+            ("中国共产党统一战线工作条例", Y),
+        ],
+    )
     res = resolve([an])
     k = keys_of(res, an)
     assert k[0] == k[1] and k[2] == k[3]

@@ -72,8 +72,15 @@ class Server:
     def __init__(self, proc: subprocess.Popen, url: str, log: Path):
         self.proc, self.url, self.log = proc, url, log
 
-    def request(self, data: bytes | None = None, *, query: str | None = None, headers: dict | None = None,
-                path: str = "/sparql", method: str | None = None) -> tuple[int, str, bytes]:
+    def request(
+        self,
+        data: bytes | None = None,
+        *,
+        query: str | None = None,
+        headers: dict | None = None,
+        path: str = "/sparql",
+        method: str | None = None,
+    ) -> tuple[int, str, bytes]:
         url = self.url.replace("/sparql", path)
         if query is not None:
             url += "?" + urllib.parse.urlencode({"query": query})
@@ -111,11 +118,23 @@ def _wait_for_url(proc: subprocess.Popen, timeout: float) -> str:
 @pytest.fixture(scope="module")
 def server(seeds_graph, tmp_path_factory):
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    cmd = [sys.executable, "-m", "kg.serve", "--graph", str(seeds_graph), "--port", "0",
-           "--timeout", str(TIMEOUT), "--workers", "2"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "kg.serve",
+        "--graph",
+        str(seeds_graph),
+        "--port",
+        "0",
+        "--timeout",
+        str(TIMEOUT),
+        "--workers",
+        "2",
+    ]
     with log.open("w") as err:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, text=True,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+        )
     try:
         url = _wait_for_url(proc, 120)
         yield Server(proc, url, log)
@@ -152,8 +171,9 @@ def test_csv_tsv_and_the_default_json(server):
     status, ctype, body = server.request(query=LIU_NING_POSTS, headers={"Accept": "text/tab-separated-values"})
     assert status == 200 and ctype.startswith("text/tab-separated-values")
     assert '"辽宁省人民政府省长"@zh' in body.decode("utf-8").splitlines()
-    status, ctype, body = server.request(LIU_NING_POSTS.encode("utf-8"),
-                                         headers={"Content-Type": "application/sparql-query"})
+    status, ctype, body = server.request(
+        LIU_NING_POSTS.encode("utf-8"), headers={"Content-Type": "application/sparql-query"}
+    )
     assert status == 200 and ctype.startswith("application/sparql-results+json")
     assert any(b["post"]["value"] == "辽宁省人民政府省长" for b in json.loads(body)["results"]["bindings"])
 

@@ -181,7 +181,9 @@ def test_edges_read_actor_to_thing(nxg):
 def test_node_details(nxg):
     liu = nxg.nodes[str(mint("person/辽宁省/刘宁"))]
     assert [(p.org_name, p.title) for p in liu["posts"]] == [
-        ("中共辽宁省委", "副书记"), ("辽宁省人民政府", "党组书记"), ("辽宁省人民政府", "省长")
+        ("中共辽宁省委", "副书记"),
+        ("辽宁省人民政府", "党组书记"),
+        ("辽宁省人民政府", "省长"),
     ]
     assert liu["posts"][0].observed == ("2021-08-06",)
     meeting = nxg.nodes[str(mint("meeting/辽宁省人民政府常务会议/2021-08-05"))]

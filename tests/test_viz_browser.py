@@ -189,9 +189,12 @@ def test_filters_hide_and_show(driver, seeds):
     assert driver.execute_script(count % "n.hidden") == 0
     located = driver.find_element(By.CSS_SELECTOR, "#relation-filters input[value=containedInPlace]")
     located.click()
-    assert driver.execute_script(
-        "return kgViz.edges.get({filter: function (e) { return e.kgRel === 'containedInPlace' && !e.hidden; }}).length"
-    ) == 0
+    assert (
+        driver.execute_script(
+            "return kgViz.edges.get({filter: function (e) { return e.kgRel === 'containedInPlace' && !e.hidden; }}).length"
+        )
+        == 0
+    )
     assert "显示" in driver.find_element(By.ID, "counts").text
 
 

@@ -116,7 +116,7 @@ def _valid_person(text: str) -> bool:
 
 def _quoted(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is exactly the content of a quotation (“卢碧”, “老马哥”)."""
-    return text[start - 1 : start] in "“\"「" and text[end : end + 1] in "”\"」" and start > 0
+    return text[start - 1 : start] in '“"「' and text[end : end + 1] in '”"」' and start > 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -140,9 +140,9 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             if start in title_ends:
                 out.append(Candidate(start, end, PERSON, "lac", 3))  # 组织委员姜军杰: a title names a person
                 continue
-            if nxt is not None and nxt.start == end and nxt.tag in ("n", "nz", "vn", "an"):
-                if text[nxt.start : nxt.end] not in titles and not _AFTER_NAME.match(after):
-                    continue  # 林田|湖草, 沈辽|一体化: a word goes on, not a name
+            word_goes_on = nxt is not None and nxt.start == end and nxt.tag in ("n", "nz", "vn", "an")
+            if word_goes_on and text[nxt.start : nxt.end] not in titles and not _AFTER_NAME.match(after):
+                continue  # 林田|湖草, 沈辽|一体化: a word goes on, not a name
             if end - start == 4 and not (_has_surname(text[start : start + 2]) or _AFTER_NAME.match(after)):
                 continue  # 史学力行: four characters are a name only with a clear ending
             out.append(Candidate(start, end, PERSON, "lac", 3))
@@ -155,11 +155,11 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             name = text[c.end : c.end + n]
             if n == 4 and not re.match(r"^(?:出席|会见|表示|说|指出|致辞)", text[c.end + 4 : c.end + 6]):
                 continue  # four characters (川上文博) only with a clear verb after them
-            if len(name) == n and _CJK.match(name) and (_has_surname(name) or n == 4) and _valid_person(name):
-                if _AFTER_NAME.match(text[c.end + n : c.end + n + 2]):
-                    out = [p for p in out if not (p.start == c.end and p.end != c.end + n)]
-                    out.append(Candidate(c.end, c.end + n, PERSON, "rule:title+name", 4))
-                    break
+            plausible = len(name) == n and _CJK.match(name) and (_has_surname(name) or n == 4)
+            if plausible and _valid_person(name) and _AFTER_NAME.match(text[c.end + n : c.end + n + 2]):
+                out = [p for p in out if not (p.start == c.end and p.end != c.end + n)]
+                out.append(Candidate(c.end, c.end + n, PERSON, "rule:title+name", 4))
+                break
     # X代表说 (a congress deputy speaking)
     for m in re.finditer(r"([\u4e00-\u9fff]{2,3})代表(?:说|认为|表示|建议|指出|发言)", text):
         name = m.group(1)
@@ -191,7 +191,6 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
     for c in cands:
         if c.kind is not PLACE:
             continue
-        surface = text[c.start : c.end]
         if c.source == "gaz:short":
             w = v.word(c.start)
             # a short form (沈阳, 朝阳) only where it is a word of its own or starts a place word
@@ -212,7 +211,11 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             if not m or m.end() - c.end > 8:
                 continue
             name = m.group(1)
-            if set(name) & (_STOP_CHARS | set("省市县区")) or name in _BAD_PLACE_PREFIX or name[:1] in _BAD_PLACE_PREFIX:
+            if (
+                set(name) & (_STOP_CHARS | set("省市县区"))
+                or name in _BAD_PLACE_PREFIX
+                or name[:1] in _BAD_PLACE_PREFIX
+            ):
                 continue
             link = Candidate(c.end, m.end(), PLACE, "rule:place-chain", 3)
             out.append(link)
@@ -245,9 +248,42 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
 
 _NATURAL = ("流域", "河", "湖", "江", "海", "山", "岛", "湾", "港")
 _PLACE_ENDINGS = (
-    "自然村", "产业园", "街道", "社区", "小区", "新城", "新区", "园区", "大院", "流域",
-    "州", "河", "湖", "江", "海", "山", "岛", "港", "湾", "堡", "城", "坑", "塘", "街", "村", "镇", "乡", "区",
-    "县", "市", "省", "国", "洲", "旗", "盟", "楼",
+    "自然村",
+    "产业园",
+    "街道",
+    "社区",
+    "小区",
+    "新城",
+    "新区",
+    "园区",
+    "大院",
+    "流域",
+    "州",
+    "河",
+    "湖",
+    "江",
+    "海",
+    "山",
+    "岛",
+    "港",
+    "湾",
+    "堡",
+    "城",
+    "坑",
+    "塘",
+    "街",
+    "村",
+    "镇",
+    "乡",
+    "区",
+    "县",
+    "市",
+    "省",
+    "国",
+    "洲",
+    "旗",
+    "盟",
+    "楼",
 )
 _ADDRESS = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:街|路|巷|胡同|社区)\d{1,4}号(?:院|楼|小区)")
 
@@ -262,14 +298,15 @@ def _lac_place_ok(text: str, c: Candidate, cands: list[Candidate]) -> bool:
     ending = next((e for e in _PLACE_ENDINGS if surface.endswith(e)), None)
     if ending is None or len(surface) - len(ending) < (1 if ending in _NATURAL else 2):
         return False  # 万村, 自然村: a settlement word needs a name before it (辽河 is fine)
-    if surface.startswith("国家") or re.search(r"[一这那每][座个条片][\u4e00-\u9fff]{0,4}$", text[max(0, c.start - 6) : c.start]):
+    if surface.startswith("国家") or re.search(
+        r"[一这那每][座个条片][\u4e00-\u9fff]{0,4}$", text[max(0, c.start - 6) : c.start]
+    ):
         return False  # 国家高新技术产业开发区, 一座月牙形环形山: a kind of place, not a place
     if surface.endswith(("市", "省", "县")) and surface not in knowledge.gazetteer().by_name:
         return False  # every real city, province and county is in the gazetteer
     # a chain the gazetteer knows piece by piece (北京市西城区广内街道): keep the pieces
     return not any(
-        g.kind is PLACE and g.source in ("gaz:full", "gaz:town") and g.start == c.start and g.end < c.end
-        for g in cands
+        g.kind is PLACE and g.source in ("gaz:full", "gaz:town") and g.start == c.start and g.end < c.end for g in cands
     )
 
 
@@ -352,7 +389,12 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             chunk = text[w.start : w.end]
             if set(chunk) & _STOP_CHARS or chunk in generic or chunk in stop_verbs:
                 break
-            if w.tag == "m" and not chunk.startswith("第") or re.search(r"[届次期个项家座批名]$", chunk) and w.tag == "m":
+            if (
+                w.tag == "m"
+                and not chunk.startswith("第")
+                or re.search(r"[届次期个项家座批名]$", chunk)
+                and w.tag == "m"
+            ):
                 break  # counts (3个, 首个) are not part of a name
             start = w.start
             tail_start = start if not proper else tail_start
@@ -503,15 +545,20 @@ def _nested(chosen: list[Candidate], places: list[Candidate], orgs: list[Candida
     inner = [
         c
         for c in (*places, *orgs)
-        if (c.source != "lac" or c.kind is PLACE) and text[c.start : c.end] not in china and c.source != "deixis"
+        if (c.source != "lac" or c.kind is PLACE)
+        and text[c.start : c.end] not in china
+        and c.source != "deixis"
         and (c.kind is PLACE or c.end - c.start >= 3)
     ]
     out: list[Candidate] = []
     for box in containers:
         if box.source.startswith("lex:"):
             # a lexicon entry holds at most its parent's abbreviation: 省人大|环资委, 省委|组织部
-            parents = [c for c in inner if c.kind is ORG and c.source == "lex:abbrev" and c.start == box.start
-                       and c.end < box.end]
+            parents = [
+                c
+                for c in inner
+                if c.kind is ORG and c.source == "lex:abbrev" and c.start == box.start and c.end < box.end
+            ]
             if parents:
                 out.append(replace(max(parents, key=lambda c: c.end), nested=True))
             continue
@@ -523,8 +570,11 @@ def _nested(chosen: list[Candidate], places: list[Candidate], orgs: list[Candida
             and (c.start, c.end) != (box.start, box.end)
             and not (c.kind is ORG and c.end == box.end)  # 中央政治局 in 中共中央政治局: the same body
             # 辽阳庆阳特种化工: 庆阳 is no place; 中国科学院|广州|地球化学研究所: 广州 is
-            and not (c.source == "gaz:short" and c.start != box.start
-                     and not any(o.kind is ORG and o.end == c.start for o in inner))
+            and not (
+                c.source == "gaz:short"
+                and c.start != box.start
+                and not any(o.kind is ORG and o.end == c.start for o in inner)
+            )
         ]
         for kind in (ORG, PLACE):  # 江西省|上饶市|信州区 inside 上饶市信州区新时代文明实践中心 inside …站
             for c in _select([c for c in inside if c.kind is kind]):

@@ -221,7 +221,23 @@ def _enclosing_quote(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 _DOC_VERBS = frozenset({"审议", "审查", "听取", "通过", "印发", "出台", "发布", "制定", "编制", "下发", "联合下发"})
 _POLICY_STOP_WORDS = frozenset(
-    {"一系列", "一批", "一些", "相关", "有关", "各项", "多项", "这些", "各类", "全省", "我省", "全市", "我市", "我国", "唯一"}
+    {
+        "一系列",
+        "一批",
+        "一些",
+        "相关",
+        "有关",
+        "各项",
+        "多项",
+        "这些",
+        "各类",
+        "全省",
+        "我省",
+        "全市",
+        "我市",
+        "我国",
+        "唯一",
+    }
 )
 
 
@@ -264,8 +280,11 @@ def _policy_span(v: _Words, s: int, e: int, strength: str, anchors) -> tuple[int
     for verb in _DOC_VERBS:
         at = text.rfind(verb, max(clause + 1, start - 10), start)
         gap = text[at + len(verb) : start] if at >= 0 else ""
-        if at >= 0 and at + len(verb) <= start and not set(gap) & _STOP_CHARS and not any(
-            sv in gap for sv in _stop_verbs()
+        if (
+            at >= 0
+            and at + len(verb) <= start
+            and not set(gap) & _STOP_CHARS
+            and not any(sv in gap for sv in _stop_verbs())
         ):
             found.append((at + len(verb), len(verb)))
     if found:

@@ -155,4 +155,3 @@ class LacTagger:
             bounds = starts.tolist() + [n]
             tags = path[starts].tolist()
             out[i] = [Word(a, b, labels[t]) for a, b, t in zip(bounds, bounds[1:], tags, strict=False)]
-
