@@ -498,6 +498,7 @@ def make_server(
 
 
 def _stop(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not break the clean-up
     raise KeyboardInterrupt
 
 
@@ -513,29 +514,33 @@ def serve(
 
     if timeout <= 0:
         raise QueryError(f"--timeout must be positive, got {timeout:g}")
-    with open_store(graph) as gs:  # keeps this graph's store from being removed while serving
-        pool = WorkerPool(gs.info.directory, workers)
-        try:
-            httpd = make_server(pool, host, port, timeout)
-            bound_host, bound_port = httpd.server_address[:2]
-            if host not in ("127.0.0.1", "localhost", "::1"):
-                log.warning("listening on %s: the endpoint has no authentication", host)
-            shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-            click.echo(
-                f"serving {gs.info.graph} ({gs.info.triples} triples) at http://{shown}:{bound_port}/sparql "
-                f"(time limit {timeout:g} s, {workers} worker{'s' if workers != 1 else ''}); Ctrl-C stops"
-            )
-            sys.stdout.flush()
-            previous = signal.signal(signal.SIGTERM, _stop)
+    previous = signal.signal(signal.SIGTERM, _stop)  # before anything: a stop request is always clean
+    try:
+        with open_store(graph) as gs:  # keeps this graph's store from being removed while serving
+            pool = WorkerPool(gs.info.directory, workers)
             try:
-                httpd.serve_forever()
-            except KeyboardInterrupt:
-                log.info("stopping")
+                httpd = make_server(pool, host, port, timeout)
+                bound_host, bound_port = httpd.server_address[:2]
+                if host not in ("127.0.0.1", "localhost", "::1"):
+                    log.warning("listening on %s: the endpoint has no authentication", host)
+                shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+                click.echo(
+                    f"serving {gs.info.graph} ({gs.info.triples} triples) at http://{shown}:{bound_port}/sparql "
+                    f"(time limit {timeout:g} s, {workers} worker{'s' if workers != 1 else ''}); Ctrl-C stops"
+                )
+                sys.stdout.flush()
+                try:
+                    httpd.serve_forever()
+                except KeyboardInterrupt:
+                    log.info("stopping")
+                finally:
+                    httpd.server_close()
             finally:
-                signal.signal(signal.SIGTERM, previous)
-                httpd.server_close()
-        finally:
-            pool.close()
+                pool.close()
+    except KeyboardInterrupt:
+        log.info("stopped before serving")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.command("serve")

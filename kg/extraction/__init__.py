@@ -24,8 +24,8 @@ from kg.extraction import entities as _entities  # noqa: F401
 from kg.extraction import events as _events  # noqa: F401
 from kg.extraction import layers as _layers
 from kg.extraction import lexicon as _lexicon  # noqa: F401
-from kg.extraction import sentences as _sentences_component  # noqa: F401
 from kg.extraction import statistical as _statistical  # noqa: F401
+from kg.extraction.sentences import doc_text
 from kg.records import Analysis, Article, Mention, MentionKind, Sentence
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def load_pipeline() -> Language:
 
 
 def _sentences(doc: Doc) -> tuple[Sentence, ...]:
-    text = doc.text  # rebuilt from the tokens on every access: read it once
+    text = doc_text(doc)
     return tuple(Sentence(i, s, e, text[s:e]) for i, (s, e) in enumerate(doc._.kg_sentences))
 
 
@@ -96,6 +96,13 @@ def _analysis(article: Article, doc: Doc) -> Analysis:
 def extract(articles: Sequence[Article], nlp: Language | None = None) -> Iterator[Analysis]:
     """Sentences and mentions of each article, in order (a generator: wrap it for progress)."""
     nlp = nlp or load_pipeline()
-    docs: Iterable[Doc] = nlp.pipe((a.text for a in articles), batch_size=nlp.batch_size)
+
+    def tokenized() -> Iterator[Doc]:
+        for article in articles:
+            doc = nlp.make_doc(article.text)
+            doc._.kg_text = article.text  # spares rebuilding it from the tokens
+            yield doc
+
+    docs: Iterable[Doc] = nlp.pipe(tokenized(), batch_size=nlp.batch_size)
     for article, doc in zip(articles, docs, strict=True):
         yield _analysis(article, doc)

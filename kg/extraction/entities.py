@@ -28,6 +28,7 @@ from spacy.tokens import Doc
 from kg import knowledge
 from kg.extraction.lac import Word
 from kg.extraction.layers import Candidate
+from kg.extraction.sentences import doc_text
 from kg.records import MentionKind
 from kg.resources import read_lines
 
@@ -610,5 +611,5 @@ class EntityRules:
     """Applies `decide` to each document."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_entities = decide(doc.text, doc._.kg_words or [], doc._.kg_candidates or [])
+        doc._.kg_entities = decide(doc_text(doc), doc._.kg_words or [], doc._.kg_candidates or [])
         return doc

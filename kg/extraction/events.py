@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 from kg import knowledge
 from kg.extraction.lac import Word
 from kg.extraction.layers import Candidate
+from kg.extraction.sentences import doc_text
 from kg.records import MentionKind
 from kg.resources import read_lines, read_patterns, read_tsv
 
@@ -406,6 +407,6 @@ class EventRules:
         words = doc._.kg_words or []
         entities = doc._.kg_entities or []
         lexical = doc._.kg_candidates or []
-        text = doc.text  # rebuilt from the tokens on every access: read it once
+        text = doc_text(doc)
         doc._.kg_events = meetings(text, words, entities) + policies(text, words, entities, lexical)
         return doc

@@ -125,7 +125,7 @@ class LacTagger:
         """Words of one sentence (or line) with their tags."""
         return self.tag_many([text])[0]
 
-    def tag_many(self, texts: list[str], max_batch: int = 32) -> list[list[Word]]:
+    def tag_many(self, texts: list[str], max_batch: int = 16) -> list[list[Word]]:
         """Words of many sentences; batched by length, results in input order."""
         out: list[list[Word]] = [[] for _ in texts]
         order = sorted((i for i, t in enumerate(texts) if t), key=lambda i: (len(texts[i]), texts[i]))

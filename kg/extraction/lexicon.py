@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from kg import knowledge
 from kg.extraction.layers import Candidate
+from kg.extraction.sentences import doc_text
 from kg.knowledge import Level
 from kg.records import MentionKind
 from kg.resources import read_tsv
@@ -94,7 +95,7 @@ class LexiconMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         found = list(doc._.kg_candidates or [])
-        for end, (surface, values) in self.automaton.iter(doc.text):
+        for end, (surface, values) in self.automaton.iter(doc_text(doc)):
             start = end + 1 - len(surface)
             for kind, source, priority in values:
                 found.append(Candidate(start, end + 1, kind, source, priority))

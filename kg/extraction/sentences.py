@@ -17,8 +17,15 @@ from spacy.tokens import Doc
 
 _SENTENCE = re.compile(r"[^\n。！？!?]*(?:[。！？!?]+[”’」』）)】》\"']*|\n|$)")
 
-if not Doc.has_extension("kg_sentences"):
-    Doc.set_extension("kg_sentences", default=None)
+for _name in ("kg_sentences", "kg_text"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def doc_text(doc: Doc) -> str:
+    """The document's text. `Doc.text` rebuilds it from Token objects on every access, so
+    kg_sentences stores it once in `doc._.kg_text` for the later components."""
+    return doc._.kg_text if doc._.kg_text is not None else doc.text
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -33,7 +40,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-@Language.factory("kg_sentences", assigns=["token.is_sent_start", "doc._.kg_sentences"])
+@Language.factory("kg_sentences", assigns=["token.is_sent_start", "doc._.kg_sentences", "doc._.kg_text"])
 def make_sentences(nlp: Language, name: str) -> SentenceSplitter:
     """Mark sentence starts."""
     return SentenceSplitter()
@@ -43,7 +50,9 @@ class SentenceSplitter:
     """Sets sentence starts from the character offsets of the sentences."""
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = sentence_spans(doc.text)
+        if doc._.kg_text is None:  # extract() passes the article's text along with the Doc
+            doc._.kg_text = doc.text
+        spans = sentence_spans(doc._.kg_text)
         doc._.kg_sentences = spans
         if len(doc) == 0:
             return doc

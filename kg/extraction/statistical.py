@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from kg.extraction.lac import LacTagger, Word
 from kg.extraction.layers import Candidate
+from kg.extraction.sentences import doc_text
 from kg.records import MentionKind
 
 _ENTITY_TAGS = {"PER": MentionKind.PERSON, "LOC": MentionKind.PLACE, "ORG": MentionKind.ORGANIZATION}
@@ -19,7 +20,7 @@ _ENTITY_TAGS = {"PER": MentionKind.PERSON, "LOC": MentionKind.PLACE, "ORG": Ment
     "kg_statistical_ner",
     assigns=["doc._.kg_words", "doc._.kg_candidates"],
     requires=["doc._.kg_sentences"],
-    default_config={"model_dir": None, "batch_sentences": 32},
+    default_config={"model_dir": None, "batch_sentences": 16},
 )
 def make_statistical_ner(nlp: Language, name: str, model_dir: str | None, batch_sentences: int) -> StatisticalNER:
     """LAC words, POS tags and PER/LOC/ORG candidates for every sentence."""
@@ -49,7 +50,7 @@ class StatisticalNER:
     def _process(self, docs: list[Doc]) -> list[Doc]:
         units: list[tuple[int, int, str]] = []  # (doc index, offset, text)
         for d, doc in enumerate(docs):
-            text = doc.text  # rebuilt from the tokens on every access: read it once
+            text = doc_text(doc)
             for start, end in doc._.kg_sentences:
                 units.append((d, start, text[start:end]))
         tagged = self.tagger.tag_many([u[2] for u in units], max_batch=self.batch_sentences)
