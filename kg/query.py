@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.ns import PREFIXES
+from kg.store import graph_option
 
 log = logging.getLogger(__name__)
 
@@ -371,13 +372,7 @@ def _query_text(query: str | None, query_file: Path | None, name: str | None, bi
     metavar="VAR=VALUE",
     help='Bind ?VAR (repeatable): VALUE@zh, <iri>, or a Turtle literal such as "2021-08-05"^^xsd:date.',
 )
-@click.option(
-    "--graph",
-    default="output/graph.nt",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Built graph file; loaded into a store beside it (store/) when it changed.",
-)
+@graph_option
 @click.option(
     "--format",
     "fmt",

@@ -37,11 +37,6 @@ class MentionKind(Enum):
     POLICY = "Policy"
     TITLE = "Title"
 
-    @property
-    def entity_type(self) -> EntityType | None:
-        """The entity type this kind of mention denotes, or None for cues."""
-        return None if self is MentionKind.TITLE else EntityType(self.value)
-
 
 class ArticleKind(Enum):
     """Whether a text unit is a full article or a 导读 teaser pointing to another page."""

@@ -45,6 +45,7 @@ import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
 from kg.ns import PREFIXES
+from kg.store import graph_option
 
 log = logging.getLogger(__name__)
 
@@ -544,13 +545,7 @@ def serve(
 
 
 @click.command("serve")
-@click.option(
-    "--graph",
-    default="output/graph.nt",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Built graph file; loaded into a store beside it (store/) when it changed.",
-)
+@graph_option
 @click.option(
     "--host",
     default=DEFAULT_HOST,

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import pyoxigraph as ox
 
 from kg.errors import QueryError
@@ -40,6 +41,15 @@ except ImportError:  # pragma: no cover - non-POSIX
     fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
+
+graph_option = click.option(
+    "--graph",
+    default="output/graph.nt",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Built graph file; loaded into a store beside it (store/) when it changed.",
+)
+"""The `--graph` option of the commands that query the store (kg query, kg serve)."""
 
 FORMATS: dict[str, ox.RdfFormat] = {
     ".nt": ox.RdfFormat.N_TRIPLES,
