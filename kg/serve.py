@@ -25,6 +25,7 @@ It has no authentication: it binds to 127.0.0.1 unless --host says otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import queue
@@ -207,6 +208,7 @@ class _Worker:
         self.process = ctx.Process(target=_worker_main, args=(str(directory), child), daemon=True)
         self.process.start()
         child.close()
+        self._killed = threading.Lock()  # kill() may race: a restart thread and close()
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
@@ -220,10 +222,14 @@ class _Worker:
             raise QueryError(f"a query worker could not open the store: {detail}")
 
     def kill(self) -> None:
+        """Stop the process and close its pipe; safe to call again or from another thread."""
+        if not self._killed.acquire(blocking=False):
+            return
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)
-        self.conn.close()
+        with contextlib.suppress(OSError):
+            self.conn.close()
 
 
 class WorkerPool:
@@ -273,7 +279,11 @@ class WorkerPool:
             try:
                 fresh.wait_ready(self.START_TIMEOUT)
             except QueryError as exc:
-                log.error("%s; serving with one worker less", exc)
+                if not self._closed:  # while stopping, close() kills it: nothing to report
+                    log.error("%s; serving with one worker less", exc)
+                self._retire(fresh)
+                return
+            if self._closed:
                 self._retire(fresh)
                 return
             self._idle.put(fresh)
