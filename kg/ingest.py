@@ -604,7 +604,7 @@ class _Builder:
         return at
 
 
-def _build(parts: list[_Raw], issue: Issue, issues: dict[str, Issue]) -> Article:
+def _build(parts: list[_Raw], issue: Issue) -> Article:
     b = _bylines()
     first = parts[0]
     builder = _Builder()
@@ -617,11 +617,10 @@ def _build(parts: list[_Raw], issue: Issue, issues: dict[str, Issue]) -> Article
         builder.add(line, first.source)
     body_start = builder.length + (1 if builder.text else 0)
     for part in parts:
-        lines = part.body if part is not first else part.body
         if part is not first:
             for line in part.heads:  # the continuation repeats the headline: keep it as text
                 builder.add(line, part.source)
-        for line in lines:
+        for line in part.body:
             at = builder.add(line, part.source)
             text = line.text
             m = _byline_line(text)
@@ -677,6 +676,15 @@ def _norm_headline(text: str | None) -> str:
     return re.sub(r"[\s“”\"《》:：,，]", "", text or "")
 
 
+def _continues(tail: _Raw, part: _Raw) -> bool:
+    """Whether `part` continues `tail`: it carries the same headline again, or it opens with
+    (上接…) under the same headline or a shortened one."""
+    a, b = _norm_headline(tail.headline), _norm_headline(part.headline)
+    if not a or not b:
+        return False
+    return a == b or (part.continued_from and (a in b or b in a))
+
+
 def _join(pages: list[tuple[Issue, list[_Raw]]]) -> list[list[_Raw]]:
     """Group raw articles into articles: a part ending (下转第N版) joins the part of the same
     issue that carries its headline again or opens with (上接...)."""
@@ -700,8 +708,7 @@ def _join(pages: list[tuple[Issue, list[_Raw]]]) -> list[list[_Raw]]:
                     if (r.source, r.index) not in taken
                     and same_issue[iss.source] == same_issue[issue.source]
                     and r.source != tail.source
-                    and r.headline
-                    and _norm_headline(r.headline) in (_norm_headline(tail.headline), "")
+                    and _continues(tail, r)
                 ),
                 None,
             )
@@ -752,5 +759,5 @@ def read_articles(
             continue
         pages.append((issue, raws))
     issues = {issue.source: issue for issue, _ in pages}
-    articles = [_build(group, issues[group[0].source], issues) for group in _join(pages)]
+    articles = [_build(group, issues[group[0].source]) for group in _join(pages)]
     return IngestResult(tuple(articles), tuple(issues.values()), tuple(failures))

@@ -212,3 +212,13 @@ def test_input_order_does_not_matter(seeds_dir):
     backward = read_articles(list(reversed(files)))
     assert [a.id for a in forward.articles] == [a.id for a in backward.articles]
     assert [a.text for a in forward.articles] == [a.text for a in backward.articles]
+
+
+def test_a_part_opening_with_shang_jie_joins_its_first_part(tmp_path):
+    page1 = "## 省政府召开党组会议和常务会议\n\n本报讯 记者明绍庚报道 8月5日，刘宁主持召开省政府党组会议。会议指出，要抓好落实。(下转第二版)\n"
+    page2 = "省政府召开党组会议\n\n(上接第一版)会议强调，要坚决守住来之不易的防控成果。\n"
+    meta = MetaOverrides(paper="辽宁日报", date="2021-08-06")
+    result = read_articles([write(tmp_path / "p1.txt", page1), write(tmp_path / "p2.txt", page2)], meta)
+    (article,) = result.articles
+    assert article.sources == ("p1.txt", "p2.txt")
+    assert "要坚决守住来之不易的防控成果" in article.text and "上接" not in article.text
