@@ -391,7 +391,11 @@ def meeting_organizer(meeting: Mention, analysis: Analysis) -> tuple[Mention | N
     if at_kind:
         org = min(at_kind, key=lambda m: m.start)
         return org, meeting.text[org.end - meeting.start :]
-    at_start = [m for m in inside if m.start == meeting.start]
+    at_start = [
+        m
+        for m in analysis.mentions  # 省委常委会|会议: the body may share characters with the meeting word
+        if m.kind is MentionKind.ORGANIZATION and m.start == meeting.start and m.end < meeting.end
+    ]
     if at_start:
         org = max(at_start, key=lambda m: m.end)
         return org, meeting.text[org.end - meeting.start :]

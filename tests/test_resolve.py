@@ -199,3 +199,15 @@ def test_resolution_does_not_depend_on_input_order():
     a = analysis("据沈阳海关统计。省委副书记刘宁。", [("沈阳海关", O), ("省委", O), ("副书记", T), ("刘宁", P)])
     b = analysis("刘宁主持会议。", [("刘宁", P)], article_id="b/00", source="b.txt")
     assert resolve([a, b]) == resolve([b, a])
+
+
+def test_meeting_organiser_sharing_characters_with_the_meeting_word():
+    an = analysis(
+        "河北日报\n5月17日，省委书记倪岳峰主持召开省委常委会会议。",
+        [("省委", O), ("书记", T), ("倪岳峰", P), ("省委常委会", O), ("省委常委会会议", M)],
+        paper="河北日报",
+        region="河北省",
+        date=dt.date(2023, 5, 18),
+    )
+    res = resolve([an])
+    assert res.assignments[an.mentions[-1].id] == "meeting/中共河北省委常务委员会会议/2023-05-17"
