@@ -204,7 +204,7 @@ def test_resolution_does_not_depend_on_input_order():
 def test_meeting_organiser_sharing_characters_with_the_meeting_word():
     an = analysis(
         "河北日报\n5月17日，省委书记倪岳峰主持召开省委常委会会议。",
-        [("省委", O), ("书记", T), ("倪岳峰", P), ("省委常委会", O), ("省委常委会会议", M)],
+        [("省委", O), ("书记", T), ("倪岳峰", P), ("省委常委会", O), ("省委常委会会议", M, True)],
         paper="河北日报",
         region="河北省",
         date=dt.date(2023, 5, 18),
