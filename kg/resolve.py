@@ -24,6 +24,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from kg import knowledge
 from kg.dates import find_dates
@@ -276,8 +277,9 @@ def _resolve_places(
 # organisations
 
 
-def _provinces() -> list[Division]:
-    return [d for ds in knowledge.gazetteer().by_name.values() for d in ds if d.level is Level.PROVINCE]
+@cache
+def _provinces() -> tuple[Division, ...]:
+    return tuple(d for ds in knowledge.gazetteer().by_name.values() for d in ds if d.level is Level.PROVINCE)
 
 
 def _expand_abbrev(abbrev: str, ctx: _Context) -> str | None:

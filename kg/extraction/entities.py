@@ -49,7 +49,9 @@ _LIST_DELIMITERS = frozenset("、，,。；;等和与及\n")
 _TERRITORIAL = ("镇", "乡", "街道", "村", "社区", "县", "区", "市", "省", "旗", "嘎查", "苏木", "屯")
 _PARTY_BODIES = ("党委", "党工委", "党组", "党支部", "党总支")
 _PLACE_SUFFIXES = ("自然村", "社区", "街道", "大院", "小区", "村", "镇", "乡", "嘎查", "苏木", "屯")
-_BAD_PLACE_PREFIX = set("全该本各此每农乡城山新") | {"农村", "乡村", "城乡", "该村", "本村", "全村", "各村"}
+# determiners before 村/镇/社区 (全村, 该镇) and common words ending like a place name (农村, 城乡)
+_PLACE_DETERMINERS = frozenset("全该本各此每")
+_BAD_PLACE_PREFIX = _PLACE_DETERMINERS | {"农", "乡", "城", "农村", "乡村", "城乡", "该村", "本村", "全村", "各村"}
 
 
 @cache
@@ -215,7 +217,7 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             if (
                 set(name) & (_STOP_CHARS | set("省市县区"))
                 or name in _BAD_PLACE_PREFIX
-                or name[:1] in _BAD_PLACE_PREFIX
+                or name[:1] in _PLACE_DETERMINERS
             ):
                 continue
             link = Candidate(c.end, m.end(), PLACE, "rule:place-chain", 3)
@@ -223,18 +225,24 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             nxt.append(replace(link, source="gaz:town"))
         heads = nxt
     # community / street words: a proper name ending in 社区/自然村/街道
+    gaz_names = knowledge.gazetteer().by_name
     for m in re.finditer("社区|自然村|街道|产业园|园区|开发区|新城|新区|大院", text):
         end = m.end()
         start = m.start()
+        proper = False
         w = v.word(start - 1)
-        gaz_names = knowledge.gazetteer().by_name
         while w is not None and w.end == start and w.tag in ("LOC", "ORG", "nz", "PER", "n") and start - w.start <= 6:
             if set(text[w.start : w.end]) & _STOP_CHARS or text[w.start : w.end] in gaz_names:
                 break  # 海淀区|石油共生大院: the district is a place of its own
+            proper = proper or w.tag != "n"
             start = w.start
             w = v.word(start - 1)
         name = text[start : m.start()]
-        if 2 <= len(name) <= 8 and name not in _BAD_PLACE_PREFIX and name[:1] not in _BAD_PLACE_PREFIX:
+        # a settlement (金山社区) may have a common-noun name; a park or zone needs a proper one
+        # (中南数字产业园, not 农业产业园)
+        settlement = m.group(0) in ("社区", "自然村", "街道", "大院")  # compounds name like communities
+        named = (settlement or proper) and 2 <= len(name) <= 8 and name not in _BAD_PLACE_PREFIX
+        if named and name[:1] not in _PLACE_DETERMINERS:
             out.append(Candidate(start, end, PLACE, "rule:place-word", 2))
     # street addresses: 广安门北街20号院, 江汉北路社区42号小区
     for m in _ADDRESS.finditer(text):
@@ -381,7 +389,8 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
                     start, proper = q, True
                     continue
             paren = re.search(r"[（(]([\u4e00-\u9fff]{2,6})[)）]$", text[max(0, start - 8) : start])
-            if paren and paren.group(1) in knowledge.gazetteer().by_short | knowledge.gazetteer().by_name.keys():
+            gaz = knowledge.gazetteer()
+            if paren and (paren.group(1) in gaz.by_short or paren.group(1) in gaz.by_name):
                 start -= len(paren.group(0))  # 日本电产(大连)有限公司
                 continue
             w = v.word(start - 1)
