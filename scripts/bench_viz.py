@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -26,6 +25,9 @@ from rdflib import Graph, Literal, URIRef
 from kg.iri import digest, mint
 from kg.ns import KG, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
 from kg.viz import ViewSpec, analysis_graph, render, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from browser import chrome  # noqa: E402  (the browser tests' own launcher)
 
 LIMIT_SECONDS = 10.0
 TYPES = {"Person": 0.25, "Organization": 0.25, "Place": 0.2, "Meeting": 0.15, "Policy": 0.15}
@@ -115,28 +117,6 @@ def synthetic_graph(nodes: int, edges: int, seed: int = 5000) -> Graph:
             g.add((stmt, KG.rule, Literal("bench")))
         made += 1
     return g
-
-
-def chrome(profile: Path):
-    """Headless Chromium as the browser tests start it (no background network, no first-run)."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1600,1000",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(arg)
-    return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
 
 
 def time_page(driver, page: Path, timeout: float = 60.0) -> dict:

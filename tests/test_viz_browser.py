@@ -8,11 +8,11 @@ anything but itself fails.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 
 import pytest
+from browser import chrome
 from rdflib import Graph
 from test_viz import NASTY, NASTY_IMG, GraphMaker
 
@@ -23,34 +23,13 @@ from kg.viz import analysis_graph, find_node, write_html
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "output" / "graph-screenshot.png"
-CHROME_ARGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--window-size=1600,1000",
-)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory):
-    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and chromedriver):
-        pytest.skip("chromium and chromedriver not installed (make browser installs them from Debian)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in (*CHROME_ARGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    browser = webdriver.Chrome(service=Service(chromedriver), options=options)
+    browser = chrome(tmp_path_factory.mktemp("chromium-profile"), logs=True)
     yield browser
     browser.quit()
 
