@@ -1,6 +1,6 @@
 """graph.html in headless Chromium: offline, complete, searchable, and safe with hostile text.
 
-Uses Debian's chromium and chromium-driver (`make browser` installs them) through selenium.
+Uses Debian's chromium and chromium-driver (`make test` installs them) through selenium.
 Every network request the browser makes is read from the performance log; a page that asks for
 anything but itself fails.
 """
