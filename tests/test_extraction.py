@@ -67,6 +67,40 @@ def test_generic_phrases_are_not_entities(nlp):
     assert ("Place", "全省") in got  # 全省 denotes the province
 
 
+def test_title_followed_by_a_verb_is_not_a_name(nlp):
+    # People's Daily 1998 (../shared/corpora/peoples-daily): words after a title that are not names
+    for text, wrong in [
+        ("新当选的朱基总理强调，加大国有企业改革力度。", "强调"),
+        ("科尔总理曾多次表示，欧盟应首先建立政治联盟。", "曾多次"),
+        ("从那以后，我与几位副县长商定，以电视提前预告的方式。", "商定"),
+        ("受到该省住房厅长和有关检查团的好评。", "和有关"),
+        ("美国总统克林顿3日上午在白宫举行的记者招待会上说，召开日内瓦会议。", "招待会上"),
+        ("他在护法机关领导人协调委员会会议上说，目前俄市场假酒泛滥。", "会会议上"),
+    ]:
+        _, got = found(nlp, text)
+        assert ("Person", wrong) not in got, text
+    _, got = found(nlp, "湖南省委书记、省长马忠臣出席了座谈会。")
+    assert ("Person", "马忠臣") in got
+
+
+def test_foreign_ministries_and_wire_datelines(nlp):
+    _, got = found(nlp, "美国财政部长鲁宾今天也表示支持。巴基斯坦外交部长古哈尔·阿尤布·汗出席会议。")
+    assert {("Organization", "美国财政部"), ("Organization", "巴基斯坦外交部")} <= got
+    assert ("Organization", "财政部") not in got  # not China's ministry
+    _, got = found(nlp, "新华社北京5月24日电外交部发言人朱邦造今天回答了记者的提问。")
+    assert ("Organization", "外交部") in got
+    assert not any(label == "Organization" and "电" in name for label, name in got)
+
+
+def test_names_do_not_straddle_words(nlp):
+    _, got = found(nlp, "表明德国网球后继有人。阎宪奇说：“广东山区面积占陆地总")
+    assert ("Organization", "国网") not in got and ("Place", "东山区") not in got
+    _, got = found(nlp, "“五荒”拍卖现场会在平山县北部山区南甸镇举行。")
+    assert ("Organization", "平山县北部") not in got and ("Place", "南甸镇") in got
+    _, got = found(nlp, "朝阳北票市，70岁的农民付彦阁说")  # the model cuts 朝阳北|票市: the gazetteer wins
+    assert ("Place", "北票市") in got
+
+
 def test_meetings(nlp):
     _, got = found(
         nlp,

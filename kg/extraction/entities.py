@@ -117,6 +117,26 @@ def _valid_person(text: str) -> bool:
     )
 
 
+# LAC tags of words that do not occur inside a name of two or more characters (强调, 曾多次, 和有关)
+_NOT_IN_NAME = frozenset({"v", "vd", "d", "ad", "p", "c", "u", "r", "f", "s", "m", "q", "w", "xc", "TIME"})
+
+
+def _name_shaped(v: _DocView, start: int, end: int) -> bool:
+    """Whether text[start:end], guessed as a name by a rule, fits the model's words: it starts a
+    word, no word of two or more characters inside it is a verb, adverb, conjunction, time…, and
+    it neither starts with a preposition or conjunction nor ends in a particle or locative
+    (刘蓓|等, 招待会|上). Other single characters are let through: surnames are often tagged
+    as something else (何, 应, 涂)."""
+    if start not in v.starts:
+        return False  # 委员|会会议上: the title ended inside a word
+    inside = [w for w in v.words[v.word_at[start] :] if w.start < end]
+    if inside and inside[0].tag in ("p", "c", "u"):
+        return False  # 厅长|和|有关, 委员|由|武术
+    if inside and inside[-1].end == end and inside[-1].tag in ("u", "f", "p", "c") and len(inside) > 1:
+        return False
+    return not any(w.end - w.start >= 2 and w.tag in _NOT_IN_NAME for w in inside)
+
+
 def _quoted(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is exactly the content of a quotation (“卢碧”, “老马哥”)."""
     return text[start - 1 : start] in '“"「' and text[end : end + 1] in '”"」' and start > 0
@@ -159,7 +179,8 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             if n == 4 and not re.match(r"^(?:出席|会见|表示|说|指出|致辞)", text[c.end + 4 : c.end + 6]):
                 continue  # four characters (川上文博) only with a clear verb after them
             plausible = len(name) == n and _CJK.match(name) and (_has_surname(name) or n == 4)
-            if plausible and _valid_person(name) and _AFTER_NAME.match(text[c.end + n : c.end + n + 2]):
+            after = text[c.end + n : c.end + n + 2]
+            if plausible and _valid_person(name) and _AFTER_NAME.match(after) and _name_shaped(v, c.end, c.end + n):
                 out = [p for p in out if not (p.start == c.end and p.end != c.end + n)]
                 out.append(Candidate(c.end, c.end + n, PERSON, "rule:title+name", 4))
                 break
@@ -179,7 +200,12 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
                 name = text[s : s + n]
                 if text[p.end : p.end + 1] == "、" and _CJK.match(name or "-") and len(name) == n:
                     after = text[s + n : s + n + 2]
-                    if _has_surname(name) and _valid_person(name) and _AFTER_NAME.match(after):
+                    if (
+                        _has_surname(name)
+                        and _valid_person(name)
+                        and _AFTER_NAME.match(after)
+                        and _name_shaped(v, s, s + n)
+                    ):
                         if (s, s + n) not in known:
                             out.append(Candidate(s, s + n, PERSON, "rule:name-list", 3))
                             known.add((s, s + n))
@@ -202,6 +228,8 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
         elif c.source == "lac":
             if _lac_place_ok(text, c, cands):
                 out.append(replace(c, priority=1))
+        elif c.source.startswith("gaz:") and _inside_other_place(v, c):
+            continue  # 广|东山区 in 广东山区: the name starts inside another place's name
         else:
             out.append(c)
     # chains: a village/community/street named right after a complete place name
@@ -253,6 +281,18 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             start += cut + (2 if head.startswith("街道", cut) else 1)
         out.append(Candidate(start, m.end(), PLACE, "rule:address", 3))
     return out
+
+
+def _inside_other_place(v: _DocView, c: Candidate) -> bool:
+    """Whether a gazetteer name starts inside a word that is itself a place name and ends
+    inside the match (广东|山区 holds no 东山区); a word the model merely cut badly (朝阳北|票市)
+    does not count."""
+    w = v.word(c.start)
+    if w is None or not w.start < c.start < w.end < c.end:
+        return False
+    gaz = knowledge.gazetteer()
+    word = v.text[w.start : w.end]
+    return word in gaz.by_name or word in gaz.by_short
 
 
 _NATURAL = ("流域", "河", "湖", "江", "海", "山", "岛", "湾", "港")
@@ -328,6 +368,9 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
         # an abbreviation must start a word (not 区委 in 社区委员会); 各|团市委 is fine
         if c.source == "lex:abbrev" and w is not None and w.start != c.start and text[c.start - 1] not in "各该本全每":
             continue
+        last = v.word(c.end - 1)
+        if w is not None and last is not None and w.start < c.start and w.end < c.end and last.end > c.end:
+            continue  # 德国|网球: the name straddles two of the model's words (国网)
         out.append(c)
     # a newspaper or magazine in book-title marks: 《棕榈滩邮报》, 《名利场》杂志
     for m in re.finditer(r"《([^《》\n]{2,20})》", text):
@@ -397,6 +440,8 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             if w is None or w.end != start or w.tag not in _NAME_TAGS or start - w.start > 10:
                 break
             chunk = text[w.start : w.end]
+            if chunk == "电" or w.tag == "TIME":
+                break  # 新华社北京5月24日电|外交部, 1991年|任县政府: a date ends the name
             if set(chunk) & _STOP_CHARS or chunk in generic or chunk in stop_verbs:
                 break
             if (
@@ -415,6 +460,8 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
         first = v.word(start)
         if name[:1] in "省市县区" and first is not None and first.end == start + 1:
             proper = True  # 按照|省|新冠肺炎疫情防控总指挥部: the province's own body
+        if suffix == "部" and text[end - 2 : end - 1] in "东西南北中":
+            continue  # 平山县北部, 委内瑞拉西部: a part of a region, not a department
         if len(name) <= len(suffix) or (needs_proper and not proper):
             continue
         if any(g in name for g in ("有关", "相关", "各级", "各地", "所属", "全省", "全市", "全国")):
@@ -466,7 +513,11 @@ def _stop_verbs() -> frozenset[str]:
 
 
 def _title_or_suffix_at(text: str, pos: int) -> bool:
+    """Whether a title follows the body ending at `pos` (沈阳海关|党委书记), or its last character
+    and 长 make the head's title (财政部|长: the model reads 财政部长 as one word)."""
     nxt = text[pos : pos + 4]
+    if nxt[:1] == "长" and pos > 0 and text[pos - 1] + "长" in knowledge.titles():
+        return True
     return any(nxt.startswith(t) for t in ("党", "书记", "局长", "主任", "院长", "校长", "部长", "厅长", "副"))
 
 
