@@ -6,12 +6,13 @@ Sources are stated in each file's header (kg/data/gazetteer/SOURCE.md for the ga
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 
 from kg.errors import DataFileError
-from kg.resources import read_lines, read_tsv, split_aliases
+from kg.resources import read_lines, read_patterns, read_tsv, split_aliases
 
 
 class Level(Enum):
@@ -210,6 +211,18 @@ def org_suffixes() -> dict[str, OrgSuffix]:
 def meeting_kinds() -> dict[str, str]:
     """Meeting-final words (会议, 座谈会, 仪式) -> kind."""
     return {r["suffix"]: r["kind"] for r in read_tsv("lexicon/meeting_kinds.tsv", ("suffix", "kind"))}
+
+
+@cache
+def relation_cues() -> dict[str, re.Pattern[str]]:
+    """Cue patterns of the relation rules, by name (chair, attend_verb, held, studied, ...)."""
+    return dict(read_patterns("lexicon/relation_cues.tsv"))
+
+
+def studied_meeting(text: str, end: int) -> bool:
+    """Whether the meeting name ending at `end` is the object of study, not an event of the
+    article: 传达学习六中全会|精神, 落实…会议|部署."""
+    return bool(relation_cues()["studied"].match(text, end))
 
 
 @cache

@@ -34,7 +34,6 @@ from kg.records import (
     Resolution,
 )
 from kg.resolve import REPORTER_ROLES, meeting_organizer, press_key
-from kg.resources import read_patterns
 
 K = RelationKind
 
@@ -45,10 +44,6 @@ class _R:
 
     m: Mention
     key: str
-
-
-def _cues() -> dict[str, re.Pattern[str]]:
-    return dict(read_patterns("lexicon/relation_cues.tsv"))
 
 
 class _Edges:
@@ -100,21 +95,25 @@ class _Article:
 
     def _primary_meetings(self) -> list[_R]:
         """The article's own meetings: those named in its headline lines, else the first one
-        named in its first body sentences."""
+        named in its first body sentences. A meeting whose spirit or arrangements are being
+        studied (传达学习六中全会精神, 落实…会议部署) is not the article's event."""
         body_start = self.an.article.body_start
         head = [s.index for s in self.an.sentences if s.start < body_start]
         out: list[_R] = []
         for i in head:
-            for r in self.of(i, EntityType.MEETING):
+            for r in self._own_meetings(i):
                 if r.key not in {o.key for o in out}:
                     out.append(r)
         if out:
             return out
         for i in [s.index for s in self.an.sentences if s.start >= body_start][:3]:
-            found = self.of(i, EntityType.MEETING)
+            found = self._own_meetings(i)
             if found:
                 return [min(found, key=lambda r: r.m.start)]
         return []
+
+    def _own_meetings(self, sentence: int) -> list[_R]:
+        return [r for r in self.of(sentence, EntityType.MEETING) if not knowledge.studied_meeting(self.text, r.m.end)]
 
     def paragraph_start(self, sentence: int) -> int:
         """Offset where the paragraph (line) holding the sentence starts."""
@@ -182,7 +181,7 @@ def _coordinated(art: _Article, first: _R, meetings: list[_R]) -> list[_R]:
 
 
 def _meetings(art: _Article, edges: _Edges) -> None:
-    cues = _cues()
+    cues = knowledge.relation_cues()
     text = art.text
     an = art.an
     convened: set[str] = set()
@@ -264,7 +263,7 @@ def _meetings(art: _Article, edges: _Edges) -> None:
 def _meeting_places_from_lead(art: _Article, edges: _Edges, done: set[str]) -> None:
     """本报讯 3月4日,…项目在金普新区开工建设: the lead's place is where the article's meeting was."""
     body = [s for s in art.an.sentences if s.start >= art.an.article.body_start][:1]
-    cues = _cues()
+    cues = knowledge.relation_cues()
     for s in body:
         for pl in art.of(s.index, EntityType.PLACE):
             if art.text[pl.m.start - 1 : pl.m.start] == "在" and cues["held"].match(art.text[pl.m.end : pl.m.end + 4]):
@@ -286,7 +285,7 @@ def _dates(art: _Article, resolution_dates: dict[str, str], edges: _Edges) -> No
 
 
 def _about(art: _Article, edges: _Edges) -> None:
-    cues = _cues()
+    cues = knowledge.relation_cues()
     text = art.text
     attendees: set[str] = set()
     for sentence in art.an.sentences:
@@ -334,7 +333,7 @@ def art_sentence_of_paragraph(art: _Article, sentence: int) -> int:
 
 
 def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], types, edges: _Edges) -> None:
-    cues = _cues()
+    cues = knowledge.relation_cues()
     text = art.text
     for sentence in art.an.sentences:
         orgs = art.of(sentence.index, EntityType.ORGANIZATION)
@@ -442,7 +441,7 @@ def _containment(analyses: Sequence[_Article], res: Resolution, types: dict[str,
         for sentence in art.an.sentences:
             for o in art.of(sentence.index, EntityType.ORGANIZATION):
                 for pl in art.of(sentence.index, EntityType.PLACE):
-                    if pl.m.start > o.m.end and _cues()["seat"].match(art.text[o.m.end : pl.m.start]):
+                    if pl.m.start > o.m.end and knowledge.relation_cues()["seat"].match(art.text[o.m.end : pl.m.start]):
                         edges.add(K.LOCATION, o.key, pl.key, art.ev(sentence.index, "所在的"))
 
 

@@ -420,6 +420,10 @@ def meeting_organizer(meeting: Mention, analysis: Analysis) -> tuple[Mention | N
 
 
 def _meeting_date(meeting: Mention, analysis: Analysis) -> dt.date | None:
+    """The date printed before the meeting in its sentence (else after it); none for a meeting
+    whose spirit is being studied (11月9日…传达学习六中全会精神: the date is the study's)."""
+    if knowledge.studied_meeting(analysis.article.text, meeting.end):
+        return None
     sentence = analysis.sentences[meeting.sentence]
     found = find_dates(sentence.text, analysis.article.issue.date)
     before = [d for d in found if sentence.start + d.start <= meeting.start]
@@ -616,12 +620,24 @@ def _article_meetings(items: list[_MeetingMention]) -> dict[str, list[tuple[Ment
         target = names[sig]
         if sig not in dated and all(it.in_heading for it in members):
             kind = _meeting_kind(sig[1])
-            same_kind = [d for d in dated if _meeting_kind(d[1]) == kind and (not sig[0] or d[0] == sig[0])]
+            same_kind = [
+                d
+                for d in dated
+                if (_meeting_kind(d[1]) == kind or _abbreviates(names[sig], names[d]))
+                and (not sig[0] or d[0] == sig[0])
+            ]
             if len(same_kind) == 1:
                 target = names[same_kind[0]]
         for it in members:
             merged[target].append((it.mention, it.date, _numbered(target)))
     return merged
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Whether a headline's meeting name is the body's with words left out, in order
+    (全省安全生产工作会议 of 全省安全生产工作电视电话会议)."""
+    rest = iter(full)
+    return len(short) < len(full) and all(ch in rest for ch in short)
 
 
 def _finish_meetings(groups, reg: _Registry) -> None:

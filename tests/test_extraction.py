@@ -92,6 +92,13 @@ def test_foreign_ministries_and_wire_datelines(nlp):
     assert not any(label == "Organization" and "电" in name for label, name in got)
 
 
+def test_department_head_titles(nlp):
+    _, got = found(nlp, "副省长、省公安厅厅长王大伟出席会议并讲话。会议由省应急管理厅厅长王兴会主持。")
+    assert {("Organization", "省公安厅"), ("Organization", "省应急管理厅")} <= got
+    assert not any(label == "Organization" and name.endswith("厅厅") for label, name in got)
+    assert {("Person", "王大伟"), ("Person", "王兴会")} <= got
+
+
 def test_names_do_not_straddle_words(nlp):
     _, got = found(nlp, "表明德国网球后继有人。阎宪奇说：“广东山区面积占陆地总")
     assert ("Organization", "国网") not in got and ("Place", "东山区") not in got

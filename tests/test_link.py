@@ -141,3 +141,31 @@ def test_containment_edges_cite_sentences_or_the_gazetteer():
     )
     located = {(r.subject, r.object) for r in rels if r.kind is K.LOCATION}
     assert ("org/葫芦岛市南票区龙腾街道党工委", town) in located
+
+
+def test_a_studied_meeting_in_the_headline_is_not_the_one_attended():
+    # composed in the formula of 辽宁日报's meeting reports (office holders of November 2021)
+    an = analysis(
+        "省委常委会召开会议\n传达学习党的十九届六中全会精神\n"
+        "11月9日，省委书记张国清主持召开省委常委会会议，传达学习党的十九届六中全会精神。省委副书记胡玉亭出席会议。",
+        [
+            ("省委常委会", O),
+            ("党的十九届六中全会", M),
+            ("省委", O),
+            ("书记", T),
+            ("张国清", P),
+            ("省委常委会", O),
+            ("省委常委会会议", M, True),
+            ("党的十九届六中全会", M),
+            ("省委", O),
+            ("副书记", T),
+            ("胡玉亭", P),
+        ],
+        headline_lines=2,
+        date=dt.date(2021, 11, 10),
+    )
+    got, _ = edges(an)
+    own = "meeting/中共辽宁省委常务委员会会议/2021-11-09"
+    assert (K.CHAIR, own, "person/辽宁省/张国清", None) in got
+    assert (K.ATTENDEE, own, "person/辽宁省/胡玉亭", None) in got
+    assert not any(k is K.ATTENDEE and "六中全会" in s for k, s, _, _ in got)

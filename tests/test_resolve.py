@@ -211,3 +211,38 @@ def test_meeting_organiser_sharing_characters_with_the_meeting_word():
     )
     res = resolve([an])
     assert res.assignments[an.mentions[-1].id] == "meeting/中共河北省委常务委员会会议/2023-05-17"
+
+
+# The two tests below use excerpts composed in the formula of 辽宁日报's meeting reports
+# (the office holders of November 2021); the seeds have no studied meeting in a dated sentence.
+
+
+def test_a_studied_meeting_takes_no_date_from_the_study():
+    an = analysis(
+        "11月9日，省委书记张国清主持召开省委常委会会议，传达学习党的十九届六中全会精神。",
+        [
+            ("省委", O),
+            ("书记", T),
+            ("张国清", P),
+            ("省委常委会", O),
+            ("省委常委会会议", M, True),
+            ("党的十九届六中全会", M),
+        ],
+        date=dt.date(2021, 11, 10),
+    )
+    res = resolve([an])
+    k = keys_of(res, an)
+    assert k[-2] == "meeting/中共辽宁省委常务委员会会议/2021-11-09"
+    assert entity(res, k[-1]).date is None  # held 11月8日–11日; the article does not say so
+
+
+def test_a_headline_shortening_the_meeting_name_joins_it():
+    an = analysis(
+        "全省安全生产工作会议召开\n11月9日，全省安全生产工作电视电话会议在沈阳召开。",
+        [("全省安全生产工作会议", M), ("全省安全生产工作电视电话会议", M), ("沈阳", L)],
+        headline_lines=1,
+        date=dt.date(2021, 11, 10),
+    )
+    res = resolve([an])
+    k = keys_of(res, an)
+    assert k[0] == k[1] == "meeting/全省安全生产工作电视电话会议/2021-11-09"

@@ -404,7 +404,8 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
         )
         if suffix in _INDUSTRY_WORDS and text[end : end + 1] not in _LIST_DELIMITERS:
             continue  # 化工 names a company only as an item: 鸿翼化工、博仕科技等
-        if end not in v.ends and not _title_or_suffix_at(text, end) and not inside_named:
+        glued = _head_title(text, end)
+        if end not in v.ends and not _title_or_suffix_at(text, end) and not inside_named and not glued:
             continue
         w = v.word(s)
         if w is not None and w.start < s and w.tag not in ("ORG", "LOC", "nz", "nw") and s - w.start < 2:
@@ -512,12 +513,20 @@ def _stop_verbs() -> frozenset[str]:
     return frozenset(read_lines("lexicon/stop_verbs.txt"))
 
 
+def _head_title(text: str, end: int) -> bool:
+    """Whether the body ending at `end` and a following 长 read as its head's title (美国财政部长:
+    财政部 + 部长 sharing 部). Not when the body ends twice over (公安厅厅长: 公安厅 + 厅长)."""
+    return (
+        text[end : end + 1] == "长"
+        and end > 1
+        and text[end - 1] + "长" in knowledge.titles()
+        and text[end - 2] != text[end - 1]
+    )
+
+
 def _title_or_suffix_at(text: str, pos: int) -> bool:
-    """Whether a title follows the body ending at `pos` (沈阳海关|党委书记), or its last character
-    and 长 make the head's title (财政部|长: the model reads 财政部长 as one word)."""
+    """Whether a title follows the body ending at `pos` (沈阳海关|党委书记)."""
     nxt = text[pos : pos + 4]
-    if nxt[:1] == "长" and pos > 0 and text[pos - 1] + "长" in knowledge.titles():
-        return True
     return any(nxt.startswith(t) for t in ("党", "书记", "局长", "主任", "院长", "校长", "部长", "厅长", "副"))
 
 
