@@ -332,6 +332,9 @@ def art_sentence_of_paragraph(art: _Article, sentence: int) -> int:
     return sentence
 
 
+_CO_ISSUERS = ("", "、", "与", "和", "及", "同", "会同")
+
+
 def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], types, edges: _Edges) -> None:
     cues = knowledge.relation_cues()
     text = art.text
@@ -345,11 +348,21 @@ def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], typ
             verb = cues["issue"].search(text[subject[0].m.end : p.m.start])
             if verb is None:
                 continue
-            # the bodies before the verb: 省财政厅与省商务厅联合下发, 团省委、省青年志愿者协会决定开展
+            # the bodies before the verb: 省财政厅与省商务厅联合下发, 团省委、省青年志愿者协会决定开展;
+            # not a body further back (新华社北京6月17日电 国务院办公厅日前印发)
             before_verb = subject[0].m.end + verb.start()
-            for o in subject:
-                if o.m.end <= before_verb and not re.search(r"[，,。；;]", text[o.m.end : before_verb]):
-                    edges.add(K.ISSUED_BY, p.key, o.key, art.ev(sentence.index, f"issued ({verb.group(0)})"))
+            near = [
+                o
+                for o in subject
+                if o.m.end <= before_verb and not re.search(r"[，,。；;]", text[o.m.end : before_verb])
+            ]
+            near = [o for o in near if not any(x.m.start <= o.m.start and o.m.end <= x.m.end and x != o for x in near)]
+            issuers = near[-1:]
+            for o in reversed(near[:-1]):
+                if text[o.m.end : issuers[-1].m.start] in _CO_ISSUERS:
+                    issuers.append(o)
+            for o in issuers:
+                edges.add(K.ISSUED_BY, p.key, o.key, art.ev(sentence.index, f"issued ({verb.group(0)})"))
     # a document named after its author: 《中共中央国务院关于…》, 吉林省人民政府工作报告
     for r in art.resolved:
         if types.get(r.key) is not EntityType.POLICY:

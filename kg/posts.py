@@ -1,7 +1,8 @@
 """Posts written next to a name: 省委副书记、省长、省政府党组书记刘宁; 刘宁省长; 市长 孙弘.
 
 `posts_of` reads, for one person mention, the chain of (body, title) pairs printed before it
-(or a title right after it). A title without a body takes the body it implies (省长 -> 省政府)
+(or a title right after it); names listed with 、 after a titled name share its posts
+(副省长蔡东、安立佳). A title without a body takes the body it implies (省长 -> 省政府)
 or, when it implies none, the body of the previous item (省政协主席、党组书记周波 -> 党组书记 of
 省政协). A fused title (省委书记 not split by extraction) is split at its body abbreviation.
 Bodies are returned as surface forms or mentions; resolution turns them into entities.
@@ -63,6 +64,8 @@ def posts_of(analysis: Analysis, person: Mention) -> list[PostCue]:
         # a title right after the name: 刘宁省长, 孙时光代表
         after = [m for m in same_sentence if m.start == person.end and m.kind is MentionKind.TITLE]
         chain = after
+    if not chain and before and before[-1].kind is MentionKind.PERSON and text[before[-1].end : person.start] == "、":
+        return posts_of(analysis, before[-1])  # 副省长蔡东、安立佳、朱天舒: the list shares the title
     cues: list[PostCue] = []
     pending_body: Mention | None = None
     last_body: Mention | None = None

@@ -481,6 +481,7 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
     policy_terms = {policy_key_name(k): v for k, v in knowledge.policy_terms().items()}
     for an in analyses:
         ctx = contexts[an.article.id]
+        short_forms = _policy_short_forms(an)
         article_meetings: list[_MeetingMention] = []
         for m in an.mentions:
             if m.kind is MentionKind.ORGANIZATION:
@@ -496,12 +497,13 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
                 key = reg.add(f"person/{scope}/{name}", EntityType.PERSON, name, m)
                 reg.acc[key].notes.add(f"same name {name} in {scope}")
             elif m.kind is MentionKind.POLICY:
-                key_name = _numbered_measures(policy_key_name(m.text))
+                surface = short_forms.get(m.text, m.text)
+                key_name = _numbered_measures(policy_key_name(surface))
                 canonical = policy_terms.get(key_name)
                 fixed = canonical is not None
                 if canonical is None:
                     org_prefix = _leading_org(key_name, ctx)
-                    canonical = org_prefix or _DRAFT.sub("", m.text.replace("《", "").replace("》", "")).strip()
+                    canonical = org_prefix or _DRAFT.sub("", surface.replace("《", "").replace("》", "")).strip()
                     fixed = org_prefix is not None
                 canonical = _numbered_measures(canonical)
                 reg.add(f"policy/{policy_key_name(canonical)}", EntityType.POLICY, canonical, m, fixed_name=fixed)
@@ -593,6 +595,21 @@ def _leading_org(name: str, ctx: _Context) -> str | None:
             full = _expand_abbrev(name[:cut], ctx)
             return full + name[cut:] if full else None
     return None
+
+
+def _policy_short_forms(an: Analysis) -> dict[str, str]:
+    """Short names an article declares for a document: 《…实施意见》（以下简称《意见》） makes every
+    later 《意见》 of the article the same document."""
+    text = an.article.text
+    policies = [m for m in an.mentions if m.kind is MentionKind.POLICY and not m.nested]
+    out: dict[str, str] = {}
+    for full, short in zip(policies, policies[1:], strict=False):
+        if _SHORT_FORM.fullmatch(text[full.end : short.start]) and short.text != full.text:
+            out.setdefault(short.text, full.text)
+    return out
+
+
+_SHORT_FORM = re.compile(r"[》”]?\s*[（(]\s*(?:以下)?简称[《“]?")
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,12 @@ def test_foreign_ministries_and_wire_datelines(nlp):
     assert not any(label == "Organization" and "电" in name for label, name in got)
 
 
+def test_a_draft_in_book_title_marks(nlp):
+    _, got = found(nlp, "审议《吉林省促进中医药发展条例（草案）》。")
+    policies = {name for label, name in got if label == "policy:Policy"}
+    assert policies == {"吉林省促进中医药发展条例（草案）"}
+
+
 def test_department_head_titles(nlp):
     _, got = found(nlp, "副省长、省公安厅厅长王大伟出席会议并讲话。会议由省应急管理厅厅长王兴会主持。")
     assert {("Organization", "省公安厅"), ("Organization", "省应急管理厅")} <= got

@@ -169,3 +169,40 @@ def test_a_studied_meeting_in_the_headline_is_not_the_one_attended():
     assert (K.CHAIR, own, "person/辽宁省/张国清", None) in got
     assert (K.ATTENDEE, own, "person/辽宁省/胡玉亭", None) in got
     assert not any(k is K.ATTENDEE and "六中全会" in s for k, s, _, _ in got)
+
+
+# The tests below use sentences composed in the formula of 吉林日报 and Xinhua copy (office
+# holders of June 2021); the seeds have no such list or short name.
+
+
+def test_names_listed_after_a_title_share_it():
+    an = analysis(
+        "副省长蔡东、安立佳、朱天舒，省政府秘书长刘金波参加会议。",
+        [("副省长", T), ("蔡东", P), ("安立佳", P), ("朱天舒", P), ("省政府", O), ("秘书长", T), ("刘金波", P)],
+        paper="吉林日报",
+        region="吉林省",
+    )
+    got, _ = edges(an)
+    for name in ("蔡东", "安立佳", "朱天舒"):
+        assert (K.HOLDS_POST, f"person/吉林省/{name}", "org/吉林省人民政府", "副省长") in got
+    assert (K.HOLDS_POST, "person/吉林省/刘金波", "org/吉林省人民政府", "秘书长") in got
+    assert (K.HOLDS_POST, "person/吉林省/刘金波", "org/吉林省人民政府", "副省长") not in got
+
+
+def test_the_wire_agency_in_the_dateline_issues_nothing():
+    an = analysis(
+        "新华社北京6月17日电 国务院办公厅日前印发《关于加强医疗保障基金使用常态化监管的实施意见》（以下简称《意见》）。《意见》要求，各地要建立健全部门联动机制。",
+        [
+            ("新华社", O),
+            ("北京", L),
+            ("国务院办公厅", O),
+            ("国务院", O, True),
+            ("关于加强医疗保障基金使用常态化监管的实施意见", Y),
+            ("意见", Y),
+            ("意见", Y),
+        ],
+        agency="新华社",
+    )
+    got, _ = edges(an)
+    issued = {(s, o) for k, s, o, _ in got if k is K.ISSUED_BY}
+    assert issued == {("policy/关于加强医疗保障基金使用常态化监管的实施意见", "org/国务院办公厅")}

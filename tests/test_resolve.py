@@ -246,3 +246,14 @@ def test_a_headline_shortening_the_meeting_name_joins_it():
     res = resolve([an])
     k = keys_of(res, an)
     assert k[0] == k[1] == "meeting/全省安全生产工作电视电话会议/2021-11-09"
+
+
+def test_a_declared_short_name_is_the_same_document():
+    an = analysis(
+        "国务院办公厅日前印发《关于加强医疗保障基金使用常态化监管的实施意见》（以下简称《意见》）。《意见》要求，各地要建立健全部门联动机制。",
+        [("国务院办公厅", O), ("关于加强医疗保障基金使用常态化监管的实施意见", Y), ("意见", Y), ("意见", Y)],
+    )
+    res = resolve([an])
+    k = keys_of(res, an)
+    assert k[1] == k[2] == k[3] == "policy/关于加强医疗保障基金使用常态化监管的实施意见"
+    assert "意见" in entity(res, k[1]).aliases

@@ -441,8 +441,8 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             if w is None or w.end != start or w.tag not in _NAME_TAGS or start - w.start > 10:
                 break
             chunk = text[w.start : w.end]
-            if chunk == "电" or w.tag == "TIME":
-                break  # 新华社北京5月24日电|外交部, 1991年|任县政府: a date ends the name
+            if chunk.strip() == "电" or w.tag == "TIME" or chunk != chunk.strip():
+                break  # 新华社北京5月24日电|外交部, 1991年|任县政府: a date or a space ends the name
             if set(chunk) & _STOP_CHARS or chunk in generic or chunk in stop_verbs:
                 break
             if (

@@ -165,7 +165,7 @@ def _in_partial_quote(text: str, start: int, end: int) -> bool:
 
 
 def _strip_leading(text: str, start: int, end: int) -> int:
-    while start < end and text[start] in "”、，, ":
+    while start < end and text[start] in "”、，, 《":
         start += 1
     return start
 
