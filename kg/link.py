@@ -160,8 +160,10 @@ def _subject_list_end(art: _Article, person: _R, sentence: int) -> int:
     last_person_end = pos
     for start, stop, kind in items:
         if start < end:
+            if kind is MentionKind.TITLE:  # 外交部|长: a head's title sharing the body's last character
+                end = max(end, stop)
             continue
-        if text[end:start].strip() not in ("", "、", ",", "，", "和", "及"):
+        if text[end:start].strip() not in ("", "、", ",", "，", "和", "及", "兼"):
             break
         if kind not in (MentionKind.PERSON, MentionKind.TITLE, MentionKind.ORGANIZATION, MentionKind.PLACE):
             break
@@ -234,6 +236,15 @@ def _meetings(art: _Article, edges: _Edges) -> None:
             kind = K.CHAIR if chair else K.ATTENDEE
             for mt in targets:
                 edges.add(kind, mt.key, p.key, art.ev(i, f"{kind.value} cue"))
+        # X同Y、Z举行W (会谈, 会晤, 峰会): those who hold it take part in it
+        for mt in meetings:
+            verb = re.search(r"(?:举行|举办)了?$", text[sentence.start : mt.m.start])
+            if verb is None:
+                continue
+            verb_at = sentence.start + verb.start()
+            for p in people:
+                if p.m.end <= verb_at and not re.search(r"[，,。；;：:]", text[p.m.end : verb_at]):
+                    edges.add(K.ATTENDEE, mt.key, p.key, art.ev(i, "held it"))
         # the deck of a report: ——…在Y上 / 市长 X: the author spoke at Y
         for mt in meetings:
             at_meeting = text[mt.m.start - 1 : mt.m.start] == "在" and text[mt.m.end : mt.m.end + 1] == "上"

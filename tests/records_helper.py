@@ -32,7 +32,8 @@ def analysis(
     bylines: tuple[tuple[str, str], ...] = (),
 ) -> Analysis:
     """An Analysis of `text`; each mention is found after the previous one (nested ones may
-    start inside it: give (surface, kind, True))."""
+    start inside it: give (surface, kind, True); one that shares the previous one's last
+    character: (surface, kind, "shares"))."""
     issue = Issue(source, paper, date, region=region)
     body_start = 0
     for _ in range(headline_lines):
@@ -65,8 +66,10 @@ def analysis(
     out = []
     pos = 0
     for item in mentions:
-        surface, kind, nested = (*item, False) if len(item) == 2 else item
-        at = text.index(surface, pos if not nested else max(0, pos - 40))
+        surface, kind, flag = (*item, False) if len(item) == 2 else item
+        nested = flag is True
+        shares = flag == "shares"  # starts on the previous mention's last character (外交部|部长)
+        at = text.index(surface, pos - 1 if shares else pos if not nested else max(0, pos - 40))
         sentence = max(i for i, s in enumerate(starts) if s <= at)
         out.append(Mention(article_id, kind, surface, at, at + len(surface), sentence, "test", nested))
         if not nested:

@@ -105,6 +105,11 @@ def test_department_head_titles(nlp):
     assert {("Person", "王大伟"), ("Person", "王兴会")} <= got
 
 
+def test_a_head_title_sharing_the_body(nlp):
+    _, got = found(nlp, "国务委员兼外交部长王毅参加。")
+    assert {("Organization", "外交部"), ("title:Title", "部长"), ("title:Title", "国务委员"), ("Person", "王毅")} <= got
+
+
 def test_names_do_not_straddle_words(nlp):
     _, got = found(nlp, "表明德国网球后继有人。阎宪奇说：“广东山区面积占陆地总")
     assert ("Organization", "国网") not in got and ("Place", "东山区") not in got

@@ -206,3 +206,42 @@ def test_the_wire_agency_in_the_dateline_issues_nothing():
     got, _ = edges(an)
     issued = {(s, o) for k, s, o, _ in got if k is K.ISSUED_BY}
     assert issued == {("policy/关于加强医疗保障基金使用常态化监管的实施意见", "org/国务院办公厅")}
+
+
+def test_those_who_hold_a_summit_attend_it_and_a_head_title_shares_the_body():
+    # composed in the formula of Xinhua's summit reports (April 2021)
+    an = analysis(
+        "新华社北京4月16日电 国家主席习近平4月16日下午在北京以视频方式同法国总统马克龙、德国总理默克尔举行中法德领导人视频峰会。"
+        "中共中央政治局委员、中央外事工作委员会办公室主任杨洁篪，国务委员兼外交部长王毅参加。",
+        [
+            ("新华社", O),
+            ("北京", L),
+            ("国家主席", T),
+            ("习近平", P),
+            ("北京", L),
+            ("法国", L),
+            ("总统", T),
+            ("马克龙", P),
+            ("德国", L),
+            ("总理", T),
+            ("默克尔", P),
+            ("中法德领导人视频峰会", M),
+            ("中共中央政治局", O),
+            ("委员", T),
+            ("中央外事工作委员会办公室", O),
+            ("主任", T),
+            ("杨洁篪", P),
+            ("国务委员", T),
+            ("外交部", O),
+            ("部长", T, "shares"),
+            ("王毅", P),
+        ],
+        agency="新华社",
+        date=dt.date(2021, 4, 17),
+    )
+    got, _ = edges(an)
+    summit = "meeting/中法德领导人视频峰会/2021-04-16"
+    attendees = {p for k, s, p, _ in got if k is K.ATTENDEE and s == summit}
+    assert {"person/全国/习近平", "person/全国/杨洁篪", "person/全国/王毅"} <= attendees
+    assert any(p.endswith("/马克龙") for p in attendees) and any(p.endswith("/默克尔") for p in attendees)
+    assert (K.HOLDS_POST, "person/全国/王毅", "org/中华人民共和国外交部", "部长") in got

@@ -659,10 +659,14 @@ def _titles(text: str, titles: list[Candidate], chosen: list[Candidate]) -> list
     fixed: list[Candidate] = []
     for t in titles:
         start = t.start
+        shared = False  # 外交部长: the head's title 部长 shares 部 with the body
         for b in bodies:
             if b.start <= t.start < b.end < t.end:
                 start = b.end
-        if start != t.start and text[start : t.end] not in known:
+                shared = b.kind is ORG and b.end == t.start + 1 and _head_title(text, b.end)
+        if shared:
+            start = t.start
+        elif start != t.start and text[start : t.end] not in known:
             continue
         if any(b.start <= start and t.end <= b.end for b in bodies):
             continue
