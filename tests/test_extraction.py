@@ -105,6 +105,17 @@ def test_department_head_titles(nlp):
     assert {("Person", "王大伟"), ("Person", "王兴会")} <= got
 
 
+def test_a_body_convening_a_bare_meeting_and_periods_are_not_plans(nlp):
+    # composed in the formula of Xinhua copy (January 2022)
+    _, got = found(nlp, "中共中央政治局常务委员会1月12日召开会议，听取国务院联防联控机制近期疫情防控工作情况汇报。")
+    assert ("meeting:Meeting", "会议") in got
+    assert ("Organization", "国务院联防联控机制") in got and ("policy:Policy", "国务院联防联控机制") not in got
+    _, got = found(nlp, "明确了“十四五”时期推动数字经济健康发展的指导思想。要确保“十四五”开好局。")
+    assert [name for label, name in got if label == "policy:Policy"] == ["“十四五”"]  # the second, the plan
+    _, got = found(nlp, "要加强会议组织工作。")
+    assert not any(label == "meeting:Meeting" for label, _ in got)
+
+
 def test_a_head_title_sharing_the_body(nlp):
     _, got = found(nlp, "国务委员兼外交部长王毅参加。")
     assert {("Organization", "外交部"), ("title:Title", "部长"), ("title:Title", "国务委员"), ("Person", "王毅")} <= got

@@ -257,3 +257,15 @@ def test_a_declared_short_name_is_the_same_document():
     k = keys_of(res, an)
     assert k[1] == k[2] == k[3] == "policy/关于加强医疗保障基金使用常态化监管的实施意见"
     assert "意见" in entity(res, k[1]).aliases
+
+
+def test_a_bare_meeting_is_named_after_the_body_convening_it():
+    # composed in the formula of Xinhua copy (January 2022)
+    an = analysis(
+        "中共中央政治局常务委员会1月12日召开会议，听取汇报。",
+        [("中共中央政治局常务委员会", O), ("会议", M)],
+        agency="新华社",
+        date=dt.date(2022, 1, 13),
+    )
+    res = resolve([an])
+    assert keys_of(res, an)[1] == "meeting/中国共产党中央委员会政治局常务委员会会议/2022-01-12"

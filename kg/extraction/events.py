@@ -33,6 +33,7 @@ _NAME_VERBS = frozenset({"促进", "支持", "鼓励", "扶持", "加强", "保�
 _MEDIA = re.compile(r"(报|日报|晚报|周报|时报|邮报|杂志|周刊|期刊|月刊|网)$")
 _QUOTE = re.compile(r"“[^“”\n]{1,30}”|\"[^\"\n]{1,30}\"")
 _DRAFT = re.compile(r"^\s*[（(](?:草案|试行|送审稿|征求意见稿|修订草案)[)）]")
+_PERIOD = re.compile(r"[”\"]?(?:时期|期间|开局|末|初|以来|前期|中期|后期)")
 _NUMBERED = re.compile(r"[一二三四五六七八九十两百千\d]")
 _MAX_NAME = 40
 
@@ -197,17 +198,30 @@ def meetings(text: str, words: list[Word], entities: list[Candidate]) -> list[Ca
             continue  # 论坛会议: two meeting words, no name
         if surface.endswith(("人民代表大会", "代表大会")) and not re.search(r"[次届]", surface):
             continue  # the body (人民代表大会), not one of its sessions
-        if surface in generic:
-            continue
         bare = start == s
+        convened = bare and _convened_by_body(text, s, entities)
+        if surface in generic and not convened:
+            continue
         coordinated = bare and text[s - 1 : s] in ("和", "、") and any(c.end == s - 1 for c in out)
         attended = bare and len(suffix) >= 4 and text[max(0, s - 2) : s] in ("出席", "参加", "举行", "召开", "举办")
-        if bare and not (coordinated or attended):
+        if bare and not (coordinated or attended or convened):
             continue
-        if len(surface) - len(suffix) < 2 and not (coordinated or attended or named):
+        if len(surface) - len(suffix) < 2 and not (coordinated or attended or named or convened):
             continue
         out.append(Candidate(start, e, MEETING, "rule:meeting", 4))
     return _outermost(out)
+
+
+_CONVENES = re.compile(r"(?:\d{1,2}月\d{1,2}日|日前|近日|今天|昨天)?(?:上午|下午|晚上|晚)?(?:召开|举行)$")
+
+
+def _convened_by_body(text: str, start: int, entities: list[Candidate]) -> bool:
+    """A bare 会议 that a body just named convenes (中共中央政治局常务委员会1月12日召开会议):
+    resolution names it after the body."""
+    m = _CONVENES.search(text, max(0, start - 16), start)
+    if m is None or m.end() != start:
+        return False
+    return any(e.kind is MentionKind.ORGANIZATION and e.end == m.start() and not e.nested for e in entities)
 
 
 def _enclosing_quote(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -348,6 +362,8 @@ def policies(text: str, words: list[Word], entities: list[Candidate], lexical: l
             nxt = text[c.end : c.end + 1]
             if nxt and nxt in "律规治人院定":  # 劳动法律, 公司法定代表人: not the law
                 continue
+            if _PERIOD.match(text, c.end):
+                continue  # “十四五”时期: the period, not its plan
             out.append(c)
     for s, e, _suffix, strength in _hits(text, "policy", v):
         line_end = text[e : e + 1] in ("\n", "")
@@ -375,11 +391,13 @@ def policies(text: str, words: list[Word], entities: list[Candidate], lexical: l
     # a quoted numbered formulation: “三保一统筹”, “六个回归”
     for m in _QUOTE.finditer(text):
         inner = m.group(0)[1:-1]
-        if re.match(r"^[一二三四五六七八九十两]+[个大项条张保稳供站]", inner) or re.search(
+        numbered = re.match(r"^[一二三四五六七八九十两]+[个大项条张保稳供站]", inner) or re.search(
             r"[一二三四五六七八九十两][\u4e00-\u9fff]{1,3}[一二三四五六七八九十两]", inner
-        ):
+        )
+        if numbered and not _PERIOD.match(text, m.end()):  # “十四五”时期: a period
             out.append(Candidate(m.start() + 1, m.end() - 1, POLICY, "rule:numbered-slogan", 3))
-    return _outermost(out)
+    bodies = {(e.start, e.end) for e in entities if e.kind is MentionKind.ORGANIZATION}
+    return _outermost([c for c in out if (c.start, c.end) not in bodies])  # 国务院联防联控机制 is a body
 
 
 def _outermost(cands: list[Candidate]) -> list[Candidate]:
