@@ -129,7 +129,10 @@ def _name_shaped(v: _DocView, start: int, end: int) -> bool:
     as something else (何, 应, 涂)."""
     if start not in v.starts:
         return False  # 委员|会会议上: the title ended inside a word
-    inside = [w for w in v.words[v.word_at[start] :] if w.start < end]
+    inside, i = [], v.word_at[start]
+    while i < len(v.words) and v.words[i].start < end:
+        inside.append(v.words[i])
+        i += 1
     if inside and inside[0].tag in ("p", "c", "u"):
         return False  # 厅长|和|有关, 委员|由|武术
     if inside and inside[-1].end == end and inside[-1].tag in ("u", "f", "p", "c") and len(inside) > 1:
