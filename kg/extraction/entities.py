@@ -34,6 +34,8 @@ from kg.resources import read_lines
 
 PERSON, ORG, PLACE, TITLE = MentionKind.PERSON, MentionKind.ORGANIZATION, MentionKind.PLACE, MentionKind.TITLE
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+# a transliterated name of five to eight characters (奥尔布赖特, 斯库拉托夫), accepted after a title
+_FOREIGN_NAME = re.compile(r"^[\u4e00-\u9fff]{5,8}$")
 _NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}$")
 # LAC tags that may be part of a proper name of a body or place
 _NAME_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "a", "ORG", "LOC", "PER", "m", "f", "s", "TIME", "q"})
@@ -42,8 +44,11 @@ _STOP_CHARS = set("的了和与及在是为对从把被将等各该本其并或�
 # words after a name that show the name has ended (title + name rule)
 _AFTER_NAME = re.compile(
     r"^(?:[、，,。；;：:（(“\s]|$|主持|出席|参加|讲话|说|表示|指出|强调|介绍|一同|陪同|调研|在|等|和|与|及|同志|"
-    r"代表|会见|看望|察看|检查|听取|要求|提出|参观|考察|宣布|致辞|发表|出任|任|兼|为|对|向|到|赴|率|带领)"
+    r"代表|会见|看望|察看|检查|听取|要求|提出|参观|考察|宣布|致辞|发表|出任|任|兼|为|对|向|到|赴|率|带领|"
+    r"先生|女士|夫妇|夫人)"
 )
+# words that say someone holds or held a post, never the start of a body's name (任|军事科学院)
+_ROLE_WORDS = frozenset({"任", "原", "前", "现", "兼", "现任", "曾任", "历任", "担任", "出任", "兼任"})
 _INDUSTRY_WORDS = frozenset({"科技", "电气", "化工", "石化", "控股", "实业"})
 _LIST_DELIMITERS = frozenset("、，,。；;等和与及\n")
 _TERRITORIAL = ("镇", "乡", "街道", "村", "社区", "县", "区", "市", "省", "旗", "嘎查", "苏木", "屯")
@@ -159,6 +164,9 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             start, end = c.start, c.end
             if end - start == 3 and text[end - 1] in "说称讲":  # 苏硕说
                 end -= 1
+            if start in title_ends and _FOREIGN_NAME.match(text[start:end]):
+                out.append(Candidate(start, end, PERSON, "lac", 3))  # 国务卿奥尔布赖特: a title names a person
+                continue
             if not _valid_person(text[start:end]) or _quoted(text, start, end):
                 continue
             nxt = v.word(end)
@@ -288,12 +296,15 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
 
 def _inside_other_place(v: _DocView, c: Candidate) -> bool:
     """Whether a gazetteer name starts inside a word that is itself a place name and ends
-    inside the match (广东|山区 holds no 东山区); a word the model merely cut badly (朝阳北|票市)
-    does not count."""
+    inside the match (广东|山区 holds no 东山区), or inside the model's longer place name
+    (大兴县 holds no 兴县); a word the model merely cut badly (朝阳北|票市) does not count."""
     w = v.word(c.start)
-    if w is None or not w.start < c.start < w.end < c.end:
+    if w is None or not w.start < c.start < w.end:
         return False
     gaz = knowledge.gazetteer()
+    if w.end >= c.end:  # 大|兴县 inside the model's place 大兴县: a longer name, not 兴县
+        head = v.text[w.start : c.start]
+        return w.tag == "LOC" and head not in gaz.by_name and head not in gaz.by_short and head[-1] not in "省市县区"
     word = v.text[w.start : w.end]
     return word in gaz.by_name or word in gaz.by_short
 
@@ -444,7 +455,7 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             if w is None or w.end != start or w.tag not in _NAME_TAGS or start - w.start > 10:
                 break
             chunk = text[w.start : w.end]
-            if chunk.strip() == "电" or w.tag == "TIME" or chunk != chunk.strip():
+            if chunk.strip() == "电" or w.tag == "TIME" or chunk != chunk.strip() or chunk in _ROLE_WORDS:
                 break  # 新华社北京5月24日电|外交部, 1991年|任县政府: a date or a space ends the name
             if set(chunk) & _STOP_CHARS or chunk in generic or chunk in stop_verbs:
                 break
