@@ -238,10 +238,10 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                 edges.add(kind, mt.key, p.key, art.ev(i, f"{kind.value} cue"))
         # X同Y、Z举行W (会谈, 会晤, 峰会): those who hold it take part in it
         for mt in meetings:
-            verb = re.search(r"(?:举行|举办)了?$", text[sentence.start : mt.m.start])
+            verb = cues["hold_verb"].search(text, sentence.start, mt.m.start)
             if verb is None:
                 continue
-            verb_at = sentence.start + verb.start()
+            verb_at = verb.start()
             for p in people:
                 if p.m.end <= verb_at and not re.search(r"[，,。；;：:]", text[p.m.end : verb_at]):
                     edges.add(K.ATTENDEE, mt.key, p.key, art.ev(i, "held it"))
@@ -343,9 +343,6 @@ def art_sentence_of_paragraph(art: _Article, sentence: int) -> int:
     return sentence
 
 
-_CO_ISSUERS = ("", "、", "与", "和", "及", "同", "会同")
-
-
 def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], types, edges: _Edges) -> None:
     cues = knowledge.relation_cues()
     text = art.text
@@ -370,8 +367,9 @@ def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], typ
             near = [o for o in near if not any(x.m.start <= o.m.start and o.m.end <= x.m.end and x != o for x in near)]
             issuers = near[-1:]
             for o in reversed(near[:-1]):
-                if text[o.m.end : issuers[-1].m.start] in _CO_ISSUERS:
-                    issuers.append(o)
+                if not cues["co_issuer"].match(text[o.m.end : issuers[-1].m.start]):
+                    break
+                issuers.append(o)
             for o in issuers:
                 edges.add(K.ISSUED_BY, p.key, o.key, art.ev(sentence.index, f"issued ({verb.group(0)})"))
     # a document named after its author: 《中共中央国务院关于…》, 吉林省人民政府工作报告

@@ -409,9 +409,7 @@ def meeting_organizer(meeting: Mention, analysis: Analysis) -> tuple[Mention | N
             if org is not None:
                 return org, meeting.text
     sentence = analysis.sentences[meeting.sentence]
-    convening = re.compile(
-        r"^(?:\d{1,2}月\d{1,2}日|日前|近日|今天|昨天)?(?:上午|下午|晚上|晚)?(?:主持)?(?:召开|举行|举办)"
-    )
+    convening = knowledge.relation_cues()["convenes"]
     for org in analysis.mentions:
         if org.kind is not MentionKind.ORGANIZATION or org.sentence != meeting.sentence or org.end > meeting.start:
             continue

@@ -212,16 +212,15 @@ def meetings(text: str, words: list[Word], entities: list[Candidate]) -> list[Ca
     return _outermost(out)
 
 
-_CONVENES = re.compile(r"(?:\d{1,2}月\d{1,2}日|日前|近日|今天|昨天)?(?:上午|下午|晚上|晚)?(?:召开|举行)$")
-
-
 def _convened_by_body(text: str, start: int, entities: list[Candidate]) -> bool:
     """A bare 会议 that a body just named convenes (中共中央政治局常务委员会1月12日召开会议):
     resolution names it after the body."""
-    m = _CONVENES.search(text, max(0, start - 16), start)
-    if m is None or m.end() != start:
-        return False
-    return any(e.kind is MentionKind.ORGANIZATION and e.end == m.start() and not e.nested for e in entities)
+    convenes = knowledge.relation_cues()["convenes"]
+    return any(
+        e.kind is MentionKind.ORGANIZATION and not e.nested and convenes.fullmatch(text, e.end, start)
+        for e in entities
+        if e.end < start <= e.end + 12
+    )
 
 
 def _enclosing_quote(text: str, start: int, end: int) -> tuple[int, int] | None:
