@@ -578,10 +578,20 @@ def _new_article(group: list[_Line], nxt: _Line | None, cur: _Raw | None, rest: 
 # raw article -> Article
 
 
-def _names(cell: str | None) -> list[str]:
-    if not cell:
-        return []
-    return [n for n in re.split(r"[\s、]+", cell.strip()) if 2 <= len(n) <= 8]
+_ROLES = ("记者", "通讯员", "实习生", "特约记者")
+
+
+def _names(cell: str | None, role: str) -> list[tuple[str, str]]:
+    """(name, role) pairs of a byline cell; a role word inside it switches the role of the
+    names after it (记者 李艳红 通讯员 张三)."""
+    out = []
+    for token in re.split(r"[\s、]+", (cell or "").strip()):
+        head = next((r for r in _ROLES if token.startswith(r)), None)
+        if head is not None:
+            role, token = head, token[len(head) :]
+        if 2 <= len(token) <= 8:
+            out.append((token, role))
+    return out
 
 
 @dataclass
@@ -635,17 +645,17 @@ def _build(parts: list[_Raw], issue: Issue) -> Article:
                 continue
             groups = m.groupdict()
             if groups.get("agency") and agency is None:
-                agency = groups["agency"]
+                agency = "本报" if groups["agency"] == issue.paper else groups["agency"]  # 河北日报讯
             if groups.get("place") and place is None:
                 place = groups["place"]
             if groups.get("date") and date is None:
                 date = resolve_date(groups["date"], issue.date)
             names_at = m.start("names") if groups.get("names") else -1
-            for name in _names(groups.get("names")):
+            first_role = (groups.get("role") or "").replace("本报", "") or ("记者" if agency else "")
+            for name, role in _names(groups.get("names"), first_role):
                 offset = text.find(name, names_at)
                 if offset < 0:
                     continue
-                role = (groups.get("role") or "").replace("本报", "") or ("记者" if agency else "")
                 if not any(bl.name == name for bl in bylines):
                     bylines.append(Byline(name, role, at + offset, at + offset + len(name)))
     kicker = deck = None

@@ -119,6 +119,16 @@ def test_a_body_convening_a_bare_meeting_and_periods_are_not_plans(nlp):
     assert not any(label == "meeting:Meeting" for label, _ in got)
 
 
+def test_a_meeting_name_opened_by_its_scope_may_hold_a_verb(nlp):
+    _, got = found(nlp, "5月17日，全省优化营商环境工作会议在石家庄召开。")  # composed, 河北日报 formula
+    assert ("meeting:Meeting", "全省优化营商环境工作会议") in got
+    _, got = found(
+        nlp,
+        "各地各部门要深入学习贯彻习近平总书记关于疫情防控工作重要指示精神，认真落实全国疫情防控工作电视电话会议部署。",
+    )
+    assert ("meeting:Meeting", "全国疫情防控工作电视电话会议") in got
+
+
 def test_a_head_title_sharing_the_body(nlp):
     _, got = found(nlp, "国务委员兼外交部长王毅参加。")
     assert {("Organization", "外交部"), ("title:Title", "部长"), ("title:Title", "国务委员"), ("Person", "王毅")} <= got

@@ -137,6 +137,21 @@ def test_xinhua_dateline_and_relative_date(tmp_path):
     assert [b.name for b in article.bylines] == ["陆浩", "胡拿云"]
 
 
+def test_bylines_naming_the_paper_mixing_roles_or_bulleted(tmp_path):
+    # composed in the byline conventions of 河北日报 (the seeds have neither form)
+    text = (
+        "河北日报\n2023年5月18日 星期四\n\n我省召开全省优化营商环境工作会议\n\n"
+        "河北日报讯（记者 李艳红 通讯员 张三）5月17日，全省优化营商环境工作会议在石家庄召开。\n\n"
+        "唐山港集团一季度吞吐量创新高\n\n□本报记者 王育民\n本报通讯员 赵四\n\n"
+        "今年一季度，唐山港集团股份有限公司完成货物吞吐量7500万吨，同比增长12%。\n"
+    )
+    first, second = read_articles([write(tmp_path / "hb.txt", text)]).articles
+    assert first.agency == "本报" and first.issue.paper == "河北日报"
+    assert [(b.name, b.role) for b in first.bylines] == [("李艳红", "记者"), ("张三", "通讯员")]
+    assert second.headline == "唐山港集团一季度吞吐量创新高"
+    assert [(b.name, b.role) for b in second.bylines] == [("王育民", "记者"), ("赵四", "通讯员")]
+
+
 def test_crlf_and_bom_and_gb18030(tmp_path):
     page = PAGE.replace("(下转第二版)", "")  # else the second copy continues the first
     crlf = write(tmp_path / "crlf.txt", "\ufeff" + page.replace("\n", "\r\n"))

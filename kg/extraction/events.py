@@ -33,6 +33,9 @@ _NAME_VERBS = frozenset({"促进", "支持", "鼓励", "扶持", "加强", "保�
 _MEDIA = re.compile(r"(报|日报|晚报|周报|时报|邮报|杂志|周刊|期刊|月刊|网)$")
 _QUOTE = re.compile(r"“[^“”\n]{1,30}”|\"[^\"\n]{1,30}\"")
 _DRAFT = re.compile(r"^\s*[（(](?:草案|试行|送审稿|征求意见稿|修订草案)[)）]")
+# a meeting name opened by its scope may hold a verb: 全省优化营商环境工作会议, 全市推进…大会
+_SCOPED_NAME = re.compile(r"(全省|全市|全县|全区|全州|全盟|全国)([\u4e00-\u9fff]{1,8})$")
+_EVENT_VERB = re.compile(r"召开|举行|举办|主持|出席|参加|传达|学习|贯彻|落实|听取|审议|部署|召集|会议|大会")
 _PERIOD = re.compile(r"[”\"]?(?:时期|期间|开局|末|初|以来|前期|中期|后期)")
 _NUMBERED = re.compile(r"[一二三四五六七八九十两百千\d]")
 _MAX_NAME = 40
@@ -192,6 +195,9 @@ def meetings(text: str, words: list[Word], entities: list[Candidate]) -> list[Ca
             out.append(Candidate(quote[0], quote[1], MEETING, "rule:meeting-quoted", 4))
             continue
         start, named = _extend_left(v, s, e, anchors, allow_de=True, verbs=frozenset())
+        scoped = _SCOPED_NAME.search(text, max(0, start - 14), start)
+        if scoped and not _EVENT_VERB.search(scoped.group(2)) and not set(scoped.group(2)) & _STOP_CHARS:
+            start, named = scoped.start(), True  # 全省|优化|营商环境工作会议: the name runs from 全省
         start = _strip_leading(text, start, e)
         surface = text[start:e]
         if text[start:s] in knowledge.meeting_kinds():
