@@ -215,3 +215,46 @@ def test_lac_batches_equal_single_sentences():
     batched = tagger.tag_many(sentences)
     assert batched == [tagger.tag(s) for s in sentences]
     assert any(w.tag == "PER" and sentences[0][w.start : w.end] == "刘宁" for w in batched[0])
+
+
+def _reference_viterbi(emissions, length, transitions):
+    """Textbook CRF decode in plain numpy, one sequence: the check on the compiled kernel."""
+    score = emissions[0].copy()
+    back = []
+    for t in range(1, length):
+        cand = score[:, None] + transitions  # (from, to)
+        back.append(cand.argmax(axis=0))
+        score = cand.max(axis=0) + emissions[t]
+    path = [int(score.argmax())]
+    for best in reversed(back):
+        path.append(int(best[path[-1]]))
+    return path[::-1]
+
+
+def test_compiled_viterbi_equals_a_plain_decode_on_the_model_and_on_ties():
+    import numpy as np
+
+    from kg.extraction.lac import LacTagger, _viterbi
+
+    tagger = LacTagger()
+    transitions = tagger._transitions
+    rng = np.random.default_rng(7)
+    k = transitions.shape[0]
+    lengths = np.array([1, 5, 40, 23], dtype=np.int64)
+    emissions = rng.normal(size=(4, 40, k)).astype(np.float32)
+    # rounded scores make ties, which must go to the lowest tag as numpy's argmax does
+    emissions[3] = np.round(emissions[3])
+    flat = np.zeros_like(transitions)
+    for trans in (transitions, flat):
+        paths = _viterbi(emissions, lengths, trans)
+        for b, n in enumerate(lengths):
+            assert paths[b, :n].tolist() == _reference_viterbi(emissions[b], int(n), trans)
+
+
+def test_lac_words_carry_the_sentence_offsets():
+    from kg.extraction.lac import LacTagger
+
+    tagger = LacTagger()
+    text = "据新华社广州8月5日电"
+    (plain,), (shifted,) = tagger.tag_many([text]), tagger.tag_many([text], offsets=[100])
+    assert [(w.start + 100, w.end + 100, w.tag) for w in plain] == [(w.start, w.end, w.tag) for w in shifted]

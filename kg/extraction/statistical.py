@@ -53,10 +53,12 @@ class StatisticalNER:
             text = doc_text(doc)
             for start, end in doc._.kg_sentences:
                 units.append((d, start, text[start:end]))
-        tagged = self.tagger.tag_many([u[2] for u in units], max_batch=self.batch_sentences)
+        tagged = self.tagger.tag_many(
+            [u[2] for u in units], max_batch=self.batch_sentences, offsets=[u[1] for u in units]
+        )
         words: list[list[Word]] = [[] for _ in docs]
-        for (d, offset, _), sent_words in zip(units, tagged, strict=True):
-            words[d].extend(Word(w.start + offset, w.end + offset, w.tag) for w in sent_words)
+        for (d, _, _), sent_words in zip(units, tagged, strict=True):
+            words[d].extend(sent_words)
         for doc, doc_words in zip(docs, words, strict=True):
             doc._.kg_words = doc_words
             doc._.kg_candidates = [
