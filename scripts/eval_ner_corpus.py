@@ -80,10 +80,10 @@ def main() -> None:
         found = {(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in TYPES.values()}
         for *_, t in found & gold:
             tp[t] += 1
-        for a, b, t in found - gold:
+        for a, b, t in sorted(found - gold):
             fp[t] += 1
             errors["spurious"].append(f"{t:12} {text[a:b]}  «{text[max(0, a - 12) : b + 12]}»")
-        for a, b, t in gold - found:
+        for a, b, t in sorted(gold - found):
             fn[t] += 1
             errors["missed"].append(f"{t:12} {text[a:b]}  «{text[max(0, a - 12) : b + 12]}»")
 

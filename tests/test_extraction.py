@@ -258,3 +258,31 @@ def test_lac_words_carry_the_sentence_offsets():
     text = "据新华社广州8月5日电"
     (plain,), (shifted,) = tagger.tag_many([text]), tagger.tag_many([text], offsets=[100])
     assert [(w.start + 100, w.end + 100, w.tag) for w in plain] == [(w.start, w.end, w.tag) for w in shifted]
+
+
+def test_fast_pkuseg_features_and_words_equal_pkusegs_own(nlp, seed_ingest):
+    """The tokenizer's pkuseg computes its features its own (faster) way; the feature lists and
+    the words must be pkuseg's. Checked on every piece of the seeds and on edge cases."""
+    import spacy_pkuseg
+
+    from kg.extraction.segmenter import FastPkuseg
+
+    seg = nlp.tokenizer.pkuseg_seg
+    assert isinstance(seg, FastPkuseg) and seg._fast  # the fast path is the one in use
+    fe = seg.feature_extractor
+    pieces = [p for a in seed_ingest.articles for p in a.text.split()]
+    pieces += ["１２３ＡＢＣ第3季度GDP增长6.5%", "a", "国", "习近平", "**Num", "金**", "2021年8月5日电"]
+    for piece in pieces:
+        nodes = list(fe.normalize_text(piece))
+        assert seg._features(piece) == [fe.get_node_features_idx(i, nodes) for i in range(len(nodes))]
+        assert seg._cut(piece) == spacy_pkuseg.pkuseg._cut(seg, piece)
+    assert sum(len(p) for p in pieces) > 30_000
+
+
+def test_fast_pkuseg_leaves_text_it_cannot_map_to_pkuseg(nlp):
+    import spacy_pkuseg
+
+    seg = nlp.tokenizer.pkuseg_seg
+    text = "省长\ud800刘宁主持会议"  # holds a character the fast path uses internally
+    assert seg._features(text) is None
+    assert seg._cut(text) == spacy_pkuseg.pkuseg._cut(seg, text)

@@ -24,6 +24,7 @@ from kg.extraction import entities as _entities  # noqa: F401
 from kg.extraction import events as _events  # noqa: F401
 from kg.extraction import layers as _layers
 from kg.extraction import lexicon as _lexicon  # noqa: F401
+from kg.extraction import segmenter as _segmenter  # noqa: F401
 from kg.extraction import statistical as _statistical  # noqa: F401
 from kg.extraction.sentences import doc_text
 from kg.records import Analysis, Article, Mention, MentionKind, Sentence
