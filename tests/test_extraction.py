@@ -260,29 +260,60 @@ def test_lac_words_carry_the_sentence_offsets():
     assert [(w.start + 100, w.end + 100, w.tag) for w in plain] == [(w.start, w.end, w.tag) for w in shifted]
 
 
-def test_fast_pkuseg_features_and_words_equal_pkusegs_own(nlp, seed_ingest):
-    """The tokenizer's pkuseg computes its features its own (faster) way; the feature lists and
-    the words must be pkuseg's. Checked on every piece of the seeds and on edge cases."""
+def _plain_pkuseg(seg):
+    """The same loaded segmenter with pkuseg's own classes throughout: the reference."""
     import spacy_pkuseg
 
+    def plain(cls, obj):
+        copy = cls.__new__(cls)
+        copy.__dict__.update(obj.__dict__)
+        return copy
+
+    ref = plain(spacy_pkuseg.pkuseg, seg)
+    ref.preprocesser = plain(spacy_pkuseg.Preprocesser, seg.preprocesser)
+    ref.postprocesser = plain(spacy_pkuseg.Postprocesser, seg.postprocesser)
+    return ref
+
+
+def test_fast_pkuseg_features_and_words_equal_pkusegs_own(nlp, seed_ingest):
+    """The tokenizer's pkuseg computes its features (and skips its empty user dictionary) its
+    own, faster way; the feature lists and the words must be pkuseg's. Checked on the seeds
+    and on edge cases."""
     from kg.extraction.segmenter import FastPkuseg
 
     seg = nlp.tokenizer.pkuseg_seg
     assert isinstance(seg, FastPkuseg) and seg._fast  # the fast path is the one in use
+    ref = _plain_pkuseg(seg)
     fe = seg.feature_extractor
-    pieces = [p for a in seed_ingest.articles for p in a.text.split()]
-    pieces += ["１２３ＡＢＣ第3季度GDP增长6.5%", "a", "国", "习近平", "**Num", "金**", "2021年8月5日电"]
-    for piece in pieces:
-        nodes = list(fe.normalize_text(piece))
-        assert seg._features(piece) == [fe.get_node_features_idx(i, nodes) for i in range(len(nodes))]
-        assert seg._cut(piece) == spacy_pkuseg.pkuseg._cut(seg, piece)
-    assert sum(len(p) for p in pieces) > 30_000
+    texts = [a.text for a in seed_ingest.articles]
+    texts += ["１２３ＡＢＣ第3季度GDP增长6.5%", "a", "国", "习近平", "**Num", "金**", "2021年8月5日电", " 省 长 "]
+    for text in texts:
+        assert seg.cut(text) == ref.cut(text)
+        for piece in text.split():
+            nodes = list(fe.normalize_text(piece))
+            assert seg._features(piece) == [fe.get_node_features_idx(i, nodes) for i in range(len(nodes))]
+            assert seg._cut(piece) == ref._cut(piece)
+    assert sum(map(len, texts)) > 30_000
 
 
 def test_fast_pkuseg_leaves_text_it_cannot_map_to_pkuseg(nlp):
-    import spacy_pkuseg
-
     seg = nlp.tokenizer.pkuseg_seg
     text = "省长\ud800刘宁主持会议"  # holds a character the fast path uses internally
     assert seg._features(text) is None
-    assert seg._cut(text) == spacy_pkuseg.pkuseg._cut(seg, text)
+    assert seg.cut(text) == _plain_pkuseg(seg).cut(text)
+
+
+def test_pkuseg_with_a_user_dictionary_still_splits_by_it(nlp):
+    import spacy_pkuseg
+
+    seg = nlp.tokenizer.pkuseg_seg
+    ref = _plain_pkuseg(seg)
+    text = "省委副书记刘宁主持召开省政府党组会议"
+    default = seg.preprocesser.trie
+    try:
+        seg.preprocesser.trie = ref.preprocesser.trie = spacy_pkuseg.TrieNode(False)
+        seg.preprocesser.insert("党组会议", "")
+        assert "党组会议" in seg.cut(text) and seg.cut(text) == ref.cut(text)
+    finally:
+        seg.preprocesser.trie = default
+    assert "党组会议" not in seg.cut(text)
