@@ -119,10 +119,10 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         starts: list[list[str]] = [[] for _ in range(n + 1)]
         ends: list[list[str]] = [[] for _ in range(n + 1)]
         for ln in self._lengths:
-            for i in range(n - ln + 1):
-                if (w := s[i : i + ln]) in unigram:
-                    starts[i].append(w)
-                    ends[i + ln].append(w)
+            for i in [i for i in range(n - ln + 1) if s[i : i + ln] in unigram]:
+                w = s[i : i + ln]
+                starts[i].append(w)
+                ends[i + ln].append(w)
             for i in range(max(0, n - ln + 1), n):
                 starts[i] += edge
             for i in range(min(ln, n + 1)):
