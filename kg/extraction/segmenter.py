@@ -46,15 +46,16 @@ class _Memo(dict):
         return value
 
 
+def _recast(cls: type, obj: object):
+    """`obj`'s state under the subclass `cls` (no reloading of pkuseg's model files)."""
+    copy = cls.__new__(cls)
+    copy.__dict__.update(obj.__dict__)
+    return copy
+
+
 class _Preprocesser(spacy_pkuseg.Preprocesser):
     """pkuseg's user-dictionary split, which returns the text whole at once when the user
     dictionary is empty (as it is with the default model) instead of walking it."""
-
-    @classmethod
-    def wrap(cls, pre: spacy_pkuseg.Preprocesser) -> _Preprocesser:
-        fast = cls.__new__(cls)
-        fast.__dict__.update(pre.__dict__)
-        return fast
 
     def solve(self, txt: str) -> tuple[list[str], list[bool], list[str]]:
         if not self.trie.children:
@@ -68,9 +69,8 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
     @classmethod
     def wrap(cls, seg: spacy_pkuseg.pkuseg) -> FastPkuseg:
         """The same segmenter (model, dictionaries, post-processing), with the fast features."""
-        fast = cls.__new__(cls)
-        fast.__dict__.update(seg.__dict__)
-        fast.preprocesser = _Preprocesser.wrap(seg.preprocesser)
+        fast = _recast(cls, seg)
+        fast.preprocesser = _recast(_Preprocesser, seg.preprocesser)
         fe = seg.feature_extractor
         get = fe.feature_to_idx.get
         fast._lengths = tuple(range(_config.wordMax, _config.wordMin - 1, -1))
@@ -80,7 +80,8 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         # default model meets them (tested); another model would take pkuseg's own path.
         words = "\n".join(fe.unigram)
         fast._fast = (
-            _config.numLetterNorm
+            fe.feature_to_idx.get("$$") == 0  # pkuseg adds index 0 to every character
+            and _config.numLetterNorm
             and _config.wordFeature
             and not any(x in words for x in (*_NODE_CHAR, *_CHAR_NODE))
             and "**noWord" not in "\n".join(fe.feature_to_idx)
