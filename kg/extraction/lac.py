@@ -73,10 +73,11 @@ def _viterbi(emissions: np.ndarray, lengths: np.ndarray, transitions: np.ndarray
     """Best CRF tag paths of a padded batch of emission matrices (B, T, K), row b of the
     result valid up to lengths[b]. Ties go to the lowest tag index, as numpy's argmax does.
 
-    Compiled by numba: the loop over (from, to) pairs, written branch-free so that it
-    vectorises (the model's scores are finite, hence the no-NaN/Inf flags), is ~20x faster
-    than numpy's broadcast add + argmax per step; it adds and compares in float32 in the same
-    order, so the paths are the same (checked by a test against a plain-numpy decode)."""
+    Compiled by numba: the loop over (from, to) pairs (branch-free, with no-NaN/Inf flags as
+    the model's scores are finite: ~1.6x faster than with a branch) takes ~0.07-0.11 s per
+    pass over the seeds where numpy's broadcast add + argmax per step took ~0.24 s. It adds
+    and compares in float32 in the same order, so the paths are the same (checked by a test
+    against a plain-numpy decode, ties included)."""
     batch, steps, k = emissions.shape
     back = np.empty((steps, k), dtype=np.int32)
     out = np.zeros((batch, steps), dtype=np.int32)
