@@ -296,6 +296,19 @@ def test_fast_pkuseg_features_and_words_equal_pkusegs_own(nlp, seed_ingest):
     assert sum(map(len, texts)) > 30_000
 
 
+def test_fast_pkuseg_tables_start_afresh_when_full_and_words_stay_pkusegs(nlp, seed_ingest):
+    seg = nlp.tokenizer.pkuseg_seg
+    ref = _plain_pkuseg(seg)
+    text = seed_ingest.articles[0].text
+    limit = seg.LIMIT
+    try:
+        seg.LIMIT = 40  # the tables overflow many times within this article
+        assert seg.cut(text) == ref.cut(text)
+        assert len(seg._char) <= 40 + max(map(len, text.split()))
+    finally:
+        seg.LIMIT = limit
+
+
 def test_fast_pkuseg_leaves_text_it_cannot_map_to_pkuseg(nlp):
     seg = nlp.tokenizer.pkuseg_seg
     text = "省长\ud800刘宁主持会议"  # holds a character the fast path uses internally

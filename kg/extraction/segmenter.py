@@ -1,14 +1,16 @@
-"""The pkuseg tokenizer, with pkuseg's per-character feature lookup made fast.
+"""The pkuseg tokenizer, with pkuseg's features and CRF decode computed fast.
 
 pkuseg segments with a CRF over per-character features: the character and its neighbours,
 character bigrams, and the dictionary words that start, end or surround it. Its own feature
-code builds ~80 strings per character ('c-1c.' + a + '.' + b, 'ww.l.' + w1 + '*' + w2 …) and
-looks each up in a dict of 2.6M feature names: ~20 µs per character, about half the time of
-the extraction stage. `FastPkuseg` gives the same feature indices in the same order with far
-less work: dictionary words are found once per piece and length, names are looked up once
-per distinct character, bigram, word and word pair (memoised), and only pairs of real words
-are tried. pkuseg's own CRF decoder and post-processing do the rest, so the segmentation is
-pkuseg's (tested against it on the seeds; checked on 927k characters of the corpora).
+code builds ~80 strings per character ('c-1c.' + a + '.' + b, 'ww.l.' + w1 + '*' + w2 …),
+looks each up in a dict of 2.6M feature names and hands Python lists to its decoder: ~25 µs
+per character, about half the time of the extraction stage. `FastPkuseg` gives the same
+feature indices in the same order with far less work: feature names are looked up once per
+distinct character, bigram, word and word pair (tables of feature indices), dictionary words
+are found per length among the positions whose bigram starts a word of that length, and
+compiled (numba) code assembles each character's features and runs pkuseg's decode (same
+float64 sums in the same order, same tie rules). pkuseg's post-processing does the rest, so
+the segmentation is pkuseg's (tested against it on the seeds; checked on the corpora).
 `PkusegTokenizer` is spaCy's ChineseTokenizer with that segmenter; `pipeline.cfg` names it.
 """
 
@@ -16,10 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numba
+import numpy as np
 import spacy_pkuseg
 from spacy.lang.zh import ChineseTokenizer
 from spacy.util import registry
-from spacy_pkuseg import inference as _inference
 from spacy_pkuseg.config import config as _config
 
 # pkuseg normalises digits to the node "**Num" and full-width letters to "**Letter"; words are
@@ -30,18 +33,152 @@ _NODE_CHAR = {"**Num": "\ud800", "**Letter": "\ud801"}
 _CHAR_NODE = {c: node for node, c in _NODE_CHAR.items()}
 
 
-class _Memo(dict):
-    """key -> fn(key), computed on first use: the big feature dict is looked up once per
-    distinct character, bigram, word or word pair, then small dicts answer."""
+@numba.njit(inline="always")
+def _put(ids: np.ndarray, k: int, feature: int) -> int:  # pragma: no cover
+    """Appends a feature index at ids[k] unless it is absent (-1); the next free position."""
+    if feature >= 0:
+        ids[k] = feature
+        return k + 1
+    return k
 
-    def __init__(self, fn: Callable, limit: int = 500_000) -> None:
+
+@numba.njit(cache=True, nogil=True)
+def _pair_keys(wstart: np.ndarray, wend: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """The word pairs pkuseg looks up, in its order, as keys kind << 62 | a << 31 | b (word ids
+    a, b). At character i: ww.l pairs (a word ending before i, a word starting at i), then
+    ww.r pairs (a word ending at i, a word starting after it); longest words first."""
+    n_len, m = wstart.shape
+    count = 0
+    for i in range(m - 1):
+        for la in range(n_len):
+            for lb in range(n_len):
+                count += (wend[la, i] >= 0) & (wstart[lb, i] >= 0)
+                count += (wend[la, i + 1] >= 0) & (wstart[lb, i + 1] >= 0)
+    keys = np.empty(count, dtype=np.int64)
+    k = 0
+    for i in range(m - 1):
+        for kind in range(2):
+            for la in range(n_len):
+                a = wend[la, i + kind]
+                if a < 0:
+                    continue
+                for lb in range(n_len):
+                    b = wstart[lb, i + kind]
+                    if b >= 0:
+                        keys[k] = (kind << 62) | (a << 31) | b
+                        k += 1
+    return keys
+
+
+@numba.njit(cache=True, nogil=True)
+def _gather(cid, bid, char_rows, bigram_rows, wstart, wend, word_rows, pair_ids):  # pragma: no cover
+    """Feature indices of each character in pkuseg's order (offsets, ids: character i has
+    ids[offsets[i]:offsets[i + 1]]): "$$" (0); the character features c, c-1, c-1c, c1, cc1,
+    c-2, c-2c-1, c2; w-1 of the words ending at it, w1 of those starting at it; the word pairs
+    (pair_ids, in the order of `_pair_keys`). Absent features (-1) are left out."""
+    n = cid.shape[0]
+    n_len = wstart.shape[0]
+    ids = np.empty(n * (9 + 2 * n_len) + pair_ids.shape[0], dtype=np.int64)
+    offsets = np.empty(n + 1, dtype=np.int64)
+    k = 0
+    p = 0
+    for i in range(n):
+        offsets[i] = k
+        k = _put(ids, k, 0)
+        k = _put(ids, k, char_rows[cid[i], 0])
+        if i >= 1:
+            k = _put(ids, k, char_rows[cid[i - 1], 1])
+            k = _put(ids, k, bigram_rows[bid[i - 1], 0])
+        if i + 1 < n:
+            k = _put(ids, k, char_rows[cid[i + 1], 2])
+            k = _put(ids, k, bigram_rows[bid[i], 1])
+        if i >= 2:
+            k = _put(ids, k, char_rows[cid[i - 2], 3])
+            k = _put(ids, k, bigram_rows[bid[i - 2], 2])
+        if i + 2 < n:
+            k = _put(ids, k, char_rows[cid[i + 2], 4])
+        for la in range(n_len):
+            if wend[la, i + 1] >= 0:
+                k = _put(ids, k, word_rows[wend[la, i + 1], 0])
+        for lb in range(n_len):
+            if wstart[lb, i] >= 0:
+                k = _put(ids, k, word_rows[wstart[lb, i], 1])
+        for kind in range(2):
+            for la in range(n_len):
+                if wend[la, i + kind] < 0:
+                    continue
+                for lb in range(n_len):
+                    if wstart[lb, i + kind] >= 0:
+                        k = _put(ids, k, pair_ids[p])
+                        p += 1
+    offsets[n] = k
+    return offsets, ids
+
+
+@numba.njit(cache=True, nogil=True)
+def _decode(offsets, ids, weights, edge):  # pragma: no cover
+    """pkuseg's CRF decode (its getLogYY and run_viterbi, same float64 sums in the same order,
+    same tie rules): the best tag of each character."""
+    n = offsets.shape[0] - 1
+    h = weights.shape[1]
+    node = np.zeros((n, h))
+    for i in range(n):
+        for k in range(offsets[i], offsets[i + 1]):
+            f = ids[k]
+            for y in range(h):
+                node[i, y] += weights[f, y]
+    best = np.zeros((n, h))
+    pre = np.zeros((n, h), dtype=np.int32)
+    for y in range(h):
+        best[n - 1, y] = node[n - 1, y]
+    for i in range(n - 2, -1, -1):
+        for y in range(h):
+            for y_pre in range(h):
+                sc = best[i + 1, y_pre] + node[i, y] + edge[y, y_pre]
+                if y_pre == 0 or sc >= best[i, y]:
+                    best[i, y] = sc
+                    pre[i, y] = y_pre
+    tag = 0
+    for y in range(1, h):
+        if best[0, tag] < best[0, y]:
+            tag = y
+    tags = np.empty(n, dtype=np.int32)
+    tags[0] = tag
+    for i in range(1, n):
+        tag = pre[i - 1, tag]
+        tags[i] = tag
+    return tags
+
+
+class _Rows(dict):
+    """key -> its row in `rows`, a table of pkuseg feature indices (-1: pkuseg has no such
+    feature) filled by fn(key) on first use. The big feature dict is looked up once per
+    distinct character, bigram or word; the compiled code then gathers rows by id."""
+
+    def __init__(self, fn: Callable[[str], tuple[int, ...]], width: int) -> None:
         super().__init__()
         self.fn = fn
-        self.limit = limit  # bounds memory on a large corpus (values never change)
+        self.keys: list[str] = []
+        self.rows = np.empty((1024, width), dtype=np.int64)
+
+    def __missing__(self, key: str) -> int:
+        row = len(self.keys)
+        if row == len(self.rows):
+            self.rows = np.concatenate([self.rows, np.empty_like(self.rows)])
+        self.rows[row] = self.fn(key)
+        self.keys.append(key)
+        self[key] = row
+        return row
+
+
+class _Memo(dict):
+    """key -> fn(key), computed on first use."""
+
+    def __init__(self, fn: Callable) -> None:
+        super().__init__()
+        self.fn = fn
 
     def __missing__(self, key):
-        if len(self) >= self.limit:
-            self.clear()
         value = self[key] = self.fn(key)
         return value
 
@@ -64,15 +201,20 @@ class _Preprocesser(spacy_pkuseg.Preprocesser):
 
 
 class FastPkuseg(spacy_pkuseg.pkuseg):
-    """A loaded pkuseg segmenter whose feature extraction is `_features`."""
+    """A loaded pkuseg segmenter whose features and CRF decode are computed by `_analyse`."""
+
+    LIMIT = 500_000
+    """Distinct characters, bigrams, words or word pairs remembered before the tables start
+    afresh (bounds memory on a large corpus)."""
 
     @classmethod
     def wrap(cls, seg: spacy_pkuseg.pkuseg) -> FastPkuseg:
-        """The same segmenter (model, dictionaries, post-processing), with the fast features."""
+        """The same segmenter (model, dictionaries, post-processing), with the fast path."""
         fast = _recast(cls, seg)
         fast.preprocesser = _recast(_Preprocesser, seg.preprocesser)
         fe = seg.feature_extractor
         get = fe.feature_to_idx.get
+        n_tag = seg.model.n_tag
         fast._lengths = tuple(range(_config.wordMax, _config.wordMin - 1, -1))
         # Preconditions: pkuseg's default configuration; no dictionary word that contains a
         # normalised node or a working-string character; no word-pair feature with pkuseg's
@@ -86,105 +228,102 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
             and not any(x in words for x in (*_NODE_CHAR, *_CHAR_NODE))
             and "**noWord" not in "\n".join(fe.feature_to_idx)
         )
+        # the model: node weights per feature and tag; edge scores as pkuseg's getLogYY has them
+        w = np.asarray(seg.model.w, dtype=np.float64)
+        fast._weights = w[: seg.model.n_feature * n_tag].reshape(-1, n_tag)
+        backoff = seg.model.n_feature * n_tag
+        fast._edge = np.ones((n_tag, n_tag))
+        for s in range(n_tag):
+            for s_pre in range(n_tag):
+                fast._edge[s_pre, s] += w[backoff + s * n_tag + s_pre]
+        fast._begins = np.array(["B" in seg.idx_to_tag[t] for t in range(n_tag)])
+        # bit ln of prefix[ab]: the dictionary has a word of ln characters starting with ab
+        prefix: dict[str, int] = {}
+        for word in fe.unigram:
+            if _config.wordMin <= len(word) <= _config.wordMax:
+                prefix[word[:2]] = prefix.get(word[:2], 0) | 1 << len(word)
+
+        def get_(name: str) -> int:
+            return get(name, -1)
 
         def node(c: str) -> str:
             return _CHAR_NODE.get(c, c)
 
-        def chars(c: str) -> tuple:
+        def chars(c: str) -> tuple[int, ...]:
             c = node(c)
-            return tuple(get(p + c) for p in ("c.", "c-1.", "c1.", "c-2.", "c2."))
+            return tuple(get_(p + c) for p in ("c.", "c-1.", "c1.", "c-2.", "c2."))
 
-        def bigrams(ab: str) -> tuple:
+        def bigrams(ab: str) -> tuple[int, ...]:
             a, b = node(ab[0]), node(ab[1])
-            return tuple(get(p + a + "." + b) for p in ("c-1c.", "cc1.", "c-2c-1."))
+            return (*(get_(p + a + "." + b) for p in ("c-1c.", "cc1.", "c-2c-1.")), prefix.get(ab, 0))
 
-        fast._char = _Memo(chars)
-        fast._bigram = _Memo(bigrams)
-        fast._word = _Memo(lambda w: (get("w-1." + w), get("w1." + w)))
-        fast._pair_l = _Memo(lambda ab: get("ww.l." + ab))
-        fast._pair_r = _Memo(lambda ab: get("ww.r." + ab))
+        def pairs(key: int) -> int:
+            kind, a, b = key >> 62, (key >> 31) & 0x7FFFFFFF, key & 0x7FFFFFFF
+            return get_(("ww.l.", "ww.r.")[kind] + fast._word.keys[a] + "*" + fast._word.keys[b])
+
+        fast._char = _Rows(chars, 5)
+        fast._bigram = _Rows(bigrams, 4)
+        fast._word = _Rows(lambda w: (get_("w-1." + w), get_("w1." + w)), 2)
+        fast._pair = _Memo(pairs)
         return fast
 
-    def _features(self, text: str) -> list[list[int]] | None:
+    def _analyse(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """pkuseg's feature indices for each character of `text`, the same lists in the same
-        order as its own extractor gives (None: use pkuseg's path)."""
+        order as its own extractor gives, as (offsets, ids): character i has
+        ids[offsets[i]:offsets[i + 1]]. None: the text needs pkuseg's own path."""
         if not self._fast or "\ud800" in text or "\ud801" in text:
             return None
+        if max(map(len, (self._char, self._bigram, self._word, self._pair))) > self.LIMIT:
+            for table in (self._char, self._bigram, self._word):
+                table.clear()
+                table.keys.clear()
+            self._pair.clear()  # its keys are word rows
         s = "".join(_NODE_CHAR.get(x, x) for x in self.feature_extractor.normalize_text(text))
         n = len(s)
         unigram = self.feature_extractor.unigram
-        # pkuseg slices out of range as "", which is a word if the dictionary has it
-        edge = [""] if "" in unigram else []
-        # dictionary words starting at i (starts[i]) and ending at i - 1 (ends[i]), longest
-        # first as pkuseg lists them; "no word" entries are left out
-        starts: list[list[str]] = [[] for _ in range(n + 1)]
-        ends: list[list[str]] = [[] for _ in range(n + 1)]
-        for ln in self._lengths:
-            for i in [i for i in range(n - ln + 1) if s[i : i + ln] in unigram]:
-                w = s[i : i + ln]
-                starts[i].append(w)
-                ends[i + ln].append(w)
-            for i in range(max(0, n - ln + 1), n):
-                starts[i] += edge
-            for i in range(min(ln, n + 1)):
-                ends[i] += edge
-        starts[n] = edge * len(self._lengths)  # pkuseg: words starting past the end are ""
-        ends[0] = edge * len(self._lengths)
-        # character and bigram features in pkuseg's order: c, c-1, c-1c, c1, cc1, c-2, c-2c-1,
-        # c2 (None where absent and past either end)
-        ch = [self._char[c] for c in s]
-        bi = [self._bigram[s[i : i + 2]] for i in range(n - 1)]
-        columns = zip(
-            [c[0] for c in ch],
-            ([None] + [c[1] for c in ch])[:n],
-            ([None] + [b[0] for b in bi])[:n],
-            [c[2] for c in ch[1:]] + [None],
-            [b[1] for b in bi] + [None],
-            ([None, None] + [c[3] for c in ch])[:n],
-            ([None, None] + [b[2] for b in bi])[:n],
-            ([c[4] for c in ch[2:]] + [None, None])[:n],
-            strict=True,
-        )
-        word, pair_l, pair_r = self._word, self._pair_l, self._pair_r
-        out: list[list[int]] = []
-        for i, base in enumerate(columns):
-            ids = [0, *filter(None, base)]  # 0 is pkuseg's "$$" feature; no other has index 0
-            pre_ex, pre_in, post_in, post_ex = ends[i], ends[i + 1], starts[i], starts[i + 1]
-            if pre_in or post_in:
-                # w-1 (words ending here), w1 (starting here), then the word pairs around
-                # the character: ww.l (ending before x starting here), ww.r (ending here x
-                # starting after); plain loops: these lists hold 0-3 words
-                for w in pre_in:
-                    if (x := word[w][0]) is not None:
-                        ids.append(x)
-                for w in post_in:
-                    if (x := word[w][1]) is not None:
-                        ids.append(x)
-                for a in pre_ex:
-                    for b in post_in:
-                        if (x := pair_l[a + "*" + b]) is not None:
-                            ids.append(x)
-                for a in pre_in:
-                    for b in post_ex:
-                        if (x := pair_r[a + "*" + b]) is not None:
-                            ids.append(x)
-            out.append(ids)
-        return out
+        cid = np.fromiter((self._char[c] for c in s), dtype=np.int64, count=n)
+        bid = np.fromiter((self._bigram[s[i : i + 2]] for i in range(n - 1)), dtype=np.int64, count=max(n - 1, 0))
+        starts_with = self._bigram.rows[bid, 3]
+        # the dictionary words of each length (longest first) that start (wstart[L, i]) or end
+        # (wend[L, i], ending before i) at each position, as word rows; -1 where none. pkuseg
+        # slices out of range as "", which is a word if the dictionary has it.
+        n_len = len(self._lengths)
+        wstart = np.full((n_len, n + 1), -1, dtype=np.int64)
+        wend = np.full((n_len, n + 1), -1, dtype=np.int64)
+        edge = self._word[""] if "" in unigram else -1
+        for row, ln in enumerate(self._lengths):
+            at = np.flatnonzero(starts_with[: max(n - ln + 1, 0)] & (1 << ln))
+            if ln > 2:  # a bigram is a word by itself (bit 2); longer words are checked
+                at = np.array([i for i in at.tolist() if s[i : i + ln] in unigram], dtype=np.int64)
+            if len(at):
+                found = np.fromiter((self._word[s[i : i + ln]] for i in at.tolist()), dtype=np.int64, count=len(at))
+                wstart[row, at] = found
+                wend[row, at + ln] = found
+            wstart[row, max(0, n - ln + 1) :] = edge
+            wend[row, : min(ln, n + 1)] = edge
+        keys = _pair_keys(wstart, wend)
+        pair_ids = np.fromiter((self._pair[k] for k in keys.tolist()), dtype=np.int64, count=len(keys))
+        return _gather(cid, bid, self._char.rows, self._bigram.rows, wstart, wend, self._word.rows, pair_ids)
+
+    def _features(self, text: str) -> list[list[int]] | None:
+        """pkuseg's feature lists for `text` (as its get_node_features_idx gives them), from
+        `_analyse`; None: the text needs pkuseg's own path."""
+        found = self._analyse(text)
+        if found is None:
+            return None
+        offsets, ids = found
+        flat = ids.tolist()
+        return [flat[a:b] for a, b in zip(offsets.tolist(), offsets[1:].tolist(), strict=False)]
 
     def _cut(self, text: str) -> list[str]:
-        features = self._features(text)
-        if features is None:
+        if not text:
+            return []
+        found = self._analyse(text)
+        if found is None:
             return super()._cut(text)
-        _, tags = _inference.decodeViterbi_fast(features, self.model)
-        words: list[str] = []
-        start = 0
-        for i, tag in enumerate(tags):
-            if i and "B" in self.idx_to_tag[tag]:
-                words.append(text[start:i])
-                start = i
-        if text:
-            words.append(text[start:])
-        return words
+        tags = _decode(*found, self._weights, self._edge)
+        bounds = [0, *(np.flatnonzero(self._begins[tags[1:]]) + 1).tolist(), len(text)]
+        return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 class PkusegTokenizer(ChineseTokenizer):
