@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import gc
 import io
 import logging
 from collections.abc import Iterable, Iterator, Sequence
@@ -52,6 +53,11 @@ def load_pipeline() -> Language:
         nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_model_dir()))
     if chatter.getvalue().strip():
         log.debug("pkuseg: %s", chatter.getvalue().strip())
+    # The models' dictionaries (pkuseg's 2.6M feature names, its word lists, LAC's vocabulary)
+    # live as long as the process. Each full garbage collection walked them all (measured:
+    # ~0.4 s, once every two or three passes over the seeds); frozen, it skips them (~0.04 s).
+    gc.collect()
+    gc.freeze()
     return nlp
 
 
