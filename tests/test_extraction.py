@@ -309,6 +309,23 @@ def test_fast_pkuseg_tables_start_afresh_when_full_and_words_stay_pkusegs(nlp, s
         seg.LIMIT = limit
 
 
+def test_tokens_and_spaces_are_spacys(nlp, seed_ingest):
+    from spacy.util import get_words_and_spaces
+
+    from kg.extraction.segmenter import _words_and_spaces
+
+    seg = nlp.tokenizer.pkuseg_seg
+    texts = [a.text for a in seed_ingest.articles]
+    texts += ["  省 长  刘宁 ", "省长\n\n刘宁\t主持", "a  b", " ", "会议。 "]
+    for text in texts:
+        words = seg.cut(text)
+        assert _words_and_spaces(words, text) == get_words_and_spaces(words, text)
+        doc = nlp.make_doc(text)
+        assert doc.text == text
+    with pytest.raises(ValueError):
+        _words_and_spaces(["省长", "王"], "省长刘宁")
+
+
 def test_fast_pkuseg_leaves_text_it_cannot_map_to_pkuseg(nlp):
     seg = nlp.tokenizer.pkuseg_seg
     text = "省长\ud800刘宁主持会议"  # holds a character the fast path uses internally

@@ -21,7 +21,9 @@ from collections.abc import Callable
 import numba
 import numpy as np
 import spacy_pkuseg
+from spacy.errors import Errors
 from spacy.lang.zh import ChineseTokenizer
+from spacy.tokens import Doc
 from spacy.util import registry
 from spacy_pkuseg.config import config as _config
 
@@ -226,8 +228,12 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
             and _config.numLetterNorm
             and _config.wordFeature
             and not any(x in words for x in (*_NODE_CHAR, *_CHAR_NODE))
+            and all(len(c) == 1 for c in (*fe.num, *fe.letter))  # normalised one char at a time
             and "**noWord" not in "\n".join(fe.feature_to_idx)
         )
+        # pkuseg's normalize_text, one character per node: digits and letters to working chars
+        fast._nodes = {ord(c): _NODE_CHAR["**Letter"] for c in fe.letter}
+        fast._nodes.update({ord(c): _NODE_CHAR["**Num"] for c in fe.num})  # num wins, as in pkuseg
         # the model: node weights per feature and tag; edge scores as pkuseg's getLogYY has them
         w = np.asarray(seg.model.w, dtype=np.float64)
         fast._weights = w[: seg.model.n_feature * n_tag].reshape(-1, n_tag)
@@ -278,7 +284,7 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
                 table.clear()
                 table.keys.clear()
             self._pair.clear()  # its keys are word rows
-        s = "".join(_NODE_CHAR.get(x, x) for x in self.feature_extractor.normalize_text(text))
+        s = self.feature_extractor.keyword_rename(text).translate(self._nodes)
         n = len(s)
         unigram = self.feature_extractor.unigram
         cid = np.fromiter((self._char[c] for c in s), dtype=np.int64, count=n)
@@ -326,8 +332,43 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
+def _words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
+    """spaCy's util.get_words_and_spaces (the words and whitespace of `text` as Doc tokens),
+    searching from an offset where spaCy slices the rest of the text for every word (quadratic
+    in the length of an article)."""
+    if "".join("".join(words).split()) != "".join(text.split()):
+        raise ValueError(Errors.E194.format(text=text, words=words))
+    out: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+    for word in words:
+        if word.isspace():
+            continue
+        start = text.find(word, pos)
+        if start < 0:
+            raise ValueError(Errors.E194.format(text=text, words=words))
+        if start > pos:
+            out.append(text[pos:start])
+            spaces.append(False)
+        out.append(word)
+        pos = start + len(word)
+        space = pos < len(text) and text[pos] == " "
+        spaces.append(space)
+        pos += space
+    if pos < len(text):
+        out.append(text[pos:])
+        spaces.append(False)
+    return out, spaces
+
+
 class PkusegTokenizer(ChineseTokenizer):
     """spaCy's Chinese tokenizer with pkuseg, whose segmenter is wrapped by `FastPkuseg`."""
+
+    def __call__(self, text: str) -> Doc:
+        if self.pkuseg_seg is None:
+            return super().__call__(text)
+        words, spaces = _words_and_spaces(self.pkuseg_seg.cut(text), text)
+        return Doc(self.vocab, words=words, spaces=spaces)
 
     def initialize(self, get_examples=None, *, nlp=None, pkuseg_model=None, pkuseg_user_dict="default"):
         super().initialize(get_examples, nlp=nlp, pkuseg_model=pkuseg_model, pkuseg_user_dict=pkuseg_user_dict)
