@@ -245,7 +245,8 @@ def test_compiled_viterbi_equals_a_plain_decode_on_the_model_and_on_ties():
     # rounded scores make ties, which must go to the lowest tag as numpy's argmax does
     emissions[3] = np.round(emissions[3])
     flat = np.zeros_like(transitions)
-    for trans in (transitions, flat):
+    # the model's transitions, none (all tags always candidates) and a wide spread (few pruned)
+    for trans in (transitions, flat, transitions * 40):
         paths = _viterbi(emissions, lengths, trans)
         for b, n in enumerate(lengths):
             assert paths[b, :n].tolist() == _reference_viterbi(emissions[b], int(n), trans)

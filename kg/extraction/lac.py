@@ -73,43 +73,62 @@ def _viterbi(emissions: np.ndarray, lengths: np.ndarray, transitions: np.ndarray
     """Best CRF tag paths of a padded batch of emission matrices (B, T, K), row b of the
     result valid up to lengths[b]. Ties go to the lowest tag index, as numpy's argmax does.
 
-    Compiled by numba: the loop over (from, to) pairs (branch-free, with no-NaN/Inf flags as
-    the model's scores are finite: ~1.6x faster than with a branch) takes ~0.07-0.11 s per
-    pass over the seeds where numpy's broadcast add + argmax per step took ~0.24 s. It adds
-    and compares in float32 in the same order, so the paths are the same (checked by a test
-    against a plain-numpy decode, ties included)."""
+    Compiled by numba, and pruned without changing a result: a tag i can give the best
+    score of some next tag only if score[i] >= max(score) - slack[top], where slack[top] is
+    how much any tag's best incoming transition beats the transition from the top tag. LAC's
+    transitions lie within ~0.4 of each other, so ~1 tag per step is looked at instead of
+    all 59 (~6x faster). The forward pass keeps only the best scores (float32, the same sums
+    as the textbook decode); the way back recomputes each step's best predecessor over all
+    tags, lowest index first. Checked by a test against a plain-numpy decode, ties included."""
     batch, steps, k = emissions.shape
-    back = np.empty((steps, k), dtype=np.int32)
+    col_max = np.empty(k, dtype=np.float64)
+    for j in range(k):
+        col_max[j] = transitions[0, j]
+        for i in range(1, k):
+            col_max[j] = max(col_max[j], transitions[i, j])
+    slack = np.zeros(k, dtype=np.float64)
+    for i in range(k):
+        for j in range(k):
+            slack[i] = max(slack[i], col_max[j] - np.float64(transitions[i, j]))
+    hist = np.empty((steps, k), dtype=np.float32)
     out = np.zeros((batch, steps), dtype=np.int32)
-    score = np.empty(k, dtype=np.float32)
-    new = np.empty(k, dtype=np.float32)
-    best = np.empty(k, dtype=np.int32)
+    cand = np.empty(k, dtype=np.int64)
     for b in range(batch):
         n = lengths[b]
         for j in range(k):
-            score[j] = emissions[b, 0, j]
+            hist[0, j] = emissions[b, 0, j]
         for t in range(1, n):
-            for j in range(k):
-                new[j] = score[0] + transitions[0, j]
-                best[j] = 0
+            top = 0
             for i in range(1, k):
-                from_score = score[i]
-                row = transitions[i]
-                for j in range(k):
-                    v = from_score + row[j]
-                    better = v > new[j]
-                    new[j] = max(v, new[j])
-                    best[j] = i if better else best[j]
+                if hist[t - 1, i] > hist[t - 1, top]:
+                    top = i
+            m = np.float64(hist[t - 1, top])
+            # below this floor a tag cannot reach any next tag's best (a margin for rounding)
+            floor = m - slack[top] - 1e-6 * (1.0 + abs(m))
+            c = 0
+            for i in range(k):
+                if hist[t - 1, i] >= floor:
+                    cand[c] = i
+                    c += 1
             for j in range(k):
-                score[j] = new[j] + emissions[b, t, j]
-                back[t, j] = best[j]
+                best = hist[t - 1, cand[0]] + transitions[cand[0], j]
+                for q in range(1, c):
+                    best = max(best, hist[t - 1, cand[q]] + transitions[cand[q], j])
+                hist[t, j] = best + emissions[b, t, j]
         tag = 0
         for j in range(1, k):
-            if score[j] > score[tag]:
+            if hist[n - 1, j] > hist[n - 1, tag]:
                 tag = j
         out[b, n - 1] = tag
         for t in range(n - 1, 0, -1):
-            tag = back[t, tag]
+            best = hist[t - 1, 0] + transitions[0, tag]
+            prev = 0
+            for i in range(1, k):
+                v = hist[t - 1, i] + transitions[i, tag]
+                if v > best:
+                    best = v
+                    prev = i
+            tag = prev
             out[b, t - 1] = tag
     return out
 
