@@ -327,6 +327,20 @@ def test_tokens_and_spaces_are_spacys(nlp, seed_ingest):
         _words_and_spaces(["省长", "王"], "省长刘宁")
 
 
+def test_post_processing_merges_as_pkusegs_own(nlp, seed_ingest):
+    seg = nlp.tokenizer.pkuseg_seg
+    ref = _plain_pkuseg(seg).postprocesser
+    pieces = [p for a in seed_ingest.articles for p in a.text.split()]
+    merged = 0
+    for piece in pieces:
+        words = seg._cut(piece)
+        for check in (True, False):
+            got = seg.postprocesser.post_process(list(words), check)
+            assert got == ref.post_process(list(words), check)
+            merged += len(got) < len(words)
+    assert merged > 100  # the seeds do exercise the merging
+
+
 def test_fast_pkuseg_leaves_text_it_cannot_map_to_pkuseg(nlp):
     seg = nlp.tokenizer.pkuseg_seg
     text = "省长\ud800刘宁主持会议"  # holds a character the fast path uses internally
