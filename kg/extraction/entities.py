@@ -16,6 +16,8 @@ Rules that use the structure of official news:
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -563,22 +565,30 @@ def _party_committee(text: str, org: Candidate, titles: list[Candidate]) -> Cand
 def _select(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping choice: longer first, then higher priority, then earlier."""
     chosen: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max((c.end for c in cands), default=0))  # 1: a chosen span covers it
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.priority, c.start, c.kind.value, c.source)):
-        if any(c.start < e and s < c.end for s, e in taken):
-            continue
+        if c.end > c.start:
+            if 1 in taken[c.start : c.end]:
+                continue  # overlaps a chosen span
+        elif any(x.start < c.start < x.end for x in chosen):
+            continue  # an empty span inside a chosen one
         chosen.append(c)
-        taken.append((c.start, c.end))
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
     return sorted(chosen, key=lambda c: c.start)
 
 
 def decide(text: str, words: list[Word], cands: list[Candidate]) -> list[Candidate]:
     """The entity and title layer of a document (public for tests)."""
     v = _DocView(text, words)
-    generic = [c for c in cands if c.kind is None]
+    # reach[i]: the furthest end of a generic phrase starting at or before the i-th start
+    generic = sorted((c.start, c.end) for c in cands if c.kind is None)
+    starts = [s for s, _ in generic]
+    reach = list(itertools.accumulate((e for _, e in generic), max))
 
     def blocked(c: Candidate) -> bool:
-        return any(g.start <= c.start and c.end <= g.end for g in generic)
+        """Inside a generic phrase (有关部门, 全省 …)."""
+        i = bisect.bisect_right(starts, c.start)
+        return i > 0 and reach[i - 1] >= c.end
 
     cands = [c for c in cands if c.kind is None or not blocked(c)]
     titles = [c for c in cands if c.kind is TITLE]

@@ -133,6 +133,19 @@ def _viterbi(emissions: np.ndarray, lengths: np.ndarray, transitions: np.ndarray
     return out
 
 
+class _CharIds(dict):
+    """Character -> LAC vocabulary id, after LAC's full-to-half-width folding (q2b); unknown
+    characters get the OOV id. Filled on first use."""
+
+    def __init__(self, vocab: dict[str, int], q2b: dict[str, str], oov: int) -> None:
+        super().__init__()
+        self.vocab, self.q2b, self.oov = vocab, q2b, oov
+
+    def __missing__(self, c: str) -> int:
+        value = self[c] = self.vocab.get(self.q2b.get(c, c), self.oov)
+        return value
+
+
 class LacTagger:
     """Word segmentation + POS/NER tags for sentences, one ONNX session on one thread."""
 
@@ -154,14 +167,14 @@ class LacTagger:
             raise DataFileError(f"LAC model in {d} cannot be loaded: {exc}") from exc
         self._vocab = vocab
         self._oov = vocab.get("OOV", 0)
+        self._char_ids = _CharIds(vocab, self._q2b, self._oov)  # character -> vocabulary id (full width folded)
         n_tags = self._transitions.shape[0]
         labels = [id2tag.get(i, "n-B") for i in range(n_tags)]
         self._label = [lab.rsplit("-", 1)[0] for lab in labels]
         self._inside = np.array([lab.endswith("-I") for lab in labels])
 
     def _ids(self, text: str) -> np.ndarray:
-        get, q2b, oov = self._vocab.get, self._q2b, self._oov
-        return np.fromiter((get(q2b.get(c, c), oov) for c in text), dtype=np.int64, count=len(text))
+        return np.fromiter(map(self._char_ids.__getitem__, text), dtype=np.int64, count=len(text))
 
     def tag(self, text: str) -> list[Word]:
         """Words of one sentence (or line) with their tags."""
