@@ -339,6 +339,14 @@ def test_post_processing_merges_as_pkusegs_own(nlp, seed_ingest):
             assert got == ref.post_process(list(words), check)
             merged += len(got) < len(words)
     assert merged > 100  # the seeds do exercise the merging
+    # pkuseg's "common words" (none in the default model) merge even when the parts are words
+    words = ["省", "政府", "党组", "会议", "召开"]
+    try:
+        seg.postprocesser.common_words = ref.common_words = {"省政府党组"}
+        assert seg.postprocesser.post_process(list(words), True) == ref.post_process(list(words), True)
+        assert seg.postprocesser.post_process(list(words), True)[0] == "省政府党组"
+    finally:
+        seg.postprocesser.common_words = ref.common_words = set()
 
 
 def test_fast_pkuseg_leaves_text_it_cannot_map_to_pkuseg(nlp):

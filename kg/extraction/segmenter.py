@@ -216,7 +216,9 @@ class _Postprocesser(spacy_pkuseg.Postprocesser):
         bounds = [0, *itertools.accumulate(map(len, sent))]
         for m in range(7, 1, -1):
             windows = [text[a:b] for a, b in zip(bounds, bounds[m:], strict=False)]
-            found = other.intersection(windows) | common.intersection(windows)
+            found = other.intersection(windows)
+            if common:  # empty with the default model
+                found |= common.intersection(windows)
             if not found:
                 continue
             inner: set[int] = set()  # bounds inside merged windows
