@@ -9,9 +9,11 @@ feature indices in the same order with far less work: feature names are looked u
 distinct character, bigram, word and word pair (tables of feature indices), dictionary words
 are found per length among the positions whose bigram starts a word of that length, and
 compiled (numba) code assembles each character's features and runs pkuseg's decode (same
-float64 sums in the same order, same tie rules). pkuseg's post-processing does the rest, so
-the segmentation is pkuseg's (tested against it on the seeds; checked on the corpora).
-`PkusegTokenizer` is spaCy's ChineseTokenizer with that segmenter; `pipeline.cfg` names it.
+float64 sums in the same order, same tie rules). pkuseg's post-processing (merging adjacent
+words that make a dictionary word) looks up slices of the text where pkuseg joins strings.
+The segmentation is pkuseg's: tested against it on the seeds, and checked on 954k characters
+of the corpora (People's Daily, MSRA, CLUENER) with 0 differences. `PkusegTokenizer` is
+spaCy's ChineseTokenizer with that segmenter; `pipeline.cfg` names it.
 """
 
 from __future__ import annotations
