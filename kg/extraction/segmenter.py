@@ -158,8 +158,9 @@ def _decode(offsets, ids, weights, edge):  # pragma: no cover
 
 class _Rows(dict):
     """key -> its row in `rows`, a table of pkuseg feature indices (-1: pkuseg has no such
-    feature) filled by fn(key) on first use. The big feature dict is looked up once per
-    distinct character, bigram or word; the compiled code then gathers rows by id."""
+    feature; the bigram table adds a column of word lengths) filled by fn(key) on first use.
+    The big feature dict is looked up once per distinct character, bigram or word; the
+    compiled code then gathers rows by id."""
 
     def __init__(self, fn: Callable[[str], tuple[int, ...]], width: int) -> None:
         super().__init__()
@@ -175,6 +176,10 @@ class _Rows(dict):
         self.keys.append(key)
         self[key] = row
         return row
+
+    def clear(self) -> None:
+        super().clear()
+        self.keys.clear()
 
 
 class _Memo(dict):
@@ -273,11 +278,8 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         # the model: node weights per feature and tag; edge scores as pkuseg's getLogYY has them
         w = np.asarray(seg.model.w, dtype=np.float64)
         fast._weights = w[: seg.model.n_feature * n_tag].reshape(-1, n_tag)
-        backoff = seg.model.n_feature * n_tag
-        fast._edge = np.ones((n_tag, n_tag))
-        for s in range(n_tag):
-            for s_pre in range(n_tag):
-                fast._edge[s_pre, s] += w[backoff + s * n_tag + s_pre]
+        backoff = seg.model.n_feature * n_tag  # then edge weights, [tag, previous tag]
+        fast._edge = 1.0 + w[backoff : backoff + n_tag * n_tag].reshape(n_tag, n_tag).T  # [prev, tag]
         fast._begins = np.array(["B" in seg.idx_to_tag[t] for t in range(n_tag)])
         # bit ln of prefix[ab]: the dictionary has a word of ln characters starting with ab
         prefix: dict[str, int] = {}
@@ -316,10 +318,8 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         if not self._fast or "\ud800" in text or "\ud801" in text:
             return None
         if max(map(len, (self._char, self._bigram, self._word, self._pair))) > self.LIMIT:
-            for table in (self._char, self._bigram, self._word):
-                table.clear()
-                table.keys.clear()
-            self._pair.clear()  # its keys are word rows
+            for table in (self._char, self._bigram, self._word, self._pair):
+                table.clear()  # together: the pairs' keys are word rows
         s = self.feature_extractor.keyword_rename(text).translate(self._nodes)
         n = len(s)
         unigram = self.feature_extractor.unigram
