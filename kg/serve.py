@@ -34,6 +34,8 @@ and replaced, so the runaway query stops at once instead of running on in the ba
 that outgrows the memory cap ends its worker the same way (503). A request also waits at most
 --timeout seconds for a free worker (503 if all are busy). Sending the answer is not counted.
 
+Successful answers are kept (--cache-mb, least recently used dropped first) and a repeated request
+is answered from them without a worker: sound, because the store a server opens never changes.
 The server serves the graph as it was when it started; restart it after `kg build`.
 It has no authentication: it binds to 127.0.0.1 unless --host says otherwise.
 """
@@ -49,6 +51,7 @@ import signal
 import sys
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
@@ -69,6 +72,7 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_WORKERS = 2
 DEFAULT_MEMORY_MB = 1024
 DEFAULT_READ_TIMEOUT = 30
+DEFAULT_CACHE_MB = 64
 MAX_BODY = 1 << 20
 SPARQL_PATHS = ("/sparql", "/")
 NAMED_PREFIX = "/query/"
@@ -125,7 +129,7 @@ class Job:
     """named-graph-uri values, or None: not given."""
     allow_service: bool = False
     """Let SERVICE through (kg serve --allow-service)."""
-    label: str = field(default="", compare=False)
+    label: str = field(default="", compare=False, hash=False)
     """What the access log shows for it."""
 
 
@@ -398,6 +402,43 @@ class WorkerPool:
             worker.kill()
 
 
+class AnswerCache:
+    """Successful answers by Job, least recently used dropped first, at most `limit` bytes of bodies.
+
+    Sound because the store a server opens never changes (kg.store publishes a new store for a new
+    graph; the server keeps serving the one it started with).
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self.hits = self.misses = 0
+        self._answers: OrderedDict[Job, Answer] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, job: Job) -> Answer | None:
+        with self._lock:
+            found = self._answers.get(job)
+            if found is None:
+                self.misses += 1
+                return None
+            self._answers.move_to_end(job)
+            self.hits += 1
+            return found
+
+    def put(self, job: Job, result: Answer) -> None:
+        if result.status != HTTPStatus.OK or len(result.body) > self.limit // 16:
+            return
+        with self._lock:
+            if job in self._answers:
+                return
+            self._answers[job] = result
+            self.size += len(result.body)
+            while self.size > self.limit:
+                _, dropped = self._answers.popitem(last=False)
+                self.size -= len(dropped.body)
+
+
 # -- HTTP ----------------------------------------------------------------------------------
 
 HELP = """kg SPARQL endpoint (read-only, SPARQL 1.1 Protocol)
@@ -430,6 +471,7 @@ class Endpoint:
         *,
         allow_service: bool = False,
         named_graphs: frozenset[str] = frozenset(),
+        cache_mb: int = DEFAULT_CACHE_MB,
     ):
         from kg.query import named_queries
 
@@ -438,6 +480,7 @@ class Endpoint:
         self.allow_service = allow_service
         self.graphs = frozenset({DEFAULT_GRAPH_IRI}) | named_graphs
         self.named = named_queries()
+        self.cache = AnswerCache(cache_mb << 20) if cache_mb else None
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()
@@ -453,7 +496,7 @@ class Endpoint:
                 result = self._route(environ, method, path)
             if isinstance(result, Job):
                 label = result.label
-                result = self.pool.run(result, self.timeout)
+                result = self._run(result)
         except Exception:  # the server must answer and keep running
             log.exception("request failed")
             result = _text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error; see the server log")
@@ -481,6 +524,15 @@ class Endpoint:
             f" {summary}" if summary else "",
         )
         return [] if method == "HEAD" else [result.body]
+
+    def _run(self, job: Job) -> Answer:
+        cached = self.cache.get(job) if self.cache else None
+        if cached is not None:
+            return cached
+        result = self.pool.run(job, self.timeout)
+        if self.cache:
+            self.cache.put(job, result)
+        return result
 
     # -- requests --
 
@@ -687,6 +739,7 @@ def serve(
     allow_service: bool = False,
     memory_mb: int | None = DEFAULT_MEMORY_MB,
     read_timeout: int = DEFAULT_READ_TIMEOUT,
+    cache_mb: int = DEFAULT_CACHE_MB,
 ) -> None:
     """Serve `graph` until interrupted (Ctrl-C or SIGTERM)."""
     from kg.store import open_store
@@ -700,7 +753,7 @@ def serve(
             named_graphs = frozenset(g.value for g in gs.store.named_graphs() if isinstance(g, ox.NamedNode))
             pool = WorkerPool(gs.info.directory, workers, memory_mb)
             try:
-                app = Endpoint(pool, timeout, allow_service=allow_service, named_graphs=named_graphs)
+                app = Endpoint(pool, timeout, allow_service=allow_service, named_graphs=named_graphs, cache_mb=cache_mb)
                 server = make_server(app, host, port, read_timeout=read_timeout)
                 bound_host, bound_port = server.effective_host, server.effective_port
                 if host not in ("127.0.0.1", "localhost", "::1"):
@@ -777,7 +830,14 @@ def serve(
     is_flag=True,
     help="Allow SERVICE clauses: the server then sends queries to any URL a client names (refused by default).",
 )
-def serve_command(graph, host, port, timeout, workers, memory_mb, read_timeout, allow_service) -> None:
+@click.option(
+    "--cache-mb",
+    default=DEFAULT_CACHE_MB,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="MB of successful answers kept for repeated queries (0: none); the served store never changes.",
+)
+def serve_command(graph, host, port, timeout, workers, memory_mb, read_timeout, allow_service, cache_mb) -> None:
     """Serve the graph as a read-only SPARQL 1.1 Protocol endpoint at /sparql.
 
     Answers GET ?query=... and POST (application/sparql-query, or a form with query=...);
@@ -802,6 +862,7 @@ def serve_command(graph, host, port, timeout, workers, memory_mb, read_timeout, 
         allow_service=allow_service,
         memory_mb=memory_mb or None,
         read_timeout=read_timeout,
+        cache_mb=cache_mb,
     )
 
 

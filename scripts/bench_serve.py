@@ -20,8 +20,10 @@ Starts `kg serve` on the seeds graph (loopback, a free port) and measures from t
    client goes on sending ordinary queries. Prints the status, the time to answer, the peak RSS,
    and the ordinary queries' latency meanwhile. Bounded by --hostile-timeout and --memory-limit.
 
-Everything stops by itself; request counts are bounded. Prints figures; it is not a test. The
-machine may be shared: figures from a busy machine are noisy.
+Phases 1-3 run twice: without the answer cache (--cache-mb 0: every request reaches a worker)
+and with it (the default: repeated requests are answered from memory). Everything stops by
+itself; request counts are bounded. Prints figures; it is not a test. The machine may be shared:
+figures from a busy machine are noisy. Exit status 0 if the light mix meets the bar both times.
 
     .venv/bin/python scripts/bench_serve.py [--graph output/graph.nt] [--clients 200] [--requests 10]
 
@@ -341,21 +343,27 @@ def main() -> None:
         print(f"machine: {machine}, {os.cpu_count()} cores, Python {platform.python_version()}, load average {load}")
         print(f"kg serve --workers {args.workers} --memory-limit {args.memory_limit}; {args.clients} clients")
         limits = ("--timeout", str(args.hostile_timeout), "--memory-limit", str(args.memory_limit))
-        proc, base = start_server(graph, "--workers", str(args.workers), *limits)
-        try:
-            print("\nalone (median of 10, one request at a time)")
-            alone(base, light_paths() + named_paths())
-            run_clients(base, proc.pid, light_paths(), 20, 2, 0)  # warm-up
-            pause = f"pause uniform 0-{2 * args.think:g} s"
-            load = run_clients(base, proc.pid, light_paths(), args.clients, args.requests, args.think)
-            ok = report(f"load, light mix: {args.clients} clients x {args.requests} requests, {pause}", load, bar=True)
-            named = run_clients(base, proc.pid, named_paths(), args.clients, args.requests, args.think)
-            report(f"load, named mix: {args.clients} clients x {args.requests} requests, {pause}", named, bar=False)
-            burst = run_clients(base, proc.pid, light_paths(), args.clients, 1, 0)
-            report(f"burst: {args.clients} light requests at the same instant", burst, bar=False)
-            hostile(base, proc.pid, args.hostile_timeout)
-        finally:
-            stop_server(proc)
+        pause = f"pause uniform 0-{2 * args.think:g} s"
+        shape = f"{args.clients} clients x {args.requests} requests, {pause}"
+        ok = True
+        for cache in ("0", "64"):
+            proc, base = start_server(graph, "--workers", str(args.workers), "--cache-mb", cache, *limits)
+            print(f"\n=== kg serve --cache-mb {cache} ({'no answer cache' if cache == '0' else 'answer cache on'})")
+            try:
+                if cache == "0":
+                    print("\nalone (median of 10, one request at a time)")
+                    alone(base, light_paths() + named_paths())
+                run_clients(base, proc.pid, light_paths(), 20, 2, 0)  # warm-up
+                load = run_clients(base, proc.pid, light_paths(), args.clients, args.requests, args.think)
+                ok = report(f"load, light mix: {shape}", load, bar=True) and ok
+                named = run_clients(base, proc.pid, named_paths(), args.clients, args.requests, args.think)
+                report(f"load, named mix: {shape}", named, bar=False)
+                burst = run_clients(base, proc.pid, light_paths(), args.clients, 1, 0)
+                report(f"burst: {args.clients} light requests at the same instant", burst, bar=False)
+                if cache == "0":
+                    hostile(base, proc.pid, args.hostile_timeout)
+            finally:
+                stop_server(proc)
     sys.exit(0 if ok else 1)
 
 

@@ -30,7 +30,16 @@ from test_query import chains, readme_commands, service_queries
 
 from kg.cli import _KGGroup
 from kg.query import query_command
-from kg.serve import DEFAULT_HOST, GRAPH_TYPES, SOLUTION_TYPES, negotiate, serve_command
+from kg.serve import (
+    DEFAULT_HOST,
+    GRAPH_TYPES,
+    SOLUTION_TYPES,
+    Answer,
+    AnswerCache,
+    Job,
+    negotiate,
+    serve_command,
+)
 from kg.store import DEFAULT_GRAPH_IRI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +74,22 @@ CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?
 def test_content_negotiation(accept, offered, chosen):
     result = negotiate(accept, offered)
     assert (result[0] if result else None) == chosen
+
+
+def test_the_answer_cache_keeps_successes_only_and_drops_the_least_recently_used():
+    cache = AnswerCache(limit=16 * 100)
+    jobs = [Job(f"ASK {{ ?s ?p {i} }}", None) for i in range(20)]
+    assert Job("ASK {}", None, label="a") == Job("ASK {}", None, label="b")  # the log label is not part of the key
+    cache.put(jobs[0], Answer(503, "text/plain", b"x"))
+    assert cache.get(jobs[0]) is None
+    for job in jobs:
+        cache.put(job, Answer(200, "text/csv", b"y" * 100))
+        cache.get(jobs[0])  # kept in use
+    assert cache.size <= cache.limit
+    assert cache.get(jobs[0]) is not None and cache.get(jobs[-1]) is not None
+    assert cache.get(jobs[1]) is None  # the least recently used went first
+    cache.put(jobs[1], Answer(200, "text/csv", b"z" * 101))  # bigger than a sixteenth of the cache: not kept
+    assert cache.get(jobs[1]) is None
 
 
 def test_the_default_address_is_loopback():
