@@ -30,6 +30,7 @@ import re
 import sys
 import threading
 import time
+import traceback
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -352,8 +353,8 @@ def render(results: Results, fmt: str) -> bytes:
         raise QueryError(f"unknown format {fmt!r}; allowed: {', '.join(OUTPUT_FORMATS)}")
     try:
         return _render(results, fmt)
-    except OSError as exc:
-        raise QueryError(f"the store could not be read: {exc}") from exc
+    except OSError as exc:  # reading the store, or with SERVICE another endpoint
+        raise QueryError(f"the query failed: {exc}") from exc
 
 
 def _render(results: Results, fmt: str) -> bytes:
@@ -404,6 +405,10 @@ def run_limited(work: Callable[[], bytes], timeout: float | None) -> bytes:
         try:
             outcome["value"] = work()
         except BaseException as exc:  # handed to the waiting thread
+            seen = exc
+            while seen is not None:  # pyoxigraph's results must be dropped in the thread that made them
+                traceback.clear_frames(seen.__traceback__)
+                seen = seen.__cause__ or seen.__context__
             outcome["error"] = exc
         finally:
             done.set()

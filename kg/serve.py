@@ -816,7 +816,10 @@ def serve(
     default=DEFAULT_MEMORY_MB,
     show_default=True,
     type=click.IntRange(min=0),
-    help="Address-space cap of each worker process in MB (0: none); a query past it gets 503.",
+    help=(
+        "Address-space cap of each worker process in MB, the store's own ~400 MB of mappings included "
+        "(0: none); a query past it gets 503."
+    ),
 )
 @click.option(
     "--read-timeout",

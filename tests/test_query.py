@@ -394,6 +394,16 @@ def test_with_allow_service_the_listener_is_reached(tiny, listener):
     assert listener.settle()[0].startswith(b"POST /sparql")
 
 
+def test_a_failing_service_is_one_clear_error(tmp_path):
+    graph = tiny_graph(tmp_path / "graph.nt")
+    q = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"  # oxigraph refuses port 9 itself
+    proc = run_kg("-q", "query", "--graph", str(graph), "--allow-service", q)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "error: the query failed: The port 9 is not allowed for HTTP(S) because it is dedicated to an other use"
+    ]
+
+
 def test_dataset_clauses_and_describe_fetch_nothing(tiny, listener):
     url = listener.url
     for q in (
