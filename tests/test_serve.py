@@ -342,6 +342,25 @@ def test_with_allow_service_the_server_reaches_the_listener(seeds_graph, tmp_pat
 
 
 @pytest.mark.slow
+def test_a_query_past_the_memory_cap_is_503_and_the_server_goes_on(seeds_graph, tmp_path):
+    log = tmp_path / "serve.log"
+    running = start_server(seeds_graph, log, "--memory-limit", "600", "--timeout", "60", "--workers", "1")
+    try:
+        hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?f ?i"  # sorts the graph cubed
+        started = time.monotonic()
+        status, _, body = running.request(query=hungry)
+        assert status == 503 and b"exceeded the memory limit of 600 MB" in body, body
+        assert time.monotonic() - started < 30  # the cap, not the time limit, stopped it
+        deadline = time.monotonic() + 60
+        while (status := running.request(query="ASK { ?s a kg:Person }")[0]) != 200 and time.monotonic() < deadline:
+            time.sleep(0.5)  # the worker is being replaced
+        assert status == 200
+    finally:
+        assert stop_server(running) == 0
+    assert "Traceback" not in log.read_text()
+
+
+@pytest.mark.slow
 def test_deep_nesting_is_400_before_any_worker_sees_it(server):
     for q in (chains(10_000)["braces"], chains(10_000)["plus"]):
         status, _, body = server.request(q.encode("utf-8"), headers={"Content-Type": "application/sparql-query"})
