@@ -405,10 +405,13 @@ def run_limited(work: Callable[[], bytes], timeout: float | None) -> bytes:
         try:
             outcome["value"] = work()
         except BaseException as exc:  # handed to the waiting thread
-            seen = exc
-            while seen is not None:  # pyoxigraph's results must be dropped in the thread that made them
-                traceback.clear_frames(seen.__traceback__)
+            chain: list[BaseException] = []
+            seen: BaseException | None = exc
+            while seen is not None and seen not in chain:
+                chain.append(seen)
                 seen = seen.__cause__ or seen.__context__
+            for link in chain:  # pyoxigraph's results must be dropped in the thread that made them
+                traceback.clear_frames(link.__traceback__)
             outcome["error"] = exc
         finally:
             done.set()
