@@ -7,16 +7,32 @@ never by editing the query text: `--bind name=刘宁` binds ?name to the literal
 substitutes only variables that the SELECT clause projects, so named queries project their
 parameters (and compare labels with STR(), so the language tag does not matter).
 Updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY) are refused.
+
+Guards run before a query reaches the parser (`check_query`):
+- `SERVICE` (federated query: the engine would send part of the query to any URL it names, an SSRF
+  hole in an endpoint) is refused unless the caller opts in (`--allow-service`). pyoxigraph reaches
+  outside the store only through SERVICE: FROM / FROM NAMED / GRAPH name graphs of the store and
+  fetch nothing, and LOAD is an update (checked by tests with a local listener).
+- Nesting deeper than MAX_NESTING brackets, or more than MAX_OPERATORS operators and separators, is
+  refused: pyoxigraph's parser and evaluator recurse over the query, and 10,000 nested braces (or
+  ~7,000 chained `+`, ~8,000 triple patterns) overflow the stack and kill the process (SIGSEGV).
+`kg query --timeout` stops a query after that many seconds, and Ctrl-C stops it at once: the query
+runs in a thread (pyoxigraph releases the GIL while it evaluates and serialises); the main thread
+waits for it and, on a timeout or Ctrl-C, ends the process without waiting for the thread.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
+import threading
+import time
+import traceback
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +65,37 @@ _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]
 _SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MAX_MESSAGE = 300
+
+MAX_NESTING = 100
+"""Deepest bracket nesting ({ ( [) a query may have; 10,000 nested braces crash pyoxigraph's parser."""
+MAX_OPERATORS = 2000
+"""Most operators, brackets and separators (. ; , | && + ! UNION OPTIONAL ...) a query may hold: long
+chains build deep expression and join trees that the engine recurses over (crashes from ~7,000 `+`)."""
+QUERY_STACK = 64 << 20
+"""Stack size of the thread `kg query` evaluates in (a main thread's is usually 8 MiB)."""
+
+_TOKENS = re.compile(
+    r"""
+      (?P<string> \"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
+                | '''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
+                | "(?:[^"\\\n\r]|\\.)*"
+                | '(?:[^'\\\n\r]|\\.)*' )
+    | (?P<comment> \#[^\n\r]* )
+    | (?P<iri> <[^<>"{}|^`\\\x00-\x20]*> )
+    | (?P<var> [?$][A-Za-z0-9_]+ )
+    | (?P<word> [^\W\d][\w\-]* )
+    | (?P<open> [{(\[] )
+    | (?P<close> [})\]] )
+    | (?P<op> \|\| | && | != | <= | >= | [.;,|=!<>+\-*/^] )
+    | (?P<other> . )
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+"""SPARQL's lexical tokens as far as the guards need them (strings, comments and IRIs skipped whole)."""
+_CHAIN_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH", "SERVICE", "IN", "EXISTS"})
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_SERVICE = re.compile(r"service", re.IGNORECASE)
+_VARIABLE_BEFORE = re.compile(r"[?$][A-Za-z0-9_]*\Z")
 
 
 @dataclass(frozen=True)
@@ -174,12 +221,78 @@ def is_update(text: str) -> bool:
     return bool(word) and word.group(0).upper() in UPDATE_KEYWORDS
 
 
-def execute(store: ox.Store, text: str, bindings: Mapping[str, Term] | None = None) -> Results:
+def check_query(text: str, *, allow_service: bool = False) -> None:
+    """Refuse, before the parser sees it, a query nested or chained beyond what the engine survives,
+    and (unless `allow_service`) one that may use SERVICE. Raises QueryError naming the limit."""
+    depth = deepest = operators = 0
+    for token in _TOKENS.finditer(text):
+        kind = token.lastgroup
+        if kind == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif kind == "word":
+            if token.group().upper() not in _CHAIN_WORDS:
+                continue
+        elif kind != "op":
+            continue
+        operators += 1
+        if deepest > MAX_NESTING:
+            raise QueryError(
+                f"the query nests brackets more than {MAX_NESTING} deep (at character {token.start()}); "
+                f"at most {MAX_NESTING} levels of {{ ( [ are allowed"
+            )
+        if operators > MAX_OPERATORS:
+            raise QueryError(
+                f"the query holds more than {MAX_OPERATORS} operators, brackets and separators "
+                f"(at character {token.start()}); split it, or use VALUES for a long list of terms"
+            )
+    if not allow_service:
+        position = service_position(text)
+        if position is not None:
+            raise QueryError(
+                f"SERVICE is refused (at character {position}): it would make this machine send the query "
+                "to another server; pass --allow-service to allow federated queries (the word counts "
+                "anywhere outside an <IRI> or a ?variable name, also in strings, comments and prefixed names)"
+            )
+
+
+def service_position(text: str) -> int | None:
+    """Where `text` may use the SERVICE keyword, or None.
+
+    Coarse on purpose, because a wrong "no" is a hole: every case-insensitive `service` counts
+    except one inside an IRI (`<...>` cannot hold whitespace, braces or `<`, so it cannot hide a
+    SERVICE clause) or at the end of a `?variable` name. A string or comment saying "service" is
+    refused too.
+    """
+    iris = [m.span() for m in _IRIREF.finditer(text)]
+    for match in _SERVICE.finditer(text):
+        start = match.start()
+        if any(a < start < b for a, b in iris):
+            continue
+        if _VARIABLE_BEFORE.search(text, max(0, start - 200), start):
+            continue
+        return start
+    return None
+
+
+def execute(
+    store: ox.Store,
+    text: str,
+    bindings: Mapping[str, Term] | None = None,
+    *,
+    allow_service: bool = False,
+    default_graph: Sequence[ox.NamedNode | ox.DefaultGraph] | None = None,
+    named_graphs: Sequence[ox.NamedNode] | None = None,
+) -> Results:
     """Run one SPARQL query (kg prefixes predeclared, `bindings` substituted).
 
     Returns pyoxigraph's lazy results: evaluation happens as they are iterated or serialised.
     Raises QueryError for a malformed query (with the parser's message and the line), an update,
-    or a binding the query cannot take.
+    SERVICE unless `allow_service`, a query beyond check_query's limits, or a binding the query
+    cannot take. `default_graph` / `named_graphs` set the dataset (SPARQL 1.1 Protocol
+    default-graph-uri / named-graph-uri); None: the store's default graph and all its named graphs.
     """
     if not text.strip():
         raise QueryError("the query is empty")
@@ -188,9 +301,16 @@ def execute(store: ox.Store, text: str, bindings: Mapping[str, Term] | None = No
             "SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ...) are refused: "
             "the store is read-only; change the graph with `kg build`"
         )
+    check_query(text, allow_service=allow_service)
     substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
     try:
-        return store.query(text, prefixes=PREFIXES, substitutions=substitutions or None)
+        return store.query(
+            text,
+            prefixes=PREFIXES,
+            substitutions=substitutions or None,
+            default_graph=list(default_graph) if default_graph is not None else None,
+            named_graphs=list(named_graphs) if named_graphs is not None else None,
+        )
     except SyntaxError as exc:
         raise QueryError(syntax_message(text, str(exc))) from exc
     except RuntimeError as exc:
@@ -233,8 +353,8 @@ def render(results: Results, fmt: str) -> bytes:
         raise QueryError(f"unknown format {fmt!r}; allowed: {', '.join(OUTPUT_FORMATS)}")
     try:
         return _render(results, fmt)
-    except OSError as exc:
-        raise QueryError(f"the store could not be read: {exc}") from exc
+    except OSError as exc:  # reading the store, or with SERVICE another endpoint
+        raise QueryError(f"the query failed: {exc}") from exc
 
 
 def _render(results: Results, fmt: str) -> bytes:
@@ -266,6 +386,49 @@ def _render(results: Results, fmt: str) -> bytes:
     if fmt == "json":  # readable, still SPARQL 1.1 JSON results
         return (json.dumps(json.loads(data), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     return data
+
+
+class QueryTimeout(QueryError):
+    """A query ran past its time limit."""
+
+
+def run_limited(work: Callable[[], bytes], timeout: float | None) -> bytes:
+    """`work()` run in a thread with a large stack; QueryTimeout once `timeout` seconds have passed.
+
+    The caller's thread only waits, so Ctrl-C (KeyboardInterrupt) reaches it at once. On either,
+    the worker thread is left running: the caller must end the process (os._exit) soon after.
+    """
+    outcome: dict[str, object] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the waiting thread
+            chain: list[BaseException] = []
+            seen: BaseException | None = exc
+            while seen is not None and seen not in chain:
+                chain.append(seen)
+                seen = seen.__cause__ or seen.__context__
+            for link in chain:  # pyoxigraph's results must be dropped in the thread that made them
+                traceback.clear_frames(link.__traceback__)
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    previous = threading.stack_size(QUERY_STACK)
+    try:
+        thread = threading.Thread(target=target, name="kg-query", daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while not done.wait(0.1):
+        if deadline is not None and time.monotonic() >= deadline:
+            raise QueryTimeout(f"the query exceeded the time limit of {timeout:g} s (--timeout) and was stopped")
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
 
 
 def show(term: Term | None) -> str:
@@ -382,11 +545,22 @@ def _query_text(query: str | None, query_file: Path | None, name: str | None, bi
     help="table, csv, tsv, json (SPARQL 1.1 results) for SELECT/ASK; table, ttl, nt for CONSTRUCT.",
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
-def query_command(query, query_file, name, binds, graph, fmt, list_queries) -> None:
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Stop the query after this many seconds (exit 2). Ctrl-C stops it at any time.",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Allow SERVICE clauses (federated queries that send the query to other servers); refused by default.",
+)
+def query_command(query, query_file, name, binds, graph, fmt, list_queries, timeout, allow_service) -> None:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the built graph.
 
     QUERY is the query text ('-' reads standard input). The prefixes kg, id, schema, org, skos,
-    prov, rdf, rdfs, owl, xsd, dcterms and sh are predeclared. Updates are refused.
+    prov, rdf, rdfs, owl, xsd, dcterms and sh are predeclared. Updates are refused, and so is
+    SERVICE unless --allow-service is given.
 
     \b
     Example:
@@ -394,7 +568,7 @@ def query_command(query, query_file, name, binds, graph, fmt, list_queries) -> N
       kg query --name posts-of-person --bind name=刘宁
       kg query --name edge-provenance --bind subject=辽宁省人民政府常务会议 --bind predicate=chair --bind object=刘宁
       kg query 'SELECT ?p ?l WHERE { ?p a kg:Person ; rdfs:label ?l } ORDER BY ?l LIMIT 5' --format csv
-      kg query --file my.rq --bind city=辽源市 --format json
+      kg query --file my.rq --bind city=辽源市 --format json --timeout 30
     """
     from kg.store import open_store
 
@@ -402,7 +576,24 @@ def query_command(query, query_file, name, binds, graph, fmt, list_queries) -> N
         click.echo(list_table(named_queries()), nl=False)
         return
     text, bindings = _query_text(query, query_file, name, binds)
+    check_query(text, allow_service=allow_service)  # before the store is opened
     with open_store(graph) as gs:
         log.debug("querying %s (%d triples)", gs.info.graph, gs.info.triples)
-        data = render(execute(gs.store, text, bindings), fmt)
+        try:
+            data = run_limited(
+                lambda: render(execute(gs.store, text, bindings, allow_service=allow_service), fmt), timeout
+            )
+        except QueryTimeout as exc:
+            _abandon(f"error: {exc}", exc.exit_code)
+        except KeyboardInterrupt:
+            _abandon("interrupted: the query was stopped", 130)
     click.echo(data if data.endswith(b"\n") or not data else data + b"\n", nl=False)
+
+
+def _abandon(message: str, code: int) -> None:
+    """Print `message` and end the process now, leaving the query's thread unjoined (it may hold the
+    store in native code, so a normal interpreter shutdown could wait for it or crash under it)."""
+    click.echo(message, err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -34,6 +34,7 @@ import click
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.iri import mint
 
 try:
     import fcntl
@@ -59,6 +60,10 @@ FORMATS: dict[str, ox.RdfFormat] = {
     ".trig": ox.RdfFormat.TRIG,
 }
 """Graph file suffixes the store can load, and their format."""
+
+DEFAULT_GRAPH_IRI = str(mint("graph"))
+"""The name under which the SPARQL endpoint offers the store's default graph, which holds the built
+graph (SPARQL 1.1 Protocol `default-graph-uri`; e.g. SPARQLWrapper's addDefaultGraph)."""
 
 STAMP = "stamp.json"
 READER_LOCK = "reader.lock"

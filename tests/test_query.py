@@ -6,10 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
+import time
 import unicodedata
 from pathlib import Path
 
@@ -17,6 +20,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from fixtures_graph import seeds_graph_fixture, seeds_store_fixture  # noqa: F401  (fixtures)
+from listener import SECRET, Listener
 from rdflib import Graph, Literal
 
 from kg.cli import _KGGroup
@@ -26,6 +30,7 @@ from kg.iri import mint
 from kg.ns import KG, ORG, RDF, RDFS
 from kg.query import (
     QUERIES,
+    check_query,
     execute,
     named_queries,
     named_query,
@@ -33,6 +38,7 @@ from kg.query import (
     parse_bindings,
     query_command,
     render,
+    service_position,
     table,
 )
 from kg.store import STAMP, open_store
@@ -343,6 +349,190 @@ def test_list_and_file_queries(tiny, tmp_path):
     rq.write_text("SELECT ?name ?post WHERE { ?p rdfs:label ?name ; org:holds/rdfs:label ?post }", encoding="utf-8")
     result = kg("--graph", str(tiny.info.graph), "--file", str(rq), "--bind", "name=甲", "--format", "csv")
     assert result.exit_code == 0 and result.output.splitlines() == ["name,post", "甲,某厅厅长"]
+
+
+# -- guards: SERVICE, nesting, time limit, Ctrl-C -------------------------------------------
+
+
+@pytest.fixture
+def listener():
+    target = Listener()
+    yield target
+    target.close()
+
+
+def service_queries(url: str) -> list[str]:
+    """Ways to write a SERVICE clause (each valid SPARQL, each would contact `url`)."""
+    return [
+        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"select * where {{ service silent <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SeRvIcE<{url}>{{?s ?p ?o}} }}",
+        f"SELECT * WHERE {{ SERVICE # a comment\n <{url}> {{ ?s ?p ?o }} }}",
+        f"ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        f"SELECT * WHERE {{ BIND(<{url}> AS ?u) SERVICE ?u {{ ?s ?p ?o }} }}",
+        f"PREFIX remote: <{url.rsplit('/', 1)[0]}/>\nSELECT * WHERE {{ SERVICE remote:sparql {{ ?s ?p ?o }} }}",
+    ]
+
+
+def test_service_is_refused_and_nothing_is_sent(tiny, listener):
+    graph = str(tiny.info.graph)
+    for q in service_queries(listener.url):
+        with pytest.raises(QueryError, match=r"SERVICE is refused .*--allow-service"):
+            execute(tiny.store, q)
+        result = kg("--graph", graph, q)
+        assert result.exit_code == 2 and "error: SERVICE is refused" in result.output, (q, result.output)
+    assert listener.settle() == []
+
+
+def test_with_allow_service_the_listener_is_reached(tiny, listener):
+    # the guard is what stops it: with the flag, the same query reaches the listener
+    q = f"SELECT ?secret WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+    result = kg("--graph", str(tiny.info.graph), q, "--allow-service", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["secret", SECRET]
+    assert listener.settle()[0].startswith(b"POST /sparql")
+
+
+def test_a_failing_service_is_one_clear_error(tmp_path):
+    graph = tiny_graph(tmp_path / "graph.nt")
+    q = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"  # oxigraph refuses port 9 itself
+    proc = run_kg("-q", "query", "--graph", str(graph), "--allow-service", q)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "error: the query failed: The port 9 is not allowed for HTTP(S) because it is dedicated to an other use"
+    ]
+
+
+def test_dataset_clauses_and_describe_fetch_nothing(tiny, listener):
+    url = listener.url
+    for q in (
+        f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ GRAPH <{url}> {{ ?s ?p ?o }} }}",
+        f"DESCRIBE <{url}>",
+        f'SELECT * WHERE {{ BIND(IRI("{url}") AS ?x) ?x ?p ?o }}',
+    ):
+        assert list(execute(tiny.store, q)) == [], q  # named graphs of the store: there are none
+    with pytest.raises(QueryError, match="updates .* are refused"):
+        execute(tiny.store, f"LOAD <{url}>")
+    assert listener.settle() == []
+
+
+def test_the_word_service_is_allowed_in_iris_and_variable_names(tiny):
+    q = "SELECT ?service WHERE { ?service <http://example.org/service> ?o }"
+    assert list(execute(tiny.store, q)) == []
+    assert service_position(q) is None
+    assert service_position('SELECT * { ?s ?p "customer service" }') is not None  # coarse on purpose
+
+
+def chains(n: int) -> dict[str, str]:
+    """Queries whose parse or evaluation recurses about `n` deep."""
+    return {
+        "braces": "SELECT * WHERE " + "{" * n + "}" * n,
+        "parentheses": "SELECT * WHERE { FILTER(" + "(" * n + "true" + ")" * n + ") }",
+        "plus": "SELECT (" + "+".join(["1"] * n) + " AS ?x) WHERE {}",
+        "not": "ASK { FILTER(" + "!" * n + "true) }",
+        "union": "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * n) + " }",
+        "triples": "SELECT * WHERE { " + " . ".join(f"?s ?p ?o{i}" for i in range(n)) + " }",
+    }
+
+
+@pytest.mark.parametrize("kind", list(chains(1)))
+def test_queries_nested_or_chained_too_far_are_refused_before_parsing(tiny, kind):
+    with pytest.raises(QueryError, match=r"more than (100 deep|2000 operators)"):
+        execute(tiny.store, chains(10_000)[kind])
+
+
+RUNNABLE = ("braces", "parentheses", "plus", "not", "union")
+"""Kinds whose largest accepted query runs in a moment (pyoxigraph plans a block of 2,000 triple
+patterns for hours: slow, not deep, so the time limit is what stops it)."""
+
+
+def largest_accepted(kind: str) -> str:
+    """The largest query of `kind` (see chains) that check_query lets through."""
+    lo, hi = 1, 10_000  # lo passes, hi is refused
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        try:
+            check_query(chains(mid)[kind])
+            lo = mid
+        except QueryError:
+            hi = mid
+    return chains(lo)[kind]
+
+
+def test_the_largest_queries_the_guard_accepts_run(tmp_path):
+    # in a child process: if the limits were too loose, this would crash (SIGSEGV), not fail politely
+    graph = tiny_graph(tmp_path / "graph.nt")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom kg.store import open_store\nfrom kg.query import execute, render\n"
+        "from test_query import RUNNABLE, largest_accepted\n"
+        "with open_store(Path(sys.argv[1])) as gs:\n"
+        "    for kind in RUNNABLE:\n"
+        "        render(execute(gs.store, largest_accepted(kind)), 'csv')\n"
+        "        print(kind, 'ok')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}"}
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(graph)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == [w for kind in RUNNABLE for w in (kind, "ok")]
+    assert len(largest_accepted("plus")) > 3000  # the limits leave room for real queries
+
+
+def test_ten_thousand_nested_braces_from_a_file_are_an_error_not_a_crash(tmp_path):
+    graph = tiny_graph(tmp_path / "graph.nt")
+    rq = tmp_path / "deep.rq"
+    rq.write_text(chains(10_000)["braces"], encoding="utf-8")
+    proc = run_kg("query", "--graph", str(graph), "--file", str(rq))
+    assert proc.returncode == 2, proc.stderr
+    assert "error: the query nests brackets more than 100 deep" in proc.stderr
+
+
+SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { " + " . ".join(f"?s{i} ?p{i} ?o{i}" for i in range(9)) + " }"
+"""Counts 16^9 rows of the tiny graph: runs for hours."""
+
+
+def run_kg(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_timeout_stops_a_long_query(tmp_path):
+    graph = tiny_graph(tmp_path / "graph.nt")
+    started = time.monotonic()
+    proc = run_kg("query", "--graph", str(graph), "--timeout", "1", SLOW_QUERY)
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 2 and "error: the query exceeded the time limit of 1 s" in proc.stderr
+    assert elapsed < 30  # interpreter start and store load included; the query alone would run for hours
+
+
+def test_ctrl_c_stops_a_long_query_at_once(tmp_path):
+    graph = tiny_graph(tmp_path / "graph.nt")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "-vv", "query", "--graph", str(graph), SLOW_QUERY],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for line in proc.stderr:  # the store is open and the query about to run
+            if "querying" in line:
+                break
+        time.sleep(0.5)
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        code = proc.wait(10)
+        assert time.monotonic() - sent < 3
+    finally:
+        proc.kill()
+    assert code == 130
+    assert "interrupted: the query was stopped" in proc.stderr.read()
 
 
 # -- named queries on the seeds -----------------------------------------------------------

@@ -21,14 +21,30 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from fixtures_graph import seeds_graph_fixture  # noqa: F401  (fixture)
+from listener import SECRET, Listener
 from rdflib import Graph
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from test_query import chains, readme_commands, service_queries
 
-from kg.serve import DEFAULT_HOST, GRAPH_TYPES, SOLUTION_TYPES, negotiate, serve_command
+from kg.cli import _KGGroup
+from kg.query import query_command
+from kg.serve import (
+    DEFAULT_HOST,
+    GRAPH_TYPES,
+    SOLUTION_TYPES,
+    Answer,
+    AnswerCache,
+    Job,
+    negotiate,
+    serve_command,
+)
+from kg.store import DEFAULT_GRAPH_IRI
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 1.0
+READ_TIMEOUT = 2
 LIU_NING_POSTS = """SELECT ?post WHERE {
   ?p a kg:Person ; rdfs:label ?name ; org:holds/rdfs:label ?post .
   FILTER(STR(?name) = "刘宁")
@@ -58,6 +74,22 @@ CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?
 def test_content_negotiation(accept, offered, chosen):
     result = negotiate(accept, offered)
     assert (result[0] if result else None) == chosen
+
+
+def test_the_answer_cache_keeps_successes_only_and_drops_the_least_recently_used():
+    cache = AnswerCache(limit=16 * 100)
+    jobs = [Job(f"ASK {{ ?s ?p {i} }}", None) for i in range(20)]
+    assert Job("ASK {}", None, label="a") == Job("ASK {}", None, label="b")  # the log label is not part of the key
+    cache.put(jobs[0], Answer(503, "text/plain", b"x"))
+    assert cache.get(jobs[0]) is None
+    for job in jobs:
+        cache.put(job, Answer(200, "text/csv", b"y" * 100))
+        cache.get(jobs[0])  # kept in use
+    assert cache.size <= cache.limit
+    assert cache.get(jobs[0]) is not None and cache.get(jobs[-1]) is not None
+    assert cache.get(jobs[1]) is None  # the least recently used went first
+    cache.put(jobs[1], Answer(200, "text/csv", b"z" * 101))  # bigger than a sixteenth of the cache: not kept
+    assert cache.get(jobs[1]) is None
 
 
 def test_the_default_address_is_loopback():
@@ -96,6 +128,24 @@ class Server:
         return self.request(body, headers={"Content-Type": "application/x-www-form-urlencoded"})
 
 
+def start_server(graph: Path, log: Path, *extra: str) -> Server:
+    cmd = [sys.executable, "-m", "kg.serve", "--graph", str(graph), "--port", "0", *extra]
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+        )
+    return Server(proc, _wait_for_url(proc, 120), log)
+
+
+def stop_server(server: Server) -> int:
+    server.proc.terminate()
+    try:
+        return server.proc.wait(20)
+    except subprocess.TimeoutExpired:
+        server.proc.kill()
+        raise
+
+
 def _wait_for_url(proc: subprocess.Popen, timeout: float) -> str:
     """The URL kg serve prints once it listens (read in a thread, so a silent hang cannot block)."""
     lines: queue.Queue[str] = queue.Queue()
@@ -118,34 +168,15 @@ def _wait_for_url(proc: subprocess.Popen, timeout: float) -> str:
 @pytest.fixture(scope="module")
 def server(seeds_graph, tmp_path_factory):
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    cmd = [
-        sys.executable,
-        "-m",
-        "kg.serve",
-        "--graph",
-        str(seeds_graph),
-        "--port",
-        "0",
-        "--timeout",
-        str(TIMEOUT),
-        "--workers",
-        "2",
-    ]
-    with log.open("w") as err:
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
-        )
+    running = start_server(
+        seeds_graph, log, "--timeout", str(TIMEOUT), "--workers", "2", "--read-timeout", str(READ_TIMEOUT)
+    )
     try:
-        url = _wait_for_url(proc, 120)
-        yield Server(proc, url, log)
+        yield running
     finally:
-        proc.terminate()
-        try:
-            code = proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
+        code = stop_server(running)
     assert code == 0, log.read_text()
+    assert "Traceback" not in log.read_text(), log.read_text()
 
 
 @pytest.mark.slow
@@ -273,3 +304,209 @@ def _non_loopback_address() -> str | None:
         s.connect(("192.0.2.1", 9))  # no packet is sent; picks the outgoing interface
         candidates.add(s.getsockname()[0])
     return next((a for a in sorted(candidates) if not a.startswith("127.") and a != "0.0.0.0"), None)
+
+
+# -- issue 15: SSRF, nesting, strict HTTP, dataset parameters, named queries --------------------
+
+
+@pytest.fixture
+def listener():
+    target = Listener()
+    yield target
+    target.close()
+
+
+@pytest.mark.slow
+def test_service_is_refused_and_the_listener_receives_nothing(server, listener):
+    for q in service_queries(listener.url):
+        for status, _, body in (
+            server.request(query=q),
+            server.form(query=q),
+            server.request(q.encode("utf-8"), headers={"Content-Type": "application/sparql-query"}),
+        ):
+            assert status == 400 and b"SERVICE is refused" in body, (q, body)
+    assert listener.settle() == []
+
+
+@pytest.mark.slow
+def test_with_allow_service_the_server_reaches_the_listener(seeds_graph, tmp_path, listener):
+    # the refusal above is the guard's doing: the same server with the flag forwards the query
+    running = start_server(seeds_graph, tmp_path / "serve.log", "--allow-service", "--workers", "1")
+    try:
+        q = f"SELECT ?secret WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+        status, _, body = running.request(query=q, headers={"Accept": "text/csv"})
+    finally:
+        assert stop_server(running) == 0
+    assert status == 200 and SECRET in body.decode("utf-8")
+    assert listener.settle()[0].startswith(b"POST /sparql")
+
+
+@pytest.mark.slow
+def test_a_query_past_the_memory_cap_is_503_and_the_server_goes_on(seeds_graph, tmp_path):
+    log = tmp_path / "serve.log"
+    running = start_server(seeds_graph, log, "--memory-limit", "600", "--timeout", "60", "--workers", "1")
+    try:
+        hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?f ?i"  # sorts the graph cubed
+        started = time.monotonic()
+        status, _, body = running.request(query=hungry)
+        assert status == 503 and b"exceeded the memory limit of 600 MB" in body, body
+        assert time.monotonic() - started < 30  # the cap, not the time limit, stopped it
+        deadline = time.monotonic() + 60
+        while (status := running.request(query="ASK { ?s a kg:Person }")[0]) != 200 and time.monotonic() < deadline:
+            time.sleep(0.5)  # the worker is being replaced
+        assert status == 200
+    finally:
+        assert stop_server(running) == 0
+    assert "Traceback" not in log.read_text()
+
+
+@pytest.mark.slow
+def test_deep_nesting_is_400_before_any_worker_sees_it(server):
+    for q in (chains(10_000)["braces"], chains(10_000)["plus"]):
+        status, _, body = server.request(q.encode("utf-8"), headers={"Content-Type": "application/sparql-query"})
+        assert status == 400 and (b"nests brackets more than 100 deep" in body or b"more than 2000 operators" in body)
+    status, _, body = server.request(query="ASK { ?s a kg:Person }")
+    assert status == 200 and json.loads(body)["boolean"] is True
+    assert "died" not in server.log.read_text()
+
+
+def raw(server: Server, data: bytes, *, wait: float = 5) -> bytes:
+    """Send `data` on a fresh connection; everything the server sends back until it closes."""
+    parts = urllib.parse.urlsplit(server.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=wait) as sock:
+        sock.sendall(data)
+        received = b""
+        with contextlib.suppress(TimeoutError):
+            while chunk := sock.recv(65536):
+                received += chunk
+    return received
+
+
+@pytest.mark.slow
+def test_transfer_encoding_with_content_length_is_refused(server):
+    body = b"ASK { ?s ?p ?o }"
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nConnection: close\r\n"
+    both = raw(server, head + b"Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked)
+    assert re.match(rb"HTTP/1\.[01] 400 ", both) and b"Transfer-Encoding and Content-Length" in both
+    only_chunked = raw(server, head + b"Transfer-Encoding: chunked\r\n\r\n" + chunked)
+    assert only_chunked.startswith(b"HTTP/1.1 200") and b'"boolean":true' in only_chunked
+
+
+@pytest.mark.slow
+def test_a_half_sent_request_is_closed_after_the_read_timeout_and_holds_no_thread(server):
+    parts = urllib.parse.urlsplit(server.url)
+    socks = []
+    try:
+        for _ in range(8):  # more than the server's threads
+            sock = socket.create_connection((parts.hostname, parts.port), timeout=READ_TIMEOUT * 6)
+            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n")
+            sock.sendall(b"Content-Length: 100\r\n\r\nASK {")
+            socks.append(sock)
+        started = time.monotonic()
+        status, _, _ = server.request(query="ASK { ?s ?p ?o }")
+        assert status == 200 and time.monotonic() - started < 2  # the stalled clients hold no thread
+        for sock in socks:
+            assert sock.recv(100) == b""  # closed by the server, no answer
+        assert time.monotonic() - started < READ_TIMEOUT * 5
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+@pytest.mark.slow
+def test_a_client_that_disconnects_leaves_no_traceback(server):
+    parts = urllib.parse.urlsplit(server.url)
+    slow = urllib.parse.urlencode({"query": CROSS_JOIN})
+    for request in (
+        f"GET /sparql?{slow} HTTP/1.1\r\nHost: x\r\n\r\n".encode(),  # leaves while the query runs
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\nquery=",  # leaves mid-body
+        b"GET /spa",  # leaves mid-line
+    ):
+        with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
+            sock.sendall(request)
+            time.sleep(0.2)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # RST
+    time.sleep(TIMEOUT + 1)
+    status, _, _ = server.request(query="ASK { ?s ?p ?o }")
+    assert status == 200
+    assert "Traceback" not in server.log.read_text()
+
+
+@pytest.mark.slow
+def test_dataset_parameters(server):
+    client = SPARQLWrapper(server.url)
+    client.setQuery(LIU_NING_POSTS)
+    client.setReturnFormat(JSON)
+    client.addDefaultGraph(DEFAULT_GRAPH_IRI)
+    posts = [b["post"]["value"] for b in client.queryAndConvert()["results"]["bindings"]]
+    assert "辽宁省人民政府省长" in posts
+    url = "http://example.org/elsewhere"
+    for name in ("default-graph-uri", "named-graph-uri"):
+        status, _, body = server.form(query=LIU_NING_POSTS, **{name: url})
+        assert status == 400 and f"{name} '{url}' names no graph of this store".encode() in body
+        assert DEFAULT_GRAPH_IRI.encode() in body
+    status, _, body = server.form(query="ASK { GRAPH ?g { ?s ?p ?o } }", **{"default-graph-uri": DEFAULT_GRAPH_IRI})
+    assert status == 200 and json.loads(body)["boolean"] is False
+
+
+def named_url(query: str, /, **params: str) -> str:
+    return f"/query/{query}?" + urllib.parse.urlencode(params) if params else f"/query/{query}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", readme_commands(), ids=lambda a: a[1])
+def test_every_named_query_answers_over_http_as_kg_query_does(server, seeds_graph, args):
+    name, binds = args[1], [args[i + 1] for i, a in enumerate(args) if a == "--bind"]
+    params = dict(b.split("=", 1) for b in binds)
+    status, ctype, body = server.request(path=named_url(name, **params), headers={"Accept": "text/csv"})
+    assert status == 200 and ctype.startswith("text/csv"), body
+    group = _KGGroup("kg", commands=[query_command])
+    local = CliRunner().invoke(group, ["query", "--graph", str(seeds_graph), *args, "--format", "csv"])
+    assert local.exit_code == 0, local.output
+    assert body.decode("utf-8").splitlines() == local.output.splitlines()
+    assert len(body.decode("utf-8").splitlines()) > 1, f"{name} returned no rows"
+
+
+@pytest.mark.slow
+def test_named_query_values_are_bound_not_pasted(server):
+    hostile = '刘宁") } UNION { ?person ?p ?o . BIND("x" AS ?name) } #'
+    status, _, body = server.request(path=named_url("posts-of-person", name=hostile))
+    assert status == 200 and json.loads(body)["results"]["bindings"] == []
+    status, _, body = server.request(path=named_url("posts-of-person", name="<http://kg.example.org/id/x>"))
+    assert status == 200 and json.loads(body)["results"]["bindings"] == []
+
+
+@pytest.mark.slow
+def test_named_query_errors_name_what_is_allowed(server):
+    status, _, body = server.request(path=named_url("posts-of-persons", name="刘宁"))
+    assert status == 404 and b"allowed: attendees-of-meeting" in body
+    status, _, body = server.request(path=named_url("posts-of-person"))
+    assert status == 400 and b"missing parameter 'name'; its parameters: name (the person's name" in body
+    status, _, body = server.request(path=named_url("posts-of-person", name="刘宁", city="x"))
+    assert status == 400 and b"unknown parameter 'city'" in body
+    status, _, body = server.request(path=named_url("posts-of-person", name='"unterminated'))
+    assert status == 400 and b"is not a literal in Turtle syntax" in body
+    status, _, body = server.request(path="/query")
+    assert status == 200 and b"posts-of-person" in body and b"name=" in body
+
+
+def readme_python() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Querying") : text.index("### Exploring")]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    assert len(blocks) == 1
+    return blocks[0]
+
+
+@pytest.mark.slow
+def test_the_readme_sparqlwrapper_examples_run_against_kg_serve(server):
+    code = readme_python()
+    assert "addDefaultGraph" in code and "/query/" in code
+    base = server.url.removesuffix("/sparql")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(code.replace("http://127.0.0.1:7878", base), "README.md", "exec"), {})
+    lines = printed.getvalue().splitlines()
+    assert "辽宁省人民政府常务会议 刘宁" in lines  # the SELECT over the default graph
+    assert "辽宁省人民政府省长" in lines  # the named query
