@@ -1,0 +1,48 @@
+"""Extraction in worker processes: the same analyses, in the same order, as one process."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.parallel import _chunks, analyse, default_workers
+
+
+def test_chunks_cover_every_article_once_in_order():
+    sizes = [5_000, 120, 30_000, 800, 800, 19_000, 1, 7_000]
+    for workers in (1, 2, 3, 8):
+        ranges = _chunks(len(sizes), sizes, workers)
+        assert [i for start, end in ranges for i in range(start, end)] == list(range(len(sizes)))
+        assert all(end > start for start, end in ranges)
+    even = [1_000] * 40
+    assert len(_chunks(len(even), even, 2)) >= 4  # several chunks per worker keep both busy to the end
+
+
+def test_workers_default_to_the_cores_this_process_may_use():
+    assert default_workers() >= 1
+
+
+def test_zero_workers_is_refused():
+    with pytest.raises(ValueError, match="at least 1"):
+        analyse([], workers=0)
+
+
+@pytest.mark.slow
+def test_two_workers_find_what_one_process_finds(seed_ingest, nlp):
+    from kg.extraction import extract
+
+    articles = seed_ingest.articles
+    one = list(extract(articles, nlp))
+    two, stats = analyse(articles, workers=2)
+    assert stats.workers == 2 and stats.extracted == len(articles)
+    assert two == one
+
+
+@pytest.mark.slow
+def test_a_build_with_two_workers_is_byte_identical_to_one(seed_build, seeds_dir, tmp_path):
+    from kg.build import build_graph
+
+    one, _ = seed_build  # one worker, no cache
+    summary = build_graph([seeds_dir], tmp_path, workers=2, validate=False, html=False)
+    assert summary.cached == 0
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld"):
+        assert (tmp_path / name).read_bytes() == (one / name).read_bytes(), name
