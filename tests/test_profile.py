@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import time
 import types
+
+import pytest
 
 from kg.profile import Profiler
 
@@ -54,3 +57,20 @@ def test_a_note_goes_with_its_stage():
         prof.note("extract", "3 cached, 41 extracted")
     assert prof.stages[0].note == "3 cached, 41 extracted"
     assert "3 cached, 41 extracted" in prof.table()
+
+
+@pytest.mark.slow
+def test_build_profile_lists_every_stage(seeds_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    page = str(seeds_dir / "004_1ed890315a895296.txt")
+    result = CliRunner().invoke(cli, ["-q", "build", page, "--out", str(tmp_path), "--no-cache", "--profile"])
+    assert result.exit_code == 0, result.output
+    table = result.output.splitlines()[2:]  # after the summary line and the header
+    stages = [line.split()[0] for line in table if not line.startswith(" ")]
+    assert stages == ["ingest", "extract", "resolve", "link", "export", "validate", "write", "page", "total"]
+    parts = [line.split()[:2] for line in table if line.startswith(" ")]
+    assert ["serialise", "ttl"] in parts and ["serialise", "jsonld"] in parts
+    assert re.search(r"extract .* 0 cached, 6 \([\d,]+ chars\) extracted by [12] process", result.output)
