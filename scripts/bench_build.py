@@ -32,7 +32,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPORA = ROOT.parent.parent / "shared" / "corpora"
+# ../shared/corpora from the main checkout (/work/main), ../../shared/corpora from a worktree
+CORPORA = next(
+    (p for p in (ROOT.parent / "shared" / "corpora", ROOT.parent.parent / "shared" / "corpora") if p.is_dir()),
+    ROOT.parent / "shared" / "corpora",
+)
 ARTICLE_CHARS = 1_500
 PAPER, DATE = "人民日报", "1998-01-05"
 
@@ -61,13 +65,13 @@ def _article(sentences: list[str]) -> str:
     return headline + "\n\n" + "\n".join(paragraphs) + "\n"
 
 
-def make_corpus(folder: Path, chars: int, *, skip: int = 0, prefix: str = "a") -> int:
+def make_corpus(folder: Path, chars: int, *, skip: int = 0, prefix: str = "a", corpora: Path = CORPORA) -> int:
     """Write articles of about `chars` characters in all into `folder`, after skipping `skip`
     characters of sentences (so that a second call adds new text); returns characters written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = seen = n = 0
     current: list[str] = []
-    for sentence in _sentences(CORPORA):
+    for sentence in _sentences(corpora):
         seen += len(sentence)
         if seen <= skip:
             continue
@@ -156,6 +160,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--chars", type=int, default=300_000, help="corpus size in characters (default 300000)")
     ap.add_argument("--keep", type=Path, help="make the corpus and cache in this folder and keep them")
+    ap.add_argument("--corpora", type=Path, default=CORPORA, help=f"the shared corpora (default {CORPORA})")
     ap.add_argument("--child", choices=("extract", "build"), help=argparse.SUPPRESS)
     ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
@@ -171,13 +176,15 @@ def main() -> None:
         corpus, cache = work / "corpus", work / "cache"
         shutil.rmtree(corpus, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
-        chars = make_corpus(corpus, args.chars)
+        if not args.corpora.is_dir():
+            sys.exit(f"no corpora folder {args.corpora}: give --corpora")
+        chars = make_corpus(corpus, args.chars, corpora=args.corpora)
         files = len(list(corpus.glob("*.txt")))
         print(f"corpus              {files} articles, {chars:,} characters in {corpus}")
         ex = _run("extraction only, 1 core", "extract", corpus, pin=True)
         one = _run("build, 1 worker, 1 core", "build", corpus, workers=1, cache=work / "cache-1", pin=True)
         two = _run("build, 2 workers", "build", corpus, workers=2, cache=cache)
-        make_corpus(corpus, max(1, chars // 100), skip=chars + 10_000, prefix="new")
+        make_corpus(corpus, max(1, chars // 100), skip=chars + 10_000, prefix="new", corpora=args.corpora)
         new_files = len(list(corpus.glob("new*.txt")))
         rebuild = _run("rebuild after +1 %, 2 workers, cache", "build", corpus, workers=2, cache=cache)
         clean = _run("clean build after +1 %, 2 workers, no cache", "build", corpus, workers=2)
