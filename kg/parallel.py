@@ -9,7 +9,7 @@ Workers are started with `fork` where the platform has it, after this process ha
 pipeline: each worker inherits it (no second 6-20 s load) and shares its ~1.2 GB copy-on-write;
 `load_pipeline` froze the models out of the garbage collector, so collections in a worker do not
 touch (and copy) those pages. Forking a process with threads can deadlock a child that needs a
-lock another thread held; here the only other threads at fork time are idle pool threads of
+lock another thread held; here the only other threads at fork time are idle threads of
 OpenBLAS (which re-initialises itself in the child through pthread_atfork) and onnxruntime, whose
 LAC session is configured with one intra-op and one inter-op thread, so inference runs on the
 calling thread. Measured on the seeds (scripts/bench_build.py): identical analyses, and workers
@@ -23,8 +23,11 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
+from kg.errors import KGError
 from kg.profile import Profiler
 from kg.records import Analysis, Article, Mention, Sentence
 
@@ -110,16 +113,23 @@ def _extract_in_pool(
     ranges = _chunks(len(articles), [len(a.text) for a in articles], workers)
     results: list[Analysis] = []
     log.info("extracting %d articles in %d %s-started worker processes", len(articles), workers, method)
-    with ctx.Pool(workers, initializer=None if method == "fork" else _load_in_worker) as pool:
-        jobs = [(pool.apply_async(_extract_chunk, (articles[start:end],)), start) for start, end in ranges]
-        # the bar (and its monitor thread) only after the workers are forked
-        with _bar(len(articles), progress) as bar:
-            for job, start in jobs:  # in submission order, whichever worker finishes first
-                for i, (sentences, mentions) in enumerate(job.get(), start=start):
-                    results.append(Analysis(articles[i], sentences, mentions))
-                    bar.update(1)
-        pool.close()
-        pool.join()
+    initializer = None if method == "fork" else _load_in_worker
+    try:
+        # concurrent.futures, not multiprocessing.Pool: a worker killed (say by the OOM killer)
+        # breaks the pool with an error instead of leaving the build waiting forever
+        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=initializer) as pool:
+            jobs = [(pool.submit(_extract_chunk, articles[start:end]), start) for start, end in ranges]
+            # the bar (and its monitor thread) only after the workers are forked
+            with _bar(len(articles), progress) as bar:
+                for job, start in jobs:  # in submission order, whichever worker finishes first
+                    for i, (sentences, mentions) in enumerate(job.result(), start=start):
+                        results.append(Analysis(articles[i], sentences, mentions))
+                        bar.update(1)
+    except BrokenProcessPool as exc:
+        raise KGError(
+            f"an extraction worker process died ({exc}); out of memory? Each worker needs ~0.3-1.2 GB: "
+            f"try fewer --workers than {workers}"
+        ) from exc
     return results, _children_peak_rss()
 
 

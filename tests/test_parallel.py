@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from kg.parallel import _chunks, analyse, default_workers
@@ -46,3 +48,22 @@ def test_a_build_with_two_workers_is_byte_identical_to_one(seed_build, seeds_dir
     assert summary.cached == 0
     for name in ("graph.ttl", "graph.nt", "graph.jsonld"):
         assert (tmp_path / name).read_bytes() == (one / name).read_bytes(), name
+
+
+def _die(articles):
+    os._exit(9)  # as if the OOM killer took the worker
+
+
+def test_a_worker_that_dies_is_a_clear_error_not_a_hang(monkeypatch):
+    from records_helper import P, analysis
+
+    from kg import parallel
+    from kg.errors import KGError
+
+    monkeypatch.setattr(parallel, "_extract_chunk", _die)
+    monkeypatch.setattr(parallel, "_load", lambda profiler: None)
+    articles = [
+        analysis(f"记者王笑梅报道{i}。" * 200, [("王笑梅", P)], article_id=f"p/{i:02d}").article for i in range(8)
+    ]
+    with pytest.raises(KGError, match="worker process died.*fewer --workers"):
+        analyse(articles, workers=2)
