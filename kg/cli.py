@@ -109,7 +109,7 @@ def build(
     Example:
       kg build seeds --out output
       kg build page1.txt page2.txt --paper 辽宁日报 --date 2021-08-06 --format ttl
-      kg build archive/ --out archive-graph --workers 2 --cache archive-graph/.cache --profile
+      kg build archive/ --out archive-graph --workers 2 --cache archive-cache --profile
     """
     from kg.build import build_graph
     from kg.cache import default_dir

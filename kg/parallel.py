@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -133,10 +134,45 @@ def _extract_in_pool(
     return results, _children_peak_rss()
 
 
+PROGRESS_LOG_SECONDS = 30.0
+"""Without a progress bar (not a terminal), a progress log line this often."""
+
+
+class _ProgressLog:
+    """Stands in for the bar when there is no terminal: an INFO line every PROGRESS_LOG_SECONDS."""
+
+    def __init__(self, total: int, clock=time.perf_counter):
+        self.total, self.n, self.clock = total, 0, clock
+        self.started = self.last = clock()
+
+    def update(self, n: int) -> None:
+        self.n += n
+        now = self.clock()
+        if now - self.last >= PROGRESS_LOG_SECONDS and self.n < self.total:
+            self.last = now
+            rate = self.n / (now - self.started)
+            log.info(
+                "extracted %d of %d articles, %.1f articles/s, about %.0f s to go",
+                self.n,
+                self.total,
+                rate,
+                (self.total - self.n) / rate,
+            )
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
 def _bar(total: int, progress: bool):
+    """A progress bar (articles/s, ETA) on a terminal, else periodic log lines."""
+    if not progress:
+        return _ProgressLog(total)
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="extract", unit="article", disable=not progress, smoothing=0.1)
+    return tqdm(total=total, desc="extract", unit="article", smoothing=0.1)
 
 
 def _children_peak_rss() -> int | None:

@@ -67,3 +67,17 @@ def test_a_worker_that_dies_is_a_clear_error_not_a_hang(monkeypatch):
     ]
     with pytest.raises(KGError, match="worker process died.*fewer --workers"):
         analyse(articles, workers=2)
+
+
+def test_without_a_terminal_progress_is_logged(caplog):
+    import logging
+
+    from kg import parallel
+
+    assert isinstance(parallel._bar(100, progress=False), parallel._ProgressLog)
+    clock = iter([0.0, 10.0, 40.0, 45.0]).__next__
+    with caplog.at_level(logging.INFO, logger="kg.parallel"), parallel._ProgressLog(100, clock) as bar:
+        bar.update(10)  # t=10: too soon
+        bar.update(30)  # t=40: 40 articles in 40 s
+        bar.update(10)  # t=45: too soon after the last line
+    assert caplog.messages == ["extracted 40 of 100 articles, 1.0 articles/s, about 60 s to go"]
