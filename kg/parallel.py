@@ -40,6 +40,11 @@ CHUNK_CHARS = 20_000
 enough that the last chunks keep every worker busy."""
 
 
+MIN_POOL_CHARS = 20_000
+"""Less text than this is extracted in this process: starting workers would cost more than it saves
+(a rebuild after adding a few articles, a single page)."""
+
+
 def default_workers() -> int:
     """Cores this process may run on."""
     if hasattr(os, "sched_getaffinity"):
@@ -208,7 +213,7 @@ def analyse(
     peak = None
     if not missing:
         fresh: list[Analysis] = []
-    elif used <= 1 or len(_chunks(len(missing), [len(a.text) for a in missing], used)) < 2:
+    elif used <= 1 or sum(len(a.text) for a in missing) < MIN_POOL_CHARS:
         from kg.extraction import extract
 
         used = 1

@@ -63,8 +63,9 @@ def test_a_worker_that_dies_is_a_clear_error_not_a_hang(monkeypatch):
     monkeypatch.setattr(parallel, "_extract_chunk", _die)
     monkeypatch.setattr(parallel, "_load", lambda profiler: None)
     articles = [
-        analysis(f"记者王笑梅报道{i}。" * 200, [("王笑梅", P)], article_id=f"p/{i:02d}").article for i in range(8)
+        analysis(f"记者王笑梅报道{i}。" * 400, [("王笑梅", P)], article_id=f"p/{i:02d}").article for i in range(8)
     ]
+    assert sum(len(a.text) for a in articles) > parallel.MIN_POOL_CHARS
     with pytest.raises(KGError, match="worker process died.*fewer --workers"):
         analyse(articles, workers=2)
 
@@ -81,3 +82,16 @@ def test_without_a_terminal_progress_is_logged(caplog):
         bar.update(30)  # t=40: 40 articles in 40 s
         bar.update(10)  # t=45: too soon after the last line
     assert caplog.messages == ["extracted 40 of 100 articles, 1.0 articles/s, about 60 s to go"]
+
+
+def test_a_few_articles_are_extracted_without_starting_workers(monkeypatch):
+    from records_helper import P, analysis
+
+    from kg import parallel
+
+    monkeypatch.setattr(parallel, "_extract_in_pool", lambda *a: pytest.fail("workers started for a few articles"))
+    monkeypatch.setattr(parallel, "_load", lambda profiler: None)
+    found = analysis("记者王笑梅报道。", [("王笑梅", P)])
+    monkeypatch.setattr("kg.extraction.extract", lambda articles, nlp: iter([found]))
+    analyses, stats = analyse([found.article], workers=2)
+    assert analyses == [found] and stats.workers == 1
