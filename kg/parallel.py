@@ -24,7 +24,7 @@ import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -111,7 +111,11 @@ def _start_method() -> str:
 
 
 def _extract_in_pool(
-    articles: Sequence[Article], workers: int, progress: bool, profiler: Profiler | None
+    articles: Sequence[Article],
+    workers: int,
+    progress: bool,
+    profiler: Profiler | None,
+    keep: Callable[[Analysis], None],
 ) -> tuple[list[Analysis], int | None]:
     method = _start_method()
     if method == "fork":
@@ -131,6 +135,7 @@ def _extract_in_pool(
                 for job, start in jobs:  # in submission order, whichever worker finishes first
                     for i, (sentences, mentions) in enumerate(job.result(), start=start):
                         results.append(Analysis(articles[i], sentences, mentions))
+                        keep(results[-1])
                         bar.update(1)
     except BrokenProcessPool as exc:
         raise KGError(
@@ -210,6 +215,8 @@ def analyse(
                 found[i] = hit
     missing = [a for i, a in enumerate(articles) if i not in found]
     used = min(workers, len(missing))
+    # stored as they come, so an interrupted build keeps what it extracted
+    keep = cache.put if cache is not None else (lambda analysis: None)
     peak = None
     if not missing:
         fresh: list[Analysis] = []
@@ -222,12 +229,10 @@ def analyse(
             fresh = []
             for analysis in extract(missing, nlp):
                 fresh.append(analysis)
+                keep(analysis)
                 bar.update(1)
     else:
-        fresh, peak = _extract_in_pool(missing, used, progress, profiler)
-    if cache is not None:
-        for analysis in fresh:
-            cache.put(analysis)
+        fresh, peak = _extract_in_pool(missing, used, progress, profiler, keep)
     it = iter(fresh)
     ordered = [found[i] if i in found else next(it) for i in range(len(articles))]
     stats = AnalyseStats(len(articles), len(found), len(missing), used, peak)

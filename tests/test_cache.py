@@ -183,3 +183,20 @@ def test_adding_a_paper_extracts_only_its_articles_and_equals_a_clean_build(seed
     assert second.cached == first.articles - 1  # all the old articles but the damaged one
     for name in ("graph.ttl", "graph.nt", "graph.jsonld"):
         assert (tmp_path / "second" / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def test_an_interrupted_extraction_keeps_what_it_finished(tmp_path, monkeypatch):
+    from kg import parallel
+
+    done = [_liu_ning(article_id=f"page/{i:02d}") for i in range(3)]
+
+    def extract_then_fail(articles, nlp):
+        yield from done[:2]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(parallel, "_load", lambda profiler: None)
+    monkeypatch.setattr("kg.extraction.extract", extract_then_fail)
+    c = AnalysisCache(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        parallel.analyse([a.article for a in done], workers=1, cache=c)
+    assert [c.get(a.article) for a in done] == [done[0], done[1], None]
