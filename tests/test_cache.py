@@ -1,0 +1,202 @@
+"""The analysis cache: keys, versions, atomic entries, corrupt entries ignored; incremental
+builds equal clean builds (slow)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import pickle
+import shutil
+
+import pytest
+from records_helper import O, P, T, analysis
+
+from kg import cache as kgcache
+from kg.cache import AnalysisCache, article_key
+
+TEXT = (
+    "本报讯 记者明绍庚报道 8月5日，省委副书记、省长、省政府党组书记刘宁主持召开省政府党组会议和常务会议，"
+    "深入学习贯彻习近平总书记近期重要讲话和指示精神。"
+)
+
+
+def _liu_ning(**kw):
+    return analysis(
+        TEXT,
+        [("省委", O), ("副书记", T), ("省长", T), ("省政府", O), ("党组书记", T), ("刘宁", P)],
+        bylines=(("明绍庚", "记者"),),
+        **kw,
+    )
+
+
+def _entry(c: AnalysisCache, a) -> object:
+    key = article_key(a.article)
+    return c.dir / key[:2] / f"{key}.pkl"
+
+
+def test_an_analysis_comes_back_equal(tmp_path):
+    a = _liu_ning()
+    c = AnalysisCache(tmp_path)
+    assert c.get(a.article) is None
+    c.put(a)
+    assert AnalysisCache(tmp_path).get(a.article) == a
+    assert [p.name for p in c.dir.rglob("*") if p.name.endswith(".tmp")] == []  # no temporary file left
+
+
+def test_the_key_covers_text_and_metadata():
+    a = _liu_ning()
+    assert article_key(a.article) == article_key(_liu_ning().article)
+    assert article_key(_liu_ning(region="吉林省").article) != article_key(a.article)
+    other_text = dataclasses.replace(a.article, text=a.article.text.replace("刘宁", "刘宇"))
+    assert article_key(other_text) != article_key(a.article)
+
+
+def test_another_article_with_the_same_text_is_a_miss(tmp_path):
+    c = AnalysisCache(tmp_path)
+    c.put(_liu_ning())
+    assert c.get(_liu_ning(article_id="page/01").article) is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # truncated
+        lambda data: data[:-5] + bytes(b ^ 0xFF for b in data[-5:]),  # corrupted
+        lambda data: b"not a cache file",  # something else
+    ],
+    ids=["truncated", "corrupted", "foreign"],
+)
+def test_a_damaged_entry_is_logged_ignored_and_rewritten(tmp_path, caplog, damage):
+    a = _liu_ning()
+    c = AnalysisCache(tmp_path)
+    c.put(a)
+    path = _entry(c, a)
+    path.write_bytes(damage(path.read_bytes()))
+    with caplog.at_level(logging.WARNING, logger="kg.cache"):
+        assert c.get(a.article) is None
+    assert str(path) in caplog.text and "extracting the article again" in caplog.text
+    c.put(a)
+    assert c.get(a.article) == a
+
+
+def test_a_well_formed_entry_of_the_wrong_content_is_rejected(tmp_path, caplog):
+    """A checksum-valid entry whose payload is not this article's records (e.g. written by
+    a build with different record types) is not trusted."""
+    import hashlib
+
+    a = _liu_ning()
+    c = AnalysisCache(tmp_path)
+    c.put(a)
+    payload = pickle.dumps(({"sentences": 1}, ()), protocol=5)
+    _entry(c, a).write_bytes(kgcache.MAGIC + hashlib.sha256(payload).digest() + payload)
+    with caplog.at_level(logging.WARNING, logger="kg.cache"):
+        assert c.get(a.article) is None
+    assert "holds something other" in caplog.text
+
+
+def test_an_unwritable_cache_is_logged_once_and_the_build_goes_on(tmp_path, caplog):
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    c = AnalysisCache(blocker)
+    with caplog.at_level(logging.WARNING, logger="kg.cache"):
+        c.put(_liu_ning())
+        c.put(_liu_ning(article_id="page/01"))
+    assert caplog.text.count("cannot be written") == 1
+    assert c.get(_liu_ning().article) is None
+
+
+def _package_copy(tmp_path, monkeypatch):
+    """A copy of the kg package whose version the cache computes."""
+    copy = tmp_path / "kg"
+    shutil.copytree(kgcache.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(kgcache, "PACKAGE", copy)
+    kgcache.pipeline_version.cache_clear()
+    return copy
+
+
+def _version() -> str:
+    kgcache.pipeline_version.cache_clear()
+    return kgcache.pipeline_version()
+
+
+def test_the_pipeline_version_changes_with_a_lexicon_or_rule_file(tmp_path, monkeypatch):
+    copy = _package_copy(tmp_path, monkeypatch)
+    try:
+        before = _version()
+        assert _version() == before  # deterministic
+        titles = copy / "data" / "lexicon" / "titles.tsv"
+        titles.write_text(titles.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        after_lexicon = _version()
+        assert after_lexicon != before
+        rules = copy / "extraction" / "entities.py"
+        rules.write_text(rules.read_text(encoding="utf-8") + "\n# a changed rule\n", encoding="utf-8")
+        assert _version() != after_lexicon
+    finally:
+        kgcache.pipeline_version.cache_clear()
+
+
+def test_modules_extraction_imports_are_covered_and_others_are_not(tmp_path, monkeypatch):
+    copy = _package_copy(tmp_path, monkeypatch)
+    try:
+        covered = {p.relative_to(copy).as_posix() for p in kgcache.extraction_inputs()}
+        assert {"extraction/pipeline.cfg", "records.py", "knowledge.py", "resources.py"} <= covered
+        assert "link.py" not in covered and "export.py" not in covered
+        # an import added to an extraction module brings the imported module in
+        rules = copy / "extraction" / "events.py"
+        rules.write_text(rules.read_text(encoding="utf-8") + "\nfrom kg import dates  # noqa\n", encoding="utf-8")
+        assert "dates.py" in {p.relative_to(copy).as_posix() for p in kgcache.extraction_inputs()}
+    finally:
+        kgcache.pipeline_version.cache_clear()
+
+
+def test_a_new_pipeline_version_misses_the_old_entries(tmp_path, monkeypatch):
+    a = _liu_ning()
+    AnalysisCache(tmp_path).put(a)
+    monkeypatch.setattr(kgcache, "pipeline_version", lambda: "0" * 64)
+    assert AnalysisCache(tmp_path).get(a.article) is None
+
+
+# --- incremental builds (slow: they run the pipeline) ---
+
+
+@pytest.mark.slow
+def test_adding_a_paper_extracts_only_its_articles_and_equals_a_clean_build(seed_build, seed_copy, tmp_path, caplog):
+    from kg.build import build_graph
+
+    clean, clean_summary = seed_build
+    store = tmp_path / "cache"
+    held_back = seed_copy / "004_1ed890315a895296.txt"
+    day = tmp_path / "day"
+    day.mkdir()
+    shutil.move(held_back, day / held_back.name)
+    first = build_graph([seed_copy], tmp_path / "first", cache=store, validate=False, html=False)
+    assert first.cached == 0
+    shutil.move(day / held_back.name, held_back)
+
+    # one entry is damaged: it is reported and that article extracted again
+    entries = sorted(p for p in store.rglob("*.pkl"))
+    entries[0].write_bytes(entries[0].read_bytes()[:100])
+    with caplog.at_level(logging.WARNING, logger="kg.cache"):
+        second = build_graph([seed_copy], tmp_path / "second", cache=store, validate=False, html=False)
+    assert "extracting the article again" in caplog.text
+    assert second.articles == clean_summary.articles
+    assert second.cached == first.articles - 1  # all the old articles but the damaged one
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld"):
+        assert (tmp_path / "second" / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def test_an_interrupted_extraction_keeps_what_it_finished(tmp_path, monkeypatch):
+    from kg import parallel
+
+    done = [_liu_ning(article_id=f"page/{i:02d}") for i in range(3)]
+
+    def extract_then_fail(articles, nlp):
+        yield from done[:2]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(parallel, "_load", lambda profiler: None)
+    monkeypatch.setattr("kg.extraction.extract", extract_then_fail)
+    c = AnalysisCache(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        parallel.analyse([a.article for a in done], workers=1, cache=c)
+    assert [c.get(a.article) for a in done] == [done[0], done[1], None]

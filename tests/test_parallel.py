@@ -1,0 +1,97 @@
+"""Extraction in worker processes: the same analyses, in the same order, as one process."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from kg.parallel import _chunks, analyse, default_workers
+
+
+def test_chunks_cover_every_article_once_in_order():
+    sizes = [5_000, 120, 30_000, 800, 800, 19_000, 1, 7_000]
+    for workers in (1, 2, 3, 8):
+        ranges = _chunks(len(sizes), sizes, workers)
+        assert [i for start, end in ranges for i in range(start, end)] == list(range(len(sizes)))
+        assert all(end > start for start, end in ranges)
+    even = [1_000] * 40
+    assert len(_chunks(len(even), even, 2)) >= 4  # several chunks per worker keep both busy to the end
+
+
+def test_workers_default_to_the_cores_this_process_may_use():
+    assert default_workers() >= 1
+
+
+def test_zero_workers_is_refused():
+    with pytest.raises(ValueError, match="at least 1"):
+        analyse([], workers=0)
+
+
+@pytest.mark.slow
+def test_two_workers_find_what_one_process_finds(seed_ingest, nlp):
+    from kg.extraction import extract
+
+    articles = seed_ingest.articles
+    one = list(extract(articles, nlp))
+    two, stats = analyse(articles, workers=2)
+    assert stats.workers == 2 and stats.extracted == len(articles)
+    assert two == one
+
+
+@pytest.mark.slow
+def test_a_build_with_two_workers_is_byte_identical_to_one(seed_build, seeds_dir, tmp_path):
+    from kg.build import build_graph
+
+    one, _ = seed_build  # one worker, no cache
+    summary = build_graph([seeds_dir], tmp_path, workers=2, validate=False, html=False)
+    assert summary.cached == 0
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld"):
+        assert (tmp_path / name).read_bytes() == (one / name).read_bytes(), name
+
+
+def _die(articles):
+    os._exit(9)  # as if the OOM killer took the worker
+
+
+def test_a_worker_that_dies_is_a_clear_error_not_a_hang(monkeypatch):
+    from records_helper import P, analysis
+
+    from kg import parallel
+    from kg.errors import KGError
+
+    monkeypatch.setattr(parallel, "_extract_chunk", _die)
+    monkeypatch.setattr(parallel, "_load", lambda profiler: None)
+    articles = [
+        analysis(f"记者王笑梅报道{i}。" * 400, [("王笑梅", P)], article_id=f"p/{i:02d}").article for i in range(8)
+    ]
+    assert sum(len(a.text) for a in articles) > parallel.MIN_POOL_CHARS
+    with pytest.raises(KGError, match="worker process died.*fewer --workers"):
+        analyse(articles, workers=2)
+
+
+def test_without_a_terminal_progress_is_logged(caplog):
+    import logging
+
+    from kg import parallel
+
+    assert isinstance(parallel._bar(100, progress=False), parallel._ProgressLog)
+    clock = iter([0.0, 10.0, 40.0, 45.0]).__next__
+    with caplog.at_level(logging.INFO, logger="kg.parallel"), parallel._ProgressLog(100, clock) as bar:
+        bar.update(10)  # t=10: too soon
+        bar.update(30)  # t=40: 40 articles in 40 s
+        bar.update(10)  # t=45: too soon after the last line
+    assert caplog.messages == ["extracted 40 of 100 articles, 1.0 articles/s, about 60 s to go"]
+
+
+def test_a_few_articles_are_extracted_without_starting_workers(monkeypatch):
+    from records_helper import P, analysis
+
+    from kg import parallel
+
+    monkeypatch.setattr(parallel, "_extract_in_pool", lambda *a: pytest.fail("workers started for a few articles"))
+    monkeypatch.setattr(parallel, "_load", lambda profiler: None)
+    found = analysis("记者王笑梅报道。", [("王笑梅", P)])
+    monkeypatch.setattr("kg.extraction.extract", lambda articles, nlp: iter([found]))
+    analyses, stats = analyse([found.article], workers=2)
+    assert analyses == [found] and stats.workers == 1
