@@ -132,11 +132,22 @@ class _Writer:
         g.add((node, SDO.text, Literal(s.text, lang=ZH)))
         g.add((node, KG.sentenceIndex, Literal(index)))
         g.add((node, SDO.isPartOf, self.node_for(article_id, index)))
-        span = an.article.source_span(s.start, s.end)
-        if span:
-            g.add((node, KG.sourceFile, Literal(span[0])))
-            g.add((node, KG.charStart, Literal(span[1])))
-            g.add((node, KG.charEnd, Literal(span[2])))
+        pieces = an.article.source_pieces(s.start, s.end)
+        if pieces and len({p[0] for p in pieces}) == 1:
+            g.add((node, KG.sourceFile, Literal(pieces[0][0])))
+        if len(pieces) == 1:
+            g.add((node, KG.charStart, Literal(pieces[0][1])))
+            g.add((node, KG.charEnd, Literal(pieces[0][2])))
+        else:  # printed in pieces with a headline between them: one kg:TextSpan per piece
+            for k, (source, start, end, text_start, text_end) in enumerate(pieces):
+                span = mint(f"sentence/{article_id}/{index}/span/{k}")
+                g.add((node, KG.span, span))
+                g.add((span, RDF.type, KG.TextSpan))
+                g.add((span, KG.sourceFile, Literal(source)))
+                g.add((span, KG.charStart, Literal(start)))
+                g.add((span, KG.charEnd, Literal(end)))
+                g.add((span, KG.spanIndex, Literal(k)))
+                g.add((span, SDO.text, Literal(an.article.text[text_start:text_end], lang=ZH)))
         return node
 
     def provenance(self, triple: tuple, evidence: Sequence[Evidence]) -> None:
@@ -197,8 +208,10 @@ class _Writer:
                 triple = (node, pred, mint(r.object))
                 g.add(triple)
                 self.provenance(triple, evs)
-                if node != whole:  # a joined article also mentions what its parts mention
-                    g.add((whole, pred, mint(r.object)))
+            if whole not in by_node:  # a joined article also mentions what its parts mention
+                triple = (whole, pred, mint(r.object))
+                g.add(triple)
+                self.provenance(triple, r.evidence)
             return
         triple = (mint(r.subject), pred, mint(r.object))
         g.add(triple)

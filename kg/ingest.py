@@ -211,6 +211,7 @@ def _issue_for(path: Path, lines: list[_Line], sidecar: dict[str, dict[str, str]
 class _Piece:
     source_start: int
     text: str
+    after_gap: bool = False  # a displaced headline lies between this piece and the one before
 
 
 @dataclass
@@ -232,7 +233,7 @@ class _Line:
                 n -= len(first.text)
                 self.pieces.pop(0)
             else:
-                self.pieces[0] = _Piece(first.source_start + n, first.text[n:])
+                self.pieces[0] = _Piece(first.source_start + n, first.text[n:], first.after_gap)
                 n = 0
         self._trim()
 
@@ -243,7 +244,7 @@ class _Line:
                 n -= len(last.text)
                 self.pieces.pop()
             else:
-                self.pieces[-1] = _Piece(last.source_start, last.text[: len(last.text) - n])
+                self.pieces[-1] = _Piece(last.source_start, last.text[: len(last.text) - n], last.after_gap)
                 n = 0
         self._trim()
 
@@ -423,7 +424,10 @@ def _repair(lines: list[_Line]) -> list[_Line]:
                 for moved in lines[i + 1 : i + 1 + displaced]:
                     moved.displaced = True
                     out.append(moved)
-                line = _Line(line.pieces + lines[i + 1 + displaced].pieces)
+                rest = lines[i + 1 + displaced].pieces
+                if rest:
+                    rest[0].after_gap = True
+                line = _Line(line.pieces + rest)
                 i += 1 + displaced
                 continue
             nxt = lines[i + 1] if i + 1 < len(lines) else None
@@ -608,7 +612,9 @@ class _Builder:
             self.length += 1
         at = self.length
         for piece in line.pieces:
-            self.segments.append(Segment(self.length, source, piece.source_start, len(piece.text)))
+            self.segments.append(
+                Segment(self.length, source, piece.source_start, len(piece.text), piece.after_gap and self.length > at)
+            )
             self.text.append(piece.text)
             self.length += len(piece.text)
         return at
