@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -267,14 +268,36 @@ def to_graph(analyses: Sequence[Analysis], resolution: Resolution, relations: Se
 
 FORMATS = {"ttl": ("graph.ttl", "turtle"), "nt": ("graph.nt", "nt"), "jsonld": ("graph.jsonld", "json-ld")}
 
+_NT_ESCAPE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters N-Triples output writes as \\uXXXX: every C0 and C1 control and DEL (rdflib leaves
+TAB, VT, FF, U+001C-U+001F, U+0085 raw) and the line/paragraph separators, so that a triple is
+one line for any reader that splits lines on more than LF (str.splitlines(), editors). rdflib
+already writes \\n, \\r, \\" and \\\\ as escapes, so LF alone ends a triple."""
+
+
+_TTL_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+"""The same in Turtle (whose strings and IRIs may hold \\uXXXX wherever rdflib writes these
+characters raw; TAB stays, rdflib indents with spaces): C parsers such as rapper stop a string
+at a raw NUL."""
+
+
+def _uchar(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group(0)):04X}"
+
+
+def _nt_lines(graph: Graph) -> list[str]:
+    """The graph's N-Triples, one triple a line, sorted and without duplicates."""
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    lines = {_NT_ESCAPE.sub(_uchar, line) for line in text.split("\n")}
+    return sorted(line for line in lines if line.strip())
+
 
 def serialize(graph: Graph, fmt: str) -> bytes:
     """Deterministic bytes of the graph in one format (ttl, nt, jsonld)."""
     if fmt not in FORMATS:
         raise KGError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
     if fmt == "nt":
-        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-        return ("\n".join(sorted(set(line for line in lines if line.strip()))) + "\n").encode("utf-8")
+        return ("\n".join(_nt_lines(graph)) + "\n").encode("utf-8")
     if fmt == "jsonld":
         context = {prefix: ns for prefix, ns in PREFIXES.items()}
         data = json.loads(graph.serialize(format="json-ld", context=context, encoding="utf-8"))
@@ -285,7 +308,7 @@ def serialize(graph: Graph, fmt: str) -> bytes:
                     node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
         data["@graph"] = sorted(nodes, key=lambda n: n.get("@id", ""))
         return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
-    return graph.serialize(format="turtle", encoding="utf-8")
+    return _TTL_ESCAPE.sub(_uchar, graph.serialize(format="turtle", encoding="utf-8").decode("utf-8")).encode("utf-8")
 
 
 def write(graph: Graph, out_dir: Path, formats: Sequence[str]) -> list[Path]:

@@ -63,3 +63,23 @@ def test_the_crashing_corpus_sentences_build(tmp_path):
     page.write_text(YEWEN + "\n" + SUQIER + "\n", encoding="utf-8")
     summary = build_graph([page], tmp_path / "out", html=False)
     assert summary.articles == 1 and summary.entities >= 4 and not summary.failures
+
+
+@pytest.mark.slow
+def test_a_sample_of_the_shared_corpora_builds():
+    """A random sample of scripts/scan_corpora.py (the whole scan takes minutes: run it before a release)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    if not Path("/work/shared/corpora/cluener/train.json").is_file():
+        pytest.skip("the shared corpora are not on this machine")
+    run = subprocess.run(
+        [sys.executable, str(root / "scripts" / "scan_corpora.py"), "--sample", "240", "--check"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "240 sentences built, 0 failure(s)" in run.stdout
