@@ -161,8 +161,10 @@ def main() -> int:
                     print(f"FAIL {s.corpus}:{s.number}: {s.text}", flush=True)
                 print(f"     {error}", flush=True)
             done = sum(len(p) for p in pages[: i + args.batch])
-            print(f"  {done}/{len(todo)} sentences, {len(failures)} failure(s), "
-                  f"{time.perf_counter() - started:.0f} s", flush=True)
+            print(
+                f"  {done}/{len(todo)} sentences, {len(failures)} failure(s), {time.perf_counter() - started:.0f} s",
+                flush=True,
+            )
     print(f"{len(todo)} sentences built, {len(failures)} failure(s) in {time.perf_counter() - started:.0f} s")
     return 1 if failures else 0
 

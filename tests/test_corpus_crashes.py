@@ -40,7 +40,16 @@ def test_two_mentions_with_one_span_do_not_crash_linking():
     text = YEWEN + SUQIER
     an = analysis(
         text,
-        [("叶问", P), ("叶伟信", P), ("叶问", P), ("甄子丹", P), ("熊黛林", P), ("记者", T), ("苏乞儿", P), ("苏乞儿", P)],
+        [
+            ("叶问", P),
+            ("叶伟信", P),
+            ("叶问", P),
+            ("甄子丹", P),
+            ("熊黛林", P),
+            ("记者", T),
+            ("苏乞儿", P),
+            ("苏乞儿", P),
+        ],
         agency=None,
     )
     an = _with_same_span_policies(an)
@@ -49,9 +58,7 @@ def test_two_mentions_with_one_span_do_not_crash_linking():
     mentioned = {r.object for r in relations if r.kind is RelationKind.MENTIONS}
     assert any(key.endswith("/甄子丹") for key in mentioned)
     # deterministic: the same input in the other order of equal-span mentions links the same
-    flipped = dataclasses.replace(
-        an, mentions=tuple(sorted(an.mentions, key=lambda m: (m.start, m.end, m.kind is P)))
-    )
+    flipped = dataclasses.replace(an, mentions=tuple(sorted(an.mentions, key=lambda m: (m.start, m.end, m.kind is P))))
     assert link([flipped], resolve([flipped])) == relations
 
 
