@@ -15,7 +15,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from kg import export
-from kg.errors import InputError, KGError
+from kg.errors import InputError
+from kg.fileio import output_set
 from kg.ingest import MetaOverrides, read_articles
 
 log = logging.getLogger(__name__)
@@ -61,39 +62,45 @@ def build_graph(
     html: bool = True,
     progress: bool = False,
 ) -> BuildSummary:
-    """Build the graph of `inputs` into `out_dir`."""
+    """Build the graph of `inputs` into `out_dir`.
+
+    The output set is written into a fresh folder beside `out_dir` and swapped in at the end
+    (kg.fileio.output_set): `out_dir` holds the previous build or this one, never a mix.
+    """
     from kg.extraction import extract, load_pipeline
     from kg.link import link
     from kg.resolve import resolve
 
     started = time.perf_counter()
-    ingested = read_articles(inputs, overrides, sidecar)
-    if not ingested.articles:
-        problems = "; ".join(str(f) for f in ingested.failures) or "no *.txt files found"
-        raise KGError(f"nothing to build from {', '.join(map(str, inputs))}: {problems}")
-    log.info("read %d articles from %d files", len(ingested.articles), len(ingested.issues))
-    nlp = load_pipeline()
-    analyses = list(
-        tqdm(
-            extract(ingested.articles, nlp),
-            total=len(ingested.articles),
-            desc="extract",
-            unit="article",
-            disable=not progress,
+    with output_set(out_dir) as staging:  # checks that out_dir can be written, before any work
+        ingested = read_articles(inputs, overrides, sidecar)
+        if not ingested.articles:
+            problems = "; ".join(str(f) for f in ingested.failures) or "no *.txt files found"
+            raise InputError(f"nothing to build from {', '.join(map(str, inputs))}: {problems}")
+        log.info("read %d articles from %d files", len(ingested.articles), len(ingested.issues))
+        nlp = load_pipeline()
+        analyses = list(
+            tqdm(
+                extract(ingested.articles, nlp),
+                total=len(ingested.articles),
+                desc="extract",
+                unit="article",
+                disable=not progress,
+            )
         )
-    )
-    resolution = resolve(analyses)
-    relations = link(analyses, resolution)
-    graph = export.to_graph(analyses, resolution, relations)
-    if validate:
-        from kg.validate import check
+        resolution = resolve(analyses)
+        relations = link(analyses, resolution)
+        graph = export.to_graph(analyses, resolution, relations)
+        if validate:
+            from kg.validate import check
 
-        check(graph)
-    files = export.write(graph, out_dir, formats)
-    if html:
-        from kg.viz import write_html
+            check(graph)
+        names = [p.name for p in export.write(graph, staging, formats)]
+        if html:
+            from kg.viz import write_html
 
-        files.append(write_html(graph, out_dir / "graph.html"))
+            names.append(write_html(graph, staging / "graph.html").name)
+    files = [Path(out_dir) / name for name in names]
     return BuildSummary(
         articles=len(ingested.articles),
         entities=len(resolution.entities),

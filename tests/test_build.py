@@ -98,7 +98,8 @@ def test_a_failed_build_keeps_the_previous_output(tmp_path, monkeypatch, seeds_d
 
 def test_no_input_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "o")])
-    assert result.exit_code == 1 and "nothing to build" in result.output
+    assert result.exit_code == 2 and "nothing to build" in result.output  # an input error, like the others
+    assert not (tmp_path / "o").exists() and sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 EDGE_PREDICATES = (
