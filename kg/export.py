@@ -27,6 +27,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kg.errors import KGError
 from kg.fileio import write_atomic
+from kg.ingest import source_stem
 from kg.iri import digest, mint
 from kg.knowledge import Level
 from kg.link import article_key
@@ -90,7 +91,7 @@ class _Writer:
             return mint(article_key(article_id))
         span = self.sentence_file(article, index)
         source = span[0] if span else article.sources[0]
-        return mint(f"{article_key(article_id)}/part/{Path(source).stem}")
+        return mint(f"{article_key(article_id)}/part/{source_stem(source)}")
 
     def article(self, an: Analysis) -> None:
         a = an.article
@@ -100,7 +101,7 @@ class _Writer:
         nodes = [node]
         if len(a.sources) > 1:
             for source in a.sources:
-                part = mint(f"{article_key(a.id)}/part/{Path(source).stem}")
+                part = mint(f"{article_key(a.id)}/part/{source_stem(source)}")
                 g.add((node, SDO.hasPart, part))
                 g.add((part, RDF.type, KG.ArticlePart))
                 g.add((part, SDO.isPartOf, node))

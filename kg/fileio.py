@@ -136,9 +136,9 @@ def output_set(out: Path) -> Iterator[Path]:
     """A fresh folder beside `out` to write a build's files into; swapped in for `out` when the
     block succeeds (see the module doc). Raises OutputError at once if `out` cannot be written."""
     out = Path(os.path.abspath(out))
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a folder; --out must name a folder")
     try:
+        if out.exists() and not out.is_dir():
+            raise OutputError(f"{out}: exists and is not a folder; --out must name a folder")
         out.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(out)
         staging = Path(tempfile.mkdtemp(prefix=f"{_prefix(out)}{os.getpid()}-", dir=out.parent))

@@ -57,7 +57,9 @@ class Issue:
     """One input file: a page or issue of a newspaper, with its metadata."""
 
     source: str
-    """File name of the input (no directory), as written to `kg:sourceFile`."""
+    """Name of the input as written to `kg:sourceFile`: its file name, or, when several inputs
+    share a file name, that name with the fewest parent folders that tell them apart
+    (`A/page.txt`, `B/page.txt`; see `kg.ingest.source_names`)."""
     paper: str | None = None
     """Newspaper name (辽宁日报), from the masthead, a sidecar file or --paper."""
     date: dt.date | None = None
