@@ -373,8 +373,16 @@ def _title_byline() -> re.Pattern[str]:
     return re.compile(rf"^(?P<role>[\u4e00-\u9fff]{{0,12}}(?:{alt}))\s+(?P<names>[\u4e00-\u9fff]{{2,4}})$")
 
 
+_FURNITURE_MAX = 80
+"""Page furniture (mastheads, page labels, hotlines, e-mail lines) is printed in short lines;
+a longer line is running text even if it holds 今日8版 or an e-mail address."""
+_LONG_LINE = 10_000
+"""A line longer than this is not a printed page's line: the file is reported as one text
+without line breaks (it is still read, as running text)."""
+
+
 def _is_furniture(text: str) -> bool:
-    return any(p.search(text) for _, p in _furniture())
+    return len(text) <= _FURNITURE_MAX and any(p.search(text) for _, p in _furniture())
 
 
 def _ends_sentence(text: str) -> bool:
@@ -816,6 +824,14 @@ def _join(pages: list[tuple[Issue, list[_Raw]]]) -> list[list[_Raw]]:
     return groups
 
 
+def _quietly(test) -> bool:
+    """A path test that is False where the path cannot be examined (reported when read)."""
+    try:
+        return test()
+    except OSError:
+        return False
+
+
 def _metadata(paths: Sequence[Path], files: Sequence[Path], sidecar: Path | None):
     """A function giving each file's sidecar metadata. `sidecar` (--meta) names files by file
     name (or a path ending); without it, the `issues.tsv` of the folder a file is in (an
@@ -832,13 +848,13 @@ def _metadata(paths: Sequence[Path], files: Sequence[Path], sidecar: Path | None
             return {}
 
         return given
-    folders = {os.path.realpath(p): p for p in paths if p.is_dir()}
+    folders = {os.path.realpath(p): p for p in paths if _quietly(p.is_dir)}
     for f in files:
         folders.setdefault(os.path.realpath(f.parent), f.parent)
     by_file: dict[str, dict[str, str]] = {}
     for real, folder in sorted(folders.items()):
         table = folder / SIDECAR_NAME
-        if table.is_file():
+        if _quietly(table.is_file):
             for name, row in read_sidecar(table).items():
                 by_file[os.path.join(real, name)] = row
     return lambda path: by_file.get(os.path.join(os.path.realpath(path.parent), path.name), {})
@@ -873,10 +889,20 @@ def read_articles(
             failures.append(exc)
             continue
         lines = _split_lines(text)
+        longest = max((len(line.text) for line in lines), default=0)
+        if longest > _LONG_LINE:
+            log.warning(
+                "%s: holds a line of %d characters, not the short lines of a printed page; read as running text",
+                path,
+                longest,
+            )
         issue = _issue_for(names[path], lines, meta_for(path), overrides)
         raws = _page_articles(names[path], lines)
         if not raws:
-            exc = InputError(f"{path}: no article text found (only page furniture)")
+            exc = InputError(
+                f"{path}: no article text found: its {len(lines)} line(s) are all page furniture "
+                "(mastheads, page labels, hotlines, QR-code notes)"
+            )
             log.error("%s", exc)
             failures.append(exc)
             continue

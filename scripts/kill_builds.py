@@ -2,7 +2,8 @@
 
 Builds two reference sets first (A: seeds/004, B: seeds/003, each into its own folder), then
 --trials times: --out holds a whole build (A or B), a build of the other input is started on
-it and killed with SIGKILL after a random delay in [0, 1.2 x the time a build takes]; the
+it and killed with SIGKILL at a random moment (odd trials: in [0, 1.2 x the time a build
+takes]; even trials: within 1.5 s after the first output file appears, the write phase); the
 folder must then hold exactly one of the two whole sets (same names, same bytes), and nothing
 else; the next build must clean up what the killed one left beside it.
 
@@ -61,9 +62,15 @@ def main() -> int:
         failures = 0
         for trial in range(1, args.trials + 1):
             target = "B" if current == "A" else "A"
-            delay = rng.uniform(0, 1.2 * duration)
             proc = subprocess.Popen(_command(INPUTS[target], out), env=env, stderr=subprocess.DEVNULL)
-            time.sleep(delay)
+            started = time.perf_counter()
+            if trial % 2:  # any moment of the build
+                time.sleep(rng.uniform(0, 1.2 * duration))
+            else:  # a moment of the write phase: once the first file is in the fresh folder
+                while proc.poll() is None and not any(work.glob(".out.kg-build-*/graph.*")):
+                    time.sleep(0.005)
+                time.sleep(rng.uniform(0, 1.5))
+            delay = time.perf_counter() - started
             finished = proc.poll() is not None
             if not finished:
                 os.kill(proc.pid, signal.SIGKILL)
