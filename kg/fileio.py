@@ -135,7 +135,7 @@ def _problem(out: Path, exc: OSError, doing: str) -> OutputError:
 def output_set(out: Path) -> Iterator[Path]:
     """A fresh folder beside `out` to write a build's files into; swapped in for `out` when the
     block succeeds (see the module doc). Raises OutputError at once if `out` cannot be written."""
-    out = Path(os.path.abspath(out))
+    out = Path(os.path.realpath(out))  # --out given as a link: the folder it points to is swapped
     try:
         if out.exists() and not out.is_dir():
             raise OutputError(f"{out}: exists and is not a folder; --out must name a folder")

@@ -149,3 +149,14 @@ def test_kg_build_to_a_read_only_folder_exits_2_before_extracting(tmp_path, monk
         errors = [line for line in result.output.splitlines() if line.startswith("error:")]
         assert len(errors) == 1 and str(out) in errors[0] and "Read-only file system" in errors[0]
         assert _contents(out) == OLD
+
+
+def test_out_given_as_a_link_keeps_the_link(tmp_path):
+    real = tmp_path / "builds" / "current"
+    _previous_build(real)
+    link = tmp_path / "out"
+    link.symlink_to(real)
+    with output_set(link) as staging:
+        (staging / "graph.ttl").write_bytes(b"new")
+    assert link.is_symlink() and _contents(link) == {"graph.ttl": b"new"}
+    assert sorted(p.name for p in real.parent.iterdir()) == ["current"]
