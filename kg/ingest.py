@@ -243,6 +243,8 @@ def _detect_masthead(lines: list[_Line]) -> dict[str, str]:
     found: dict[str, str] = {}
     for line in lines[:_MASTHEAD_SCAN]:
         text = line.text
+        if len(text) > _FURNITURE_MAX:  # a masthead line is short (and a 5 MB line is not scanned per paper)
+            continue
         if "date" not in found:
             m = re.search(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日", text)
             if m and (len(text) < 40):
