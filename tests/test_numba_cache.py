@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.cache import configure_numba_cache
+from kg.numba_cache import configure_numba_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "seeds" / "004_1ed890315a895296.txt"
