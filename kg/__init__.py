@@ -10,3 +10,7 @@ Stages (one module each, one public entry point each):
 """
 
 __version__ = "0.1.0"
+
+from kg.numba_cache import configure_numba_cache as _configure_numba_cache
+
+_configure_numba_cache()

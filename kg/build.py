@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg import export
-from kg.errors import InputError, KGError
+from kg.errors import InputError
+from kg.fileio import output_set
 from kg.ingest import MetaOverrides, read_articles
 from kg.profile import Profiler
 
@@ -68,7 +69,11 @@ def build_graph(
     profiler: Profiler | None = None,
 ) -> BuildSummary:
     """Build the graph of `inputs` into `out_dir`, extracting in `workers` processes and
-    reusing the analyses kept in the `cache` folder (None: no cache)."""
+    reusing the analyses kept in the `cache` folder (None: no cache).
+
+    The output set is written into a fresh folder beside `out_dir` and swapped in at the end
+    (kg.fileio.output_set): `out_dir` holds the previous build or this one, never a mix.
+    """
     from kg.link import link
     from kg.parallel import analyse
     from kg.resolve import resolve
@@ -76,35 +81,39 @@ def build_graph(
     started = time.perf_counter()
     prof = profiler or Profiler()
     stage = prof.stage
-    with stage("ingest"):
-        ingested = read_articles(inputs, overrides, sidecar)
-    if not ingested.articles:
-        problems = "; ".join(str(f) for f in ingested.failures) or "no *.txt files found"
-        raise KGError(f"nothing to build from {', '.join(map(str, inputs))}: {problems}")
-    log.info("read %d articles from %d files", len(ingested.articles), len(ingested.issues))
-    with stage("extract"):
-        analyses, extracted = analyse(
-            ingested.articles, workers=workers, cache=_open_cache(cache), progress=progress, profiler=prof
+    with output_set(out_dir) as staging:  # checks that out_dir can be written, before any work
+        with stage("ingest"):
+            ingested = read_articles(inputs, overrides, sidecar)
+        if not ingested.articles:
+            problems = "; ".join(str(f) for f in ingested.failures) or "no *.txt files found"
+            raise InputError(f"nothing to build from {', '.join(map(str, inputs))}: {problems}")
+        log.info("read %d articles from %d files", len(ingested.articles), len(ingested.issues))
+        with stage("extract"):
+            analyses, extracted = analyse(
+                ingested.articles, workers=workers, cache=_open_cache(cache), progress=progress, profiler=prof
+            )
+        with stage("resolve"):
+            resolution = resolve(analyses)
+        with stage("link"):
+            relations = link(analyses, resolution)
+        with stage("export graph"):
+            graph = export.to_graph(analyses, resolution, relations)
+        if validate:
+            from kg.validate import check
+
+            with stage("validate"):
+                check(graph)
+        per_format = (
+            prof.each_call(export, "serialize", lambda g, fmt: f"serialise {fmt}") if profiler else nullcontext()
         )
-    with stage("resolve"):
-        resolution = resolve(analyses)
-    with stage("link"):
-        relations = link(analyses, resolution)
-    with stage("export graph"):
-        graph = export.to_graph(analyses, resolution, relations)
-    if validate:
-        from kg.validate import check
+        with stage("write"), per_format:
+            names = [p.name for p in export.write(graph, staging, formats)]
+        if html:
+            from kg.viz import write_html
 
-        with stage("validate"):
-            check(graph)
-    per_format = prof.each_call(export, "serialize", lambda g, fmt: f"serialise {fmt}") if profiler else nullcontext()
-    with stage("write"), per_format:
-        files = export.write(graph, out_dir, formats)
-    if html:
-        from kg.viz import write_html
-
-        with stage("page"):
-            files.append(write_html(graph, out_dir / "graph.html"))
+            with stage("page"):
+                names.append(write_html(graph, staging / "graph.html").name)
+    files = [Path(out_dir) / name for name in names]
     return BuildSummary(
         articles=len(ingested.articles),
         entities=len(resolution.entities),

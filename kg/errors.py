@@ -42,3 +42,9 @@ class VizError(KGError):
     """A graph view cannot be made: missing graph file, unknown --focus name or --type."""
 
     exit_code = 2
+
+
+class OutputError(KGError):
+    """The output folder cannot be written (read-only, disk full, not a folder)."""
+
+    exit_code = 2

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kg.errors import KGError
 from kg.fileio import write_atomic
+from kg.ingest import source_stem
 from kg.iri import digest, mint
 from kg.knowledge import Level
 from kg.link import article_key
@@ -89,7 +91,7 @@ class _Writer:
             return mint(article_key(article_id))
         span = self.sentence_file(article, index)
         source = span[0] if span else article.sources[0]
-        return mint(f"{article_key(article_id)}/part/{Path(source).stem}")
+        return mint(f"{article_key(article_id)}/part/{source_stem(source)}")
 
     def article(self, an: Analysis) -> None:
         a = an.article
@@ -99,7 +101,7 @@ class _Writer:
         nodes = [node]
         if len(a.sources) > 1:
             for source in a.sources:
-                part = mint(f"{article_key(a.id)}/part/{Path(source).stem}")
+                part = mint(f"{article_key(a.id)}/part/{source_stem(source)}")
                 g.add((node, SDO.hasPart, part))
                 g.add((part, RDF.type, KG.ArticlePart))
                 g.add((part, SDO.isPartOf, node))
@@ -132,11 +134,22 @@ class _Writer:
         g.add((node, SDO.text, Literal(s.text, lang=ZH)))
         g.add((node, KG.sentenceIndex, Literal(index)))
         g.add((node, SDO.isPartOf, self.node_for(article_id, index)))
-        span = an.article.source_span(s.start, s.end)
-        if span:
-            g.add((node, KG.sourceFile, Literal(span[0])))
-            g.add((node, KG.charStart, Literal(span[1])))
-            g.add((node, KG.charEnd, Literal(span[2])))
+        pieces = an.article.source_pieces(s.start, s.end)
+        if pieces and len({p[0] for p in pieces}) == 1:
+            g.add((node, KG.sourceFile, Literal(pieces[0][0])))
+        if len(pieces) == 1:
+            g.add((node, KG.charStart, Literal(pieces[0][1])))
+            g.add((node, KG.charEnd, Literal(pieces[0][2])))
+        else:  # printed in pieces with a headline between them: one kg:TextSpan per piece
+            for k, (source, start, end, text_start, text_end) in enumerate(pieces):
+                span = mint(f"sentence/{article_id}/{index}/span/{k}")
+                g.add((node, KG.span, span))
+                g.add((span, RDF.type, KG.TextSpan))
+                g.add((span, KG.sourceFile, Literal(source)))
+                g.add((span, KG.charStart, Literal(start)))
+                g.add((span, KG.charEnd, Literal(end)))
+                g.add((span, KG.spanIndex, Literal(k)))
+                g.add((span, SDO.text, Literal(an.article.text[text_start:text_end], lang=ZH)))
         return node
 
     def provenance(self, triple: tuple, evidence: Sequence[Evidence]) -> None:
@@ -197,8 +210,10 @@ class _Writer:
                 triple = (node, pred, mint(r.object))
                 g.add(triple)
                 self.provenance(triple, evs)
-                if node != whole:  # a joined article also mentions what its parts mention
-                    g.add((whole, pred, mint(r.object)))
+            if whole not in by_node:  # a joined article also mentions what its parts mention
+                triple = (whole, pred, mint(r.object))
+                g.add(triple)
+                self.provenance(triple, r.evidence)
             return
         triple = (mint(r.subject), pred, mint(r.object))
         g.add(triple)
@@ -254,14 +269,36 @@ def to_graph(analyses: Sequence[Analysis], resolution: Resolution, relations: Se
 
 FORMATS = {"ttl": ("graph.ttl", "turtle"), "nt": ("graph.nt", "nt"), "jsonld": ("graph.jsonld", "json-ld")}
 
+_NT_ESCAPE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters N-Triples output writes as \\uXXXX: every C0 and C1 control and DEL (rdflib leaves
+TAB, VT, FF, U+001C-U+001F, U+0085 raw) and the line/paragraph separators, so that a triple is
+one line for any reader that splits lines on more than LF (str.splitlines(), editors). rdflib
+already writes \\n, \\r, \\" and \\\\ as escapes, so LF alone ends a triple."""
+
+
+_TTL_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+"""The same in Turtle (whose strings and IRIs may hold \\uXXXX wherever rdflib writes these
+characters raw; TAB stays, rdflib indents with spaces): C parsers such as rapper stop a string
+at a raw NUL."""
+
+
+def _uchar(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group(0)):04X}"
+
+
+def _nt_lines(graph: Graph) -> list[str]:
+    """The graph's N-Triples, one triple a line, sorted and without duplicates."""
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    lines = {_NT_ESCAPE.sub(_uchar, line) for line in text.split("\n")}
+    return sorted(line for line in lines if line.strip())
+
 
 def serialize(graph: Graph, fmt: str) -> bytes:
     """Deterministic bytes of the graph in one format (ttl, nt, jsonld)."""
     if fmt not in FORMATS:
         raise KGError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
     if fmt == "nt":
-        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-        return ("\n".join(sorted(set(line for line in lines if line.strip()))) + "\n").encode("utf-8")
+        return ("\n".join(_nt_lines(graph)) + "\n").encode("utf-8")
     if fmt == "jsonld":
         context = {prefix: ns for prefix, ns in PREFIXES.items()}
         data = json.loads(graph.serialize(format="json-ld", context=context, encoding="utf-8"))
@@ -272,7 +309,7 @@ def serialize(graph: Graph, fmt: str) -> bytes:
                     node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
         data["@graph"] = sorted(nodes, key=lambda n: n.get("@id", ""))
         return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
-    return graph.serialize(format="turtle", encoding="utf-8")
+    return _TTL_ESCAPE.sub(_uchar, graph.serialize(format="turtle", encoding="utf-8").decode("utf-8")).encode("utf-8")
 
 
 def write(graph: Graph, out_dir: Path, formats: Sequence[str]) -> list[Path]:

@@ -12,12 +12,14 @@ other files are still read.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import charset_normalizer
 
@@ -73,15 +75,82 @@ class IngestResult:
 # files and encodings
 
 
-def _expand(paths: Sequence[Path]) -> list[Path]:
-    files: set[Path] = set()
+def _broken_link(path: Path) -> InputError | None:
+    """An error for a symbolic link that leads nowhere (dangling, or a loop), else None."""
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return InputError(f"{path}: symbolic link loop; skipped")
+        if path.is_symlink():
+            return InputError(f"{path}: symbolic link to a missing file ({os.readlink(path)}); skipped")
+    return None
+
+
+def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[InputError]]:
+    """The files to read (folders give their *.txt files), and the entries that cannot be.
+
+    Every skipped entry is logged with the reason: links that lead nowhere are failures, other
+    files and subfolders of an input folder are noted (`-v`), a file named twice is read once.
+    """
+    files: dict[str, Path] = {}
+    failures: list[InputError] = []
+
+    def add(path: Path) -> None:
+        key = os.path.realpath(path)
+        if key in files:
+            log.info("%s: the same file as %s; read once", path, files[key])
+            return
+        files[key] = path
+
     for path in paths:
-        if path.is_dir():
-            files.update(p for p in path.glob("*.txt") if p.is_file())
-        else:
-            files.add(path)
-    # Sorted: the output must not depend on the order inputs are named in.
-    return sorted(files, key=lambda p: (p.name, str(p)))
+        try:
+            is_dir = path.is_dir()
+            broken = _broken_link(path) if not is_dir and path.is_symlink() else None
+        except OSError as exc:  # e.g. a file inside a folder the user may not enter
+            failures.append(InputError(f"{path}: cannot be read ({exc.strerror})"))
+            continue
+        if not is_dir:
+            if broken:
+                failures.append(broken)
+            else:
+                add(path)  # a missing or unreadable file is reported when it is read
+            continue
+        try:
+            entries = sorted(path.iterdir())
+        except OSError as exc:
+            failures.append(InputError(f"{path}: folder cannot be listed ({exc.strerror})"))
+            continue
+        for entry in entries:
+            broken = _broken_link(entry) if entry.is_symlink() else None
+            if broken:
+                failures.append(broken)
+            elif entry.suffix.lower() != ".txt":
+                if entry.name != SIDECAR_NAME:
+                    log.info("%s: skipped (%s)", entry, "a folder" if entry.is_dir() else "not a .txt file")
+            elif not entry.is_file():
+                log.info("%s: skipped (not a regular file)", entry)
+            else:
+                add(entry)
+    return list(files.values()), failures
+
+
+def source_names(files: Sequence[Path]) -> dict[Path, str]:
+    """The name each input file goes by (`kg:sourceFile`, article ids): its file name, unless
+    several inputs share it; then the fewest trailing folders that tell them apart
+    (A/page.txt, B/page.txt). A build of one folder keeps plain file names."""
+    parts = {f: Path(os.path.abspath(f)).parts for f in files}
+    by_name: dict[str, list[Path]] = {}
+    for f in files:
+        by_name.setdefault(f.name, []).append(f)
+    out = {}
+    for same in by_name.values():
+        for depth in range(1, max(len(parts[f]) for f in same) + 1):
+            names = {f: "/".join(parts[f][-depth:]) for f in same}
+            if len(set(names.values())) == len(same):
+                out.update(names)
+                break
+    return out
 
 
 def decode(path: Path) -> str:
@@ -149,6 +218,11 @@ def read_sidecar(path: Path) -> dict[str, dict[str, str]]:
                     f"{path}:{number}: unknown column(s) {sorted(unknown)}; allowed: file, paper, date, region"
                 )
             continue
+        if len(cells) > len(header):
+            raise MetadataError(
+                f"{path}:{number}: {len(cells)} tab-separated cells but the header has {len(header)} "
+                f"({', '.join(header)}); a row may have at most one cell per column"
+            )
         row = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
         if "date" in row and row["date"]:
             _check_date(row["date"], f"{path}:{number}")
@@ -169,6 +243,8 @@ def _detect_masthead(lines: list[_Line]) -> dict[str, str]:
     found: dict[str, str] = {}
     for line in lines[:_MASTHEAD_SCAN]:
         text = line.text
+        if len(text) > _FURNITURE_MAX:  # a masthead line is short (and a 5 MB line is not scanned per paper)
+            continue
         if "date" not in found:
             m = re.search(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日", text)
             if m and (len(text) < 40):
@@ -188,19 +264,19 @@ def _masthead_has(line: str, name: str) -> bool:
     return len(line) <= 30 and (line == name or line.startswith(name) or f"{name}社" in line)
 
 
-def _issue_for(path: Path, lines: list[_Line], sidecar: dict[str, dict[str, str]], overrides: MetaOverrides) -> Issue:
+def _issue_for(source: str, lines: list[_Line], sidecar: dict[str, str], overrides: MetaOverrides) -> Issue:
     meta = _detect_masthead(lines)
-    meta.update(sidecar.get(path.name, {}))
+    meta.update(sidecar)
     for key in ("paper", "date", "region"):
         value = getattr(overrides, key)
         if value:
             meta[key] = value
     date, precision = (None, DatePrecision.DAY)
     if meta.get("date"):
-        date, precision = _check_date(meta["date"], f"{path.name}: issue")
+        date, precision = _check_date(meta["date"], f"{source}: issue")
     paper = meta.get("paper")
     region = meta.get("region") or (paper_region(paper) if paper else None)
-    return Issue(source=path.name, paper=paper, date=date, date_precision=precision, region=region)
+    return Issue(source=source, paper=paper, date=date, date_precision=precision, region=region)
 
 
 # --------------------------------------------------------------------------------------------
@@ -211,6 +287,7 @@ def _issue_for(path: Path, lines: list[_Line], sidecar: dict[str, dict[str, str]
 class _Piece:
     source_start: int
     text: str
+    after_gap: bool = False  # a displaced headline lies between this piece and the one before
 
 
 @dataclass
@@ -232,7 +309,7 @@ class _Line:
                 n -= len(first.text)
                 self.pieces.pop(0)
             else:
-                self.pieces[0] = _Piece(first.source_start + n, first.text[n:])
+                self.pieces[0] = _Piece(first.source_start + n, first.text[n:], first.after_gap)
                 n = 0
         self._trim()
 
@@ -243,7 +320,7 @@ class _Line:
                 n -= len(last.text)
                 self.pieces.pop()
             else:
-                self.pieces[-1] = _Piece(last.source_start, last.text[: len(last.text) - n])
+                self.pieces[-1] = _Piece(last.source_start, last.text[: len(last.text) - n], last.after_gap)
                 n = 0
         self._trim()
 
@@ -298,8 +375,16 @@ def _title_byline() -> re.Pattern[str]:
     return re.compile(rf"^(?P<role>[\u4e00-\u9fff]{{0,12}}(?:{alt}))\s+(?P<names>[\u4e00-\u9fff]{{2,4}})$")
 
 
+_FURNITURE_MAX = 80
+"""Page furniture (mastheads, page labels, hotlines, e-mail lines) is printed in short lines;
+a longer line is running text even if it holds 今日8版 or an e-mail address."""
+_LONG_LINE = 10_000
+"""A line longer than this is not a printed page's line: the file is reported as one text
+without line breaks (it is still read, as running text)."""
+
+
 def _is_furniture(text: str) -> bool:
-    return any(p.search(text) for _, p in _furniture())
+    return len(text) <= _FURNITURE_MAX and any(p.search(text) for _, p in _furniture())
 
 
 def _ends_sentence(text: str) -> bool:
@@ -423,7 +508,10 @@ def _repair(lines: list[_Line]) -> list[_Line]:
                 for moved in lines[i + 1 : i + 1 + displaced]:
                     moved.displaced = True
                     out.append(moved)
-                line = _Line(line.pieces + lines[i + 1 + displaced].pieces)
+                rest = lines[i + 1 + displaced].pieces
+                if rest:
+                    rest[0].after_gap = True
+                line = _Line(line.pieces + rest)
                 i += 1 + displaced
                 continue
             nxt = lines[i + 1] if i + 1 < len(lines) else None
@@ -608,7 +696,9 @@ class _Builder:
             self.length += 1
         at = self.length
         for piece in line.pieces:
-            self.segments.append(Segment(self.length, source, piece.source_start, len(piece.text)))
+            self.segments.append(
+                Segment(self.length, source, piece.source_start, len(piece.text), piece.after_gap and self.length > at)
+            )
             self.text.append(piece.text)
             self.length += len(piece.text)
         return at
@@ -663,7 +753,7 @@ def _build(parts: list[_Raw], issue: Issue) -> Article:
         kicker = " ".join(h.text for h in head[:hl] if not _is_deck(h.text)) or None
         decks = [h.text.lstrip("—-― ") for h in head[hl + 1 :]]
         deck = " ".join(decks) or None
-    stem = Path(first.source).stem
+    stem = source_stem(first.source)
     return Article(
         id=f"{stem}/{first.index:02d}",
         issue=issue,
@@ -680,6 +770,11 @@ def _build(parts: list[_Raw], issue: Issue) -> Article:
         segments=tuple(builder.segments),
         sources=tuple(dict.fromkeys(p.source for p in parts)),
     )
+
+
+def source_stem(source: str) -> str:
+    """A source name without its suffix (page.txt -> page, A/page.txt -> A/page): the article ids' stem."""
+    return str(PurePosixPath(source).with_suffix(""))
 
 
 def _norm_headline(text: str | None) -> str:
@@ -731,6 +826,42 @@ def _join(pages: list[tuple[Issue, list[_Raw]]]) -> list[list[_Raw]]:
     return groups
 
 
+def _quietly(test) -> bool:
+    """A path test that is False where the path cannot be examined (reported when read)."""
+    try:
+        return test()
+    except OSError:
+        return False
+
+
+def _metadata(paths: Sequence[Path], files: Sequence[Path], sidecar: Path | None):
+    """A function giving each file's sidecar metadata. `sidecar` (--meta) names files by file
+    name (or a path ending); without it, the `issues.tsv` of the folder a file is in (an
+    input folder, or the folder of files named one by one: `kg build seeds/*.txt` reads
+    seeds/issues.tsv as `kg build seeds` does) names the files of that folder."""
+    if sidecar is not None:
+        rows = read_sidecar(sidecar)
+
+        def given(path: Path) -> dict[str, str]:
+            posix = Path(os.path.abspath(path)).as_posix()
+            for name, row in rows.items():
+                if name == path.name or posix.endswith("/" + name.lstrip("./")):
+                    return row
+            return {}
+
+        return given
+    folders = {os.path.realpath(p): p for p in paths if _quietly(p.is_dir)}
+    for f in files:
+        folders.setdefault(os.path.realpath(f.parent), f.parent)
+    by_file: dict[str, dict[str, str]] = {}
+    for real, folder in sorted(folders.items()):
+        table = folder / SIDECAR_NAME
+        if _quietly(table.is_file):
+            for name, row in read_sidecar(table).items():
+                by_file[os.path.join(real, name)] = row
+    return lambda path: by_file.get(os.path.join(os.path.realpath(path.parent), path.name), {})
+
+
 def read_articles(
     paths: Iterable[Path | str],
     overrides: MetaOverrides | None = None,
@@ -745,14 +876,14 @@ def read_articles(
     if overrides.date:
         _check_date(overrides.date, "--date")
     paths = [Path(p) for p in paths]
-    meta: dict[str, dict[str, str]] = {}
-    sidecars = [sidecar] if sidecar else [p / SIDECAR_NAME for p in paths if (p / SIDECAR_NAME).is_file()]
-    for sc in sidecars:
-        if sc is not None:
-            meta.update(read_sidecar(sc))
-    failures: list[InputError] = []
+    files, failures = _expand(paths)
+    for exc in failures:
+        log.error("%s", exc)
+    meta_for = _metadata(paths, files, sidecar)
+    names = source_names(files)
     pages: list[tuple[Issue, list[_Raw]]] = []
-    for path in _expand(paths):
+    # Sorted: the output must not depend on the order inputs are named in.
+    for path in sorted(files, key=lambda f: (names[f], str(f))):
         try:
             text = decode(path)
         except InputError as exc:
@@ -760,10 +891,20 @@ def read_articles(
             failures.append(exc)
             continue
         lines = _split_lines(text)
-        issue = _issue_for(path, lines, meta, overrides)
-        raws = _page_articles(path.name, lines)
+        longest = max((len(line.text) for line in lines), default=0)
+        if longest > _LONG_LINE:
+            log.warning(
+                "%s: holds a line of %d characters, not the short lines of a printed page; read as running text",
+                path,
+                longest,
+            )
+        issue = _issue_for(names[path], lines, meta_for(path), overrides)
+        raws = _page_articles(names[path], lines)
         if not raws:
-            exc = InputError(f"{path}: no article text found (only page furniture)")
+            exc = InputError(
+                f"{path}: no article text found: its {len(lines)} line(s) are all page furniture "
+                "(mastheads, page labels, hotlines, QR-code notes)"
+            )
             log.error("%s", exc)
             failures.append(exc)
             continue

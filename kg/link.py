@@ -145,6 +145,10 @@ def _posts(art: _Article, res: Resolution, edges: _Edges) -> None:
             edges.add(K.HOLDS_POST, person.key, press, art.ev(person.m.sentence, "byline"), title=b.role or "记者")
 
 
+_KIND_ORDER = {kind: i for i, kind in enumerate(MentionKind)}
+"""Ties between mentions of one span break by kind, in MentionKind's declaration order."""
+
+
 def _subject_list_end(art: _Article, person: _R, sentence: int) -> int:
     """End of the list of people `person` belongs to (省委常委、副省长陈向群,…总领事川上文博出席):
     the verb after the last name applies to all of them."""
@@ -155,7 +159,12 @@ def _subject_list_end(art: _Article, person: _R, sentence: int) -> int:
         key=lambda r: r.m.start,
     )
     titles = [m for m in art.an.mentions if m.sentence == sentence and m.kind is MentionKind.TITLE and m.start >= pos]
-    items = sorted([(r.m.start, r.m.end, r.m.kind) for r in mentions] + [(t.start, t.end, t.kind) for t in titles])
+    # A total order: two mentions with the same span (《叶问》 as a title and as a person) are
+    # ordered by kind (MentionKind's declaration order), never compared as enums.
+    items = sorted(
+        [(r.m.start, r.m.end, r.m.kind) for r in mentions] + [(t.start, t.end, t.kind) for t in titles],
+        key=lambda item: (item[0], item[1], _KIND_ORDER[item[2]]),
+    )
     end = pos
     last_person_end = pos
     for start, stop, kind in items:

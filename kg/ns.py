@@ -32,6 +32,7 @@ class KG(DefinedNamespace):
     Teaser: URIRef
     Sentence: URIRef
     Dataset: URIRef
+    TextSpan: URIRef
     # properties
     sourceFile: URIRef  # file name of the input an article (part, sentence) comes from
     chair: URIRef  # meeting -> person who chaired it (主持)
@@ -41,6 +42,8 @@ class KG(DefinedNamespace):
     charStart: URIRef  # sentence -> start offset in the decoded source file
     charEnd: URIRef  # sentence -> end offset in the decoded source file
     sentenceIndex: URIRef  # sentence -> position in its article
+    span: URIRef  # sentence -> kg:TextSpan, when a headline is printed inside the sentence
+    spanIndex: URIRef  # text span -> position in its sentence
     rule: URIRef  # statement -> name of the rule that produced it
     divisionCode: URIRef  # place -> administrative division code (GB/T 2260)
     adminLevel: URIRef  # place -> province / city / county / town

@@ -57,7 +57,9 @@ class Issue:
     """One input file: a page or issue of a newspaper, with its metadata."""
 
     source: str
-    """File name of the input (no directory), as written to `kg:sourceFile`."""
+    """Name of the input as written to `kg:sourceFile`: its file name, or, when several inputs
+    share a file name, that name with the fewest parent folders that tell them apart
+    (`A/page.txt`, `B/page.txt`; see `kg.ingest.source_names`)."""
     paper: str | None = None
     """Newspaper name (辽宁日报), from the masthead, a sidecar file or --paper."""
     date: dt.date | None = None
@@ -80,6 +82,9 @@ class Segment:
     """Offset of the run in the decoded source file."""
     length: int
     """Number of characters in the run."""
+    after_gap: bool = False
+    """Other printed text (a headline set inside a broken sentence) lies in the source between
+    this run and the run before it on the same line of `Article.text`."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,23 @@ class Article:
     """Maps every character of `text` that came from a file back to it (joins add none)."""
     sources: tuple[str, ...]
     """Source files of its parts, in reading order (two when a continuation was joined)."""
+
+    def source_pieces(self, start: int, end: int) -> list[tuple[str, int, int, int, int]]:
+        """(file, file start, file end, text start, text end) of each stretch of a source file
+        that `text[start:end]` is printed in: one, unless other printed text (a displaced
+        headline) interrupts it. A stretch may hold line breaks (and the whitespace around
+        them) that ingestion removed when it joined a broken line."""
+        pieces: list[list] = []
+        for seg in self.segments:
+            lo, hi = max(start, seg.start), min(end, seg.start + seg.length)
+            if lo >= hi:
+                continue
+            a, b = seg.source_start + (lo - seg.start), seg.source_start + (hi - seg.start)
+            if pieces and pieces[-1][0] == seg.source and not seg.after_gap:
+                pieces[-1][2], pieces[-1][4] = b, hi
+            else:
+                pieces.append([seg.source, a, b, lo, hi])
+        return [tuple(p) for p in pieces]
 
     def source_span(self, start: int, end: int) -> tuple[str, int, int] | None:
         """(file, start, end) in the source file for `text[start:end]`, if it lies in one file.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,8 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from kg.cli import cli
+from kg.iri import mint
+from kg.ns import KG, RDF, SDO
 
 pytestmark = pytest.mark.slow
 
@@ -95,4 +98,67 @@ def test_a_failed_build_keeps_the_previous_output(tmp_path, monkeypatch, seeds_d
 
 def test_no_input_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "o")])
-    assert result.exit_code == 1 and "nothing to build" in result.output
+    assert result.exit_code == 2 and "nothing to build" in result.output  # an input error, like the others
+    assert not (tmp_path / "o").exists() and sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+EDGE_PREDICATES = (
+    "org:holds", "org:postIn", "kg:chair", "schema:attendee", "schema:startDate", "schema:location",
+    "schema:organizer", "schema:about", "kg:issuedBy", "org:subOrganizationOf", "schema:author", "schema:mentions",
+)  # fmt: skip
+
+
+def test_every_extracted_edge_has_its_statement(seed_build):
+    """Issue 15: 23 author/mention edges of a two-part (下转/上接) article had no rdf:Statement."""
+    from kg.ns import PREFIXES
+
+    out, _ = seed_build
+    g = Graph().parse(out / "graph.nt")
+    missing = g.query(
+        f"""SELECT ?s ?p ?o WHERE {{
+          VALUES ?p {{ {" ".join(EDGE_PREDICATES)} }}
+          ?s ?p ?o .
+          FILTER NOT EXISTS {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?from }}
+        }}""",
+        initNs=PREFIXES,
+    )
+    assert not list(missing)
+    joined = mint("article/000_cf7e9373e432becc/02")  # 下转第二版 -> 上接第一版 (seeds/000, 001)
+    assert len(list(g.objects(joined, SDO.hasPart))) == 2
+    whole = g.query(
+        "SELECT ?st WHERE { ?st rdf:subject ?a ; rdf:predicate schema:mentions ; prov:wasDerivedFrom ?s . ?s a kg:Sentence }",
+        initNs=PREFIXES,
+        initBindings={"a": joined},
+    )
+    assert len(list(whole)) > 10
+
+
+def _normalised_slice(source: str, start: int, end: int) -> str:
+    """The documented normalisation (ontology/kg.ttl, kg:charStart): line breaks that ingestion
+    joined, with the whitespace around them, removed."""
+    return re.sub(r"\s*[\r\n]\s*", "", source[start:end])
+
+
+def test_sentence_offsets_slice_the_source_to_the_sentence(seed_build, seeds_dir):
+    """Issue 15: one sentence's offsets spanned a headline printed inside it."""
+    from kg.ingest import decode
+
+    out, _ = seed_build
+    g = Graph().parse(out / "graph.nt")
+    sources = {p.name: decode(p) for p in seeds_dir.glob("*.txt")}
+    sentences = list(g.subjects(RDF.type, KG.Sentence))
+    assert len(sentences) > 300
+    split = 0
+    for s in sentences:
+        text = str(g.value(s, SDO.text))
+        source = sources[str(g.value(s, KG.sourceFile))]
+        spans = sorted(g.objects(s, KG.span), key=lambda sp: int(g.value(sp, KG.spanIndex)))
+        if spans:
+            split += 1
+            pieces = [_normalised_slice(source, int(g.value(sp, KG.charStart)), int(g.value(sp, KG.charEnd)))
+                      for sp in spans]  # fmt: skip
+            assert [str(g.value(sp, SDO.text)) for sp in spans] == pieces
+            assert "".join(pieces) == text, s
+        else:
+            assert _normalised_slice(source, int(g.value(s, KG.charStart)), int(g.value(s, KG.charEnd))) == text, s
+    assert split >= 1  # 以金翼蛋品为依托,我|<headline>|们谋划实施了蛋谷项目 (seeds/004)

@@ -237,3 +237,83 @@ def test_a_part_opening_with_shang_jie_joins_its_first_part(tmp_path):
     (article,) = result.articles
     assert article.sources == ("p1.txt", "p2.txt")
     assert "要坚决守住来之不易的防控成果" in article.text and "上接" not in article.text
+
+
+# --- inputs keyed by path, skipped inputs reported (issue 15, items 3 and 8) ----------------
+
+
+def test_same_named_files_in_two_folders_are_both_built(tmp_path):
+    a = write((tmp_path / "A").mkdir() or tmp_path / "A" / "page.txt", PAGE)
+    other = PAGE.replace("省政府召开党组会议和常务会议", "省委常委会召开会议")
+    b = write((tmp_path / "B").mkdir() or tmp_path / "B" / "page.txt", other)
+    result = read_articles([a, b], MetaOverrides(paper="辽宁日报", date="2021-08-06"))
+    assert sorted(i.source for i in result.issues) == ["A/page.txt", "B/page.txt"]
+    assert sorted(a.headline for a in result.articles) == ["省委常委会召开会议", "省政府召开党组会议和常务会议"]
+    assert len({a.id for a in result.articles}) == len(result.articles)
+    # one folder: plain file names, as the scorer expects (kg:sourceFile "page.txt")
+    assert [i.source for i in read_articles([a]).issues] == ["page.txt"]
+
+
+def test_files_named_one_by_one_use_their_folders_sidecar(seeds_dir):
+    """`kg build seeds/*.txt` (the shell's way) equals `kg build seeds`: seeds/issues.tsv applies."""
+    by_folder = read_articles([seeds_dir])
+    by_files = read_articles(sorted(seeds_dir.glob("*.txt")))
+    assert by_files.issues == by_folder.issues
+    assert {i.source: i.paper for i in by_files.issues}["002_5f81a1e48743b7fd.txt"] == "辽宁日报"
+
+
+def test_a_folders_sidecar_applies_only_to_its_own_files(tmp_path):
+    for folder, paper in (("A", "辽宁日报"), ("B", "吉林日报")):
+        (tmp_path / folder).mkdir()
+        write(tmp_path / folder / "page.txt", PAGE)
+        write(tmp_path / folder / "issues.tsv", f"file\tpaper\tdate\npage.txt\t{paper}\t2021-08-06\n")
+    result = read_articles([tmp_path / "A", tmp_path / "B"])
+    assert {i.source: i.paper for i in result.issues} == {"A/page.txt": "辽宁日报", "B/page.txt": "吉林日报"}
+
+
+def test_broken_and_looping_links_in_a_folder_are_reported(tmp_path):
+    write(tmp_path / "good.txt", PAGE)
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    result = read_articles([tmp_path], MetaOverrides(paper="辽宁日报", date="2021-08-06"))
+    assert [a.headline for a in result.articles] == ["省政府召开党组会议和常务会议"]
+    messages = sorted(str(f) for f in result.failures)
+    assert len(messages) == 2
+    assert "gone.txt" in messages[0] and "missing file" in messages[0]
+    assert "loop.txt" in messages[1] and "symbolic link loop" in messages[1]
+
+
+def test_a_file_inside_a_folder_that_cannot_be_entered_is_reported(tmp_path, monkeypatch):
+    good = write(tmp_path / "good.txt", PAGE)
+    locked = tmp_path / "locked" / "page.txt"
+    real_is_dir = Path.is_dir
+
+    def is_dir(self):  # what stat() does for a user without search permission on the folder
+        if self == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_is_dir(self)
+
+    monkeypatch.setattr(Path, "is_dir", is_dir)
+    result = read_articles([locked, good], MetaOverrides(paper="辽宁日报", date="2021-08-06"))
+    assert len(result.articles) == 1
+    assert [str(f) for f in result.failures] == [f"{locked}: cannot be read (Permission denied)"]
+
+
+def test_sidecar_rows_with_more_cells_than_the_header_are_refused(tmp_path):
+    write(tmp_path / "p.txt", PAGE)
+    write(tmp_path / "issues.tsv", "file\tpaper\tdate\np.txt\t辽宁日报\t2021-08-06\t辽宁省\n")
+    with pytest.raises(MetadataError) as err:
+        read_articles([tmp_path])
+    assert f"{tmp_path / 'issues.tsv'}:2: 4 tab-separated cells but the header has 3" in str(err.value)
+
+
+def test_a_page_without_line_breaks_is_read_as_text_not_furniture(tmp_path, caplog):
+    """One 20,000-character line holding an e-mail address (a furniture pattern) was dropped
+    whole as 'only page furniture'."""
+    body = PAGE.split("\n\n")[3].strip()  # the 本报讯 paragraph
+    line = (body * (20_000 // len(body) + 1))[:20_000] + "来稿请发E-mail：news@lnd.com.cn"
+    path = write(tmp_path / "one-line.txt", line)
+    result = read_articles([path], MetaOverrides(paper="辽宁日报", date="2021-08-06"))
+    assert not result.failures and len(result.articles) >= 1
+    assert "刘宁主持召开省政府党组会议" in result.articles[0].text
+    assert "holds a line of 20026 characters" in caplog.text
