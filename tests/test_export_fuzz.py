@@ -78,7 +78,7 @@ def _round_trips(graph: Graph, tmp: Path) -> None:
 
 
 @settings(max_examples=50, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(headline=_inserts(SPECIAL), sentence=_inserts(SPECIAL))
+@given(headline=_inserts([c for c in SPECIAL if c != "\n"]), sentence=_inserts(SPECIAL))  # a headline is one line
 def test_records_with_any_characters_round_trip(tmp_path, headline, sentence):
     """Export level: hand-made records whose headline and sentence hold any character."""
     text = _insert(HEADLINE, headline) + "\n" + _insert(SENTENCE, sentence)
