@@ -494,11 +494,15 @@ def link(analyses: Sequence[Analysis], res: Resolution) -> list[Relation]:
             org_forms.setdefault(alias, f"org/{full}")
     dates = {e.key: e.date.isoformat() for e in res.entities if e.date}
     edges = _Edges()
+    gaz = knowledge.gazetteer()
     arts = [_Article(an, res, types) for an in sorted(analyses, key=lambda a: a.article.id)]
     for art in arts:
         for r in art.resolved:
             if r.m.kind is not MentionKind.TITLE and r.key in types:
                 edges.add(K.MENTIONS, art.key, r.key, art.ev(r.m.sentence, "mention"))
+            elif r.key in types and names[r.key] not in gaz.by_name:
+                # a title names the body it implies (总书记 -> 中共中央), not a state (国家主席)
+                edges.add(K.MENTIONS, art.key, r.key, art.ev(r.m.sentence, "body of a title"))
         _posts(art, res, edges)
         _meetings(art, edges)
         _dates(art, dates, edges)

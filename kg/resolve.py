@@ -72,6 +72,8 @@ class _Acc:
     articles: set[str] = field(default_factory=set)
     notes: set[str] = field(default_factory=set)
     fixed_name: bool = True
+    known: set[str] = field(default_factory=set)
+    """Other names of the thing that are not surface forms (the official short form)."""
 
 
 class _Registry:
@@ -79,6 +81,7 @@ class _Registry:
         self.acc: dict[str, _Acc] = {}
         self.assign: dict[str, str] = {}
         self.parents: set[tuple[str, str, str]] = set()
+        self.mention_forms: dict[str, set[str]] = {}  # mention id -> other forms of its name
 
     def add(
         self,
@@ -96,6 +99,7 @@ class _Registry:
         if mention is not None:
             acc.surfaces[mention.text.strip()] += 1
             acc.articles.add(mention.article)
+            acc.known.update(self.mention_forms.get(mention.id, ()))
             self.assign[mention.id] = key
         return key
 
@@ -790,6 +794,20 @@ def _place_parents(reg: _Registry) -> None:
         todo.append(p.code)
 
 
+_OFFICIAL_PREFIXES = (("中国人民政治协商会议", "政协"), ("中国共产党", "中共"))
+
+
+def official_forms(name: str) -> set[str]:
+    """Other official names of a body: the aliases national_orgs.tsv lists for it (中共中央 for
+    中国共产党中央委员会) and the conventional short prefixes (政协江西省委员会 for
+    中国人民政治协商会议江西省委员会, 中共中央政治局 for 中国共产党中央委员会政治局)."""
+    out = {alias for alias, full in knowledge.national_orgs().items() if full == name and len(alias) >= 3}
+    for long, short in _OFFICIAL_PREFIXES:
+        if name.startswith(long) and len(name) > len(long) + 1:
+            out.add(short + name[len(long) :])
+    return out
+
+
 def _finish(reg: _Registry) -> Resolution:
     entities = []
     for key in sorted(reg.acc):
@@ -798,7 +816,10 @@ def _finish(reg: _Registry) -> Resolution:
         if not acc.fixed_name and acc.surfaces:  # the fullest surface form, deterministically
             name = sorted(acc.surfaces, key=lambda s: (-len(policy_key_name(s)), s))[0]
             name = _DRAFT.sub("", name.replace("《", "").replace("》", "")).strip()
-        aliases = tuple(sorted(s for s in acc.surfaces if s != name))
+        forms = set(acc.surfaces) | acc.known
+        if acc.type is EntityType.ORGANIZATION:
+            forms |= official_forms(name)
+        aliases = tuple(sorted(s for s in forms if s != name))
         notes = ()
         if len(acc.articles) > 1:
             notes = tuple(sorted(f"{n} (articles: {', '.join(sorted(acc.articles))})" for n in acc.notes))

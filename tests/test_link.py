@@ -245,3 +245,15 @@ def test_those_who_hold_a_summit_attend_it_and_a_head_title_shares_the_body():
     assert {"person/全国/习近平", "person/全国/杨洁篪", "person/全国/王毅"} <= attendees
     assert any(p.endswith("/马克龙") for p in attendees) and any(p.endswith("/默克尔") for p in attendees)
     assert (K.HOLDS_POST, "person/全国/王毅", "org/中华人民共和国外交部", "部长") in got
+
+
+def test_the_body_a_title_implies_is_mentioned_by_the_article():
+    an = analysis(
+        "深入贯彻习近平总书记来陕考察重要讲话。国家主席习近平致贺信。",
+        [("习近平", P), ("总书记", T), ("国家主席", T), ("习近平", P)],
+        paper="",
+        region="陕西省",
+    )
+    got, _ = edges(an)
+    assert (K.MENTIONS, "article/page/00", "org/中国共产党中央委员会", None) in got
+    assert not any(k is K.MENTIONS and o == "org/中华人民共和国" for k, _, o, _ in got)

@@ -269,3 +269,17 @@ def test_a_bare_meeting_is_named_after_the_body_convening_it():
     )
     res = resolve([an])
     assert keys_of(res, an)[1] == "meeting/中国共产党中央委员会政治局常务委员会会议/2022-01-12"
+
+
+def test_bodies_carry_their_official_short_forms():
+    # 政协江西省委员会 is the official short form of 中国人民政治协商会议江西省委员会 (g11-style
+    # session reports); national bodies keep the aliases national_orgs.tsv lists
+    an = analysis(
+        "省政协主席姚增科出席。习近平总书记强调。",
+        [("省政协", O), ("主席", T), ("姚增科", P), ("习近平", P), ("总书记", T)],
+        paper="",
+        region="江西省",
+    )
+    res = resolve([an])
+    assert "政协江西省委员会" in entity(res, "org/中国人民政治协商会议江西省委员会").aliases
+    assert "中共中央" in entity(res, "org/中国共产党中央委员会").aliases
