@@ -255,8 +255,9 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                         edges.add(K.ATTENDEE, mt.key, person.key, art.ev(i, "report delivered at"))
         # organiser, place
         for mt in meetings:
-            org, _ = meeting_organizer(mt.m, an)
-            if org is not None:
+            org, rest = meeting_organizer(mt.m, an)
+            named_inside = org is not None and org.start >= mt.m.start
+            if org is not None and not (named_inside and cues["not_organizer"].search(rest)):
                 org_key = next((r.key for r in art.resolved if r.m.id == org.id), None)
                 if org_key and art.types.get(org_key) is EntityType.ORGANIZATION:
                     edges.add(K.ORGANIZER, mt.key, org_key, art.ev(i, "organiser named with the meeting"))

@@ -418,9 +418,41 @@ def meeting_organizer(meeting: Mention, analysis: Analysis) -> tuple[Mention | N
         if org.kind is not MentionKind.ORGANIZATION or org.sentence != meeting.sentence or org.end > meeting.start:
             continue
         between = text[org.end : meeting.start]
+        if text[org.start - 1 : org.start] == "在":  # 在天津市政府驻北京办事处召开的: the venue
+            continue
         if convening.match(between) and len(between) <= 12 and sentence.start <= org.start:
             return org, meeting.text
     return None, meeting.text
+
+
+_LEADING_DATE = re.compile(r"^(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上|晚)?")
+_LEVEL_CHARS = {"省": Level.PROVINCE, "市": Level.CITY, "州": Level.CITY, "县": Level.COUNTY, "区": Level.COUNTY, "旗": Level.COUNTY}
+_TERM = re.compile(r"^第?[一二三四五六七八九十]{1,3}届")
+
+
+def _meeting_forms(meeting: Mention, org: Mention | None, rest: str, ctx: _Context) -> set[str]:
+    """Other names of a meeting as the genre writes them: without a date glued to its front
+    (3月30日中央政治局会议 -> 中央政治局会议), a bare 会议 with the body that convenes it
+    (市委常委会召开会议 -> 市委常委会会议), and a short form led by a level word with its region
+    (市政府第63次常务会议 -> 南宁市政府第63次常务会议, 省十三届人大常委会… -> 陕西省十三届…)."""
+    surface = re.sub(r"\s+", "", meeting.text)
+    forms = {surface}
+    undated = _LEADING_DATE.sub("", surface)
+    if undated != surface and len(undated) >= 4:
+        forms.add(undated)
+    if org is not None and rest == meeting.text and org.end <= meeting.start and _meeting_kind(surface) == surface:
+        forms.add(re.sub(r"\s+", "", org.text) + surface)
+    abbrevs = knowledge.abbreviations()
+    for form in sorted(forms):
+        level = _LEVEL_CHARS.get(form[:1])
+        region = {Level.PROVINCE: ctx.province, Level.CITY: ctx.city, Level.COUNTY: ctx.county}.get(level)
+        if region is None or not region.name.endswith(form[0]):
+            continue
+        led_by_body = any(form[:n] in abbrevs and abbrevs[form[:n]].level is level for n in range(2, min(len(form), 8)))
+        if led_by_body or _TERM.match(form[1:]):
+            forms.add(region.name + form[1:])
+    forms.discard(surface)
+    return forms
 
 
 def _meeting_date(meeting: Mention, analysis: Analysis) -> dt.date | None:
@@ -513,6 +545,7 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
                 reg.add(f"policy/{policy_key_name(canonical)}", EntityType.POLICY, canonical, m, fixed_name=fixed)
             elif m.kind is MentionKind.MEETING:
                 org, rest = meeting_organizer(m, an)
+                reg.mention_forms[m.id] = _meeting_forms(m, org, rest, ctx)
                 organizer = org_name(org.text, ctx) if org is not None else None
                 canonical = meeting_name(rest, organizer, ctx)
                 article_meetings.append(

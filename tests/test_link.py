@@ -257,3 +257,27 @@ def test_the_body_a_title_implies_is_mentioned_by_the_article():
     got, _ = edges(an)
     assert (K.MENTIONS, "article/page/00", "org/中国共产党中央委员会", None) in got
     assert not any(k is K.MENTIONS and o == "org/中华人民共和国" for k, _, o, _ in got)
+
+
+def test_no_organiser_where_another_body_meets_or_the_body_is_the_venue_or_object():
+    # 河南省政协 chairmen's meeting (2019); 天津 河东区 report (2016); 毕节 ceremony (2022)
+    an = analysis(
+        "7月11日,河南省政协十二届二十二次主席会议在郑州召开。"
+        "按照市长黄兴国在天津市政府驻北京办事处召开的推进京津冀协同发展工作座谈会的讲话精神。"
+        "12月27日,贵州医科大学附属医院七星关分院揭牌仪式举行。",
+        [
+            ("河南省政协", O),
+            ("河南省政协十二届二十二次主席会议", M, True),
+            ("郑州", L),
+            ("市长", T),
+            ("黄兴国", P),
+            ("天津市政府驻北京办事处", O),
+            ("推进京津冀协同发展工作座谈会", M),
+            ("贵州医科大学附属医院", O),
+            ("贵州医科大学附属医院七星关分院揭牌仪式", M, True),
+        ],
+        paper="",
+        region="河南省",
+    )
+    got, _ = edges(an)
+    assert not [e for e in got if e[0] is K.ORGANIZER]

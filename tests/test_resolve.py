@@ -283,3 +283,28 @@ def test_bodies_carry_their_official_short_forms():
     res = resolve([an])
     assert "政协江西省委员会" in entity(res, "org/中国人民政治协商会议江西省委员会").aliases
     assert "中共中央" in entity(res, "org/中国共产党中央委员会").aliases
+
+
+def test_meetings_carry_the_forms_the_genre_writes_them_in():
+    # 南宁晚报-style report (2009) and an Ordos city paper's lead (2023)
+    nanning = analysis(
+        "5月14日,市政府第63次常务会议审议通过。",
+        [("市政府", O), ("市政府第63次常务会议", M, True)],
+        paper="",
+        region="广西壮族自治区南宁市",
+        date=dt.date(2009, 5, 15),
+    )
+    ordos = analysis(
+        "3月31日,市委常委会召开会议。会议传达学习了3月30日中央政治局会议精神。",
+        [("市委常委会", O), ("会议", M), ("3月30日中央政治局会议", M), ("中央政治局", O, True)],
+        paper="",
+        region="内蒙古自治区鄂尔多斯市",
+        article_id="ordos/00",
+        source="ordos.txt",
+        date=dt.date(2023, 4, 3),
+    )
+    res = resolve([nanning, ordos])
+    assert "南宁市政府第63次常务会议" in entity(res, keys_of(res, nanning)[1]).aliases
+    bare = entity(res, keys_of(res, ordos)[1])
+    assert {"市委常委会会议", "鄂尔多斯市委常委会会议"} <= set(bare.aliases)
+    assert "中央政治局会议" in entity(res, keys_of(res, ordos)[2]).aliases
