@@ -147,30 +147,72 @@ def _posts(art: _Article, res: Resolution, edges: _Edges) -> None:
 
 def _subject_list_end(art: _Article, person: _R, sentence: int) -> int:
     """End of the list of people `person` belongs to (省委常委、副省长陈向群,…总领事川上文博出席):
-    the verb after the last name applies to all of them."""
+    the verb after the list applies to all of them. Items are names, titles, bodies and places
+    joined by list glue (、 , 和 以及, and role words without names: 负责同志, 机关厅级干部,
+    相关领导: relation_cues.tsv `list_glue`); a title followed by an unrecognised short name
+    still ends in the verb (和秘书长文引学出席). When a chair/attend verb follows the whole list,
+    its end is returned, else the end of the last name."""
     text = art.text
+    cues = knowledge.relation_cues()
+    glue = cues["list_glue"]
     pos = person.m.end
-    mentions = sorted(
-        (r for r in art.by_sentence.get(sentence, ()) if r.m.start >= pos and not r.m.nested),
-        key=lambda r: r.m.start,
-    )
+    mentions = [r.m for r in art.by_sentence.get(sentence, ()) if r.m.start >= pos and not r.m.nested]
     titles = [m for m in art.an.mentions if m.sentence == sentence and m.kind is MentionKind.TITLE and m.start >= pos]
-    items = sorted([(r.m.start, r.m.end, r.m.kind) for r in mentions] + [(t.start, t.end, t.kind) for t in titles])
+    items = sorted({(m.start, m.end, m.kind.value) for m in mentions + titles})
     end = pos
     last_person_end = pos
+    last_kind = MentionKind.PERSON.value
     for start, stop, kind in items:
         if start < end:
-            if kind is MentionKind.TITLE:  # 外交部|长: a head's title sharing the body's last character
+            if kind == MentionKind.TITLE.value:  # 外交部|长: a head's title sharing the body's last character
                 end = max(end, stop)
             continue
-        if text[end:start].strip() not in ("", "、", ",", "，", "和", "及", "兼"):
+        if not glue.fullmatch(text[end:start]) and not (
+            last_kind == kind == MentionKind.PERSON.value and _UNNAMED_IN_LIST.fullmatch(text[end:start])
+        ):
             break
-        if kind not in (MentionKind.PERSON, MentionKind.TITLE, MentionKind.ORGANIZATION, MentionKind.PLACE):
+        if kind not in _LIST_ITEMS:
             break
         end = stop
-        if kind is MentionKind.PERSON:
+        last_kind = kind
+        if kind == MentionKind.PERSON.value:
             last_person_end = stop
+    verb = cues["chair"].pattern + "|" + cues["attend_verb"].pattern.removeprefix("^")
+    rest = text[end : art.an.sentences[sentence].end]
+    trailing = re.match(r"(?:%s)" % glue.pattern, rest)  # 以及…相关领导出席
+    after_glue = end + (trailing.end() if trailing else 0)
+    if re.match(verb, text[after_glue : after_glue + 12]):
+        return after_glue
+    if last_kind == MentionKind.TITLE.value:  # 秘书长文引学出席: a name the extraction missed
+        unnamed = re.match(r"[\u4e00-\u9fff]{2,3}", rest)
+        if unnamed and re.match(verb, rest[unnamed.end() :]):
+            return end + unnamed.end()
     return last_person_end
+
+
+_UNNAMED_IN_LIST = re.compile(r"、[\u4e00-\u9fff]{2,3}、")  # 吴延风、洪流、陈良: a name missed between two
+_LIST_ITEMS = {k.value for k in (MentionKind.PERSON, MentionKind.TITLE, MentionKind.ORGANIZATION, MentionKind.PLACE)}
+
+
+def _is_subject(art: _Article, person: _R, sentence: int) -> bool:
+    """Whether `person` opens its clause (after titles, bodies, other names and list glue):
+    李元平 in 省委组织部部长李元平宣读林铎同志批示并主持总结会议, not 林铎."""
+    text = art.text
+    start = art.an.sentences[sentence].start
+    cut = max(text.rfind(c, start, person.m.start) for c in "，,。；;：:")
+    left_start = max(start, cut + 1)
+    spans = sorted(
+        (m.start, m.end)
+        for m in art.an.mentions
+        if m.sentence == sentence and not m.nested and left_start <= m.start and m.end <= person.m.start
+    )
+    rest, pos = [], left_start
+    for a, b in spans:
+        if a >= pos:
+            rest.append(text[pos:a])
+            pos = b
+    rest.append(text[pos : person.m.start])
+    return all(knowledge.relation_cues()["list_glue"].fullmatch(x) for x in rest)
 
 
 def _coordinated(art: _Article, first: _R, meetings: list[_R]) -> list[_R]:
@@ -197,12 +239,39 @@ def _meetings(art: _Article, edges: _Edges) -> None:
             attend = cues["attend_verb"].match(after)
             verb_end = sentence.end - len(after) + (chair or attend).end() if (chair or attend) else None
             targets: list[_R] = []
+            also: list[tuple[RelationKind, _R]] = []  # …并主持Y, …并在Y上讲话: a second verb
             if verb_end is not None:
-                nxt = [r for r in meetings if r.m.start >= verb_end and r.m.start - verb_end <= 4]
+                nxt = [
+                    r
+                    for r in meetings
+                    if r.m.start >= verb_end
+                    and r.m.start - verb_end <= 4
+                    and not re.search(r"[会并，,。在]", text[verb_end : r.m.start])
+                ]
                 if nxt:
                     targets = _coordinated(art, min(nxt, key=lambda r: r.m.start), meetings)
-                elif re.match(r"^(?:召开)?(?:会议|大会|会)", text[verb_end:]) or not meetings:
-                    targets = art.primary  # 主持会议并讲话: the article's meeting
+                elif re.match(r"^(?:召开)?(?:会议|大会|会)", text[verb_end:]) or (
+                    not meetings
+                    and (  # 出席。 but not 参加甘肃代表团审议: a verb of presence with another object
+                        not re.search(r"(?:出席|参加|列席|陪同)$", (chair or attend).group(0))
+                        or re.match(r"^(?:[，,。；;并]|$)", text[verb_end : verb_end + 1])
+                    )
+                ):
+                    targets = art.primary  # 主持会议并讲话, …出席。: the article's meeting
+            clause_end = re.search(r"[。；;]|$", text[p.m.end : sentence.end]).start() + p.m.end
+            subject = _is_subject(art, p, i)
+            for mt in meetings:
+                if not subject or not p.m.end < mt.m.start < clause_end:
+                    continue
+                lead = text[p.m.end : mt.m.start]
+                if re.search(r"并(?:主持|主持召开)$", lead):
+                    also.append((K.CHAIR, mt))
+                elif re.search(r"并(?:出席|参加)$", lead) or (
+                    re.search(r"并在$", lead) and cues["speech_at"].match(text[mt.m.end : mt.m.end + 8])
+                ):
+                    also.append((K.ATTENDEE, mt))
+            if cues["report_to"].match(text[p.m.end : sentence.end]) and art.primary:
+                also.extend((K.ATTENDEE, r) for r in art.primary)  # 向大会报告, 所作的…报告
             # X向Y发表书面致辞
             for mt in meetings:
                 gap = _between(text, p.m, mt.m)
@@ -236,6 +305,8 @@ def _meetings(art: _Article, edges: _Edges) -> None:
             kind = K.CHAIR if chair else K.ATTENDEE
             for mt in targets:
                 edges.add(kind, mt.key, p.key, art.ev(i, f"{kind.value} cue"))
+            for kind2, mt in also:
+                edges.add(kind2, mt.key, p.key, art.ev(i, f"{kind2.value} cue (second verb)"))
         # X同Y、Z举行W (会谈, 会晤, 峰会): those who hold it take part in it
         for mt in meetings:
             verb = cues["hold_verb"].search(text, sentence.start, mt.m.start)

@@ -281,3 +281,74 @@ def test_no_organiser_where_another_body_meets_or_the_body_is_the_venue_or_objec
     )
     got, _ = edges(an)
     assert not [e for e in got if e[0] is K.ORGANIZER]
+
+
+def test_a_list_of_attendees_with_role_words_and_a_missed_name():
+    # 陕西 人大常委会 session report (2022)
+    an = analysis(
+        "十三届人大常委会第三十一次会议在西安召开\n"
+        "省人大常委会副主任姜锋、郭青和秘书长文引学出席会议。"
+        "副省长郭永红,省高级人民法院院长李智,省监察委员会负责同志,省人大常委会机关厅级干部和省政府副秘书长列席会议。"
+        "会议听取了省委组织部部长程福波作的有关人事事项的说明。",
+        [
+            ("十三届人大常委会第三十一次会议", M),
+            ("西安", L),
+            ("省人大常委会", O),
+            ("副主任", T),
+            ("姜锋", P),
+            ("郭青", P),
+            ("秘书长", T),
+            ("副省长", T),
+            ("郭永红", P),
+            ("省高级人民法院", O),
+            ("院长", T),
+            ("李智", P),
+            ("省监察委员会", O),
+            ("省人大常委会", O),
+            ("省政府", O),
+            ("副秘书长", T),
+            ("省委组织部", O),
+            ("部长", T),
+            ("程福波", P),
+        ],
+        paper="",
+        region="陕西省",
+        headline_lines=1,
+    )
+    got, _ = edges(an)
+    meeting = next(s for k, s, _, _ in got if k is K.LOCATION and s.startswith("meeting/"))
+    attended = {o for k, s, o, _ in got if k is K.ATTENDEE and s == meeting}
+    assert attended == {f"person/陕西省/{n}" for n in ("姜锋", "郭青", "郭永红", "李智", "程福波")}
+
+
+def test_a_second_verb_and_a_presence_verb_with_another_object():
+    # 甘肃日报 (2019): the chair of the conference speaks at its closing session, which another chairs
+    an = analysis(
+        "全省现场推进会举行\n"
+        "省长唐仁健出席会议并讲话。常务副省长宋亮主持大会并在总结会议上讲话。"
+        "省委组织部部长李元平宣读林铎同志批示并主持总结会议。"
+        "深入学习贯彻习近平总书记参加甘肃代表团审议时的重要讲话精神。",
+        [
+            ("全省现场推进会", M),
+            ("省长", T),
+            ("唐仁健", P),
+            ("常务副省长", T),
+            ("宋亮", P),
+            ("总结会议", M),
+            ("省委组织部", O),
+            ("部长", T),
+            ("李元平", P),
+            ("林铎", P),
+            ("总结会议", M),
+            ("习近平", P),
+            ("总书记", T),
+        ],
+        paper="甘肃日报",
+        region="甘肃省",
+        headline_lines=1,
+    )
+    got, _ = edges(an)
+    by = {(k, s.split("/")[1], o.split("/")[-1]) for k, s, o, _ in got if k in (K.CHAIR, K.ATTENDEE)}
+    assert (K.CHAIR, "全省现场推进会", "宋亮") in by and (K.ATTENDEE, "全省现场推进会", "唐仁健") in by
+    assert (K.ATTENDEE, "总结会议", "宋亮") in by and (K.CHAIR, "总结会议", "李元平") in by
+    assert not any(o in ("林铎", "习近平") for _, _, o in by)
