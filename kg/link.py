@@ -179,7 +179,7 @@ def _subject_list_end(art: _Article, person: _R, sentence: int) -> int:
             last_person_end = stop
     verb = cues["chair"].pattern + "|" + cues["attend_verb"].pattern.removeprefix("^")
     rest = text[end : art.an.sentences[sentence].end]
-    trailing = re.match(r"(?:%s)" % glue.pattern, rest)  # 以及…相关领导出席
+    trailing = glue.match(rest)  # 以及…相关领导出席
     after_glue = end + (trailing.end() if trailing else 0)
     if re.match(verb, text[after_glue : after_glue + 12]):
         return after_glue
@@ -250,11 +250,14 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                 ]
                 if nxt:
                     targets = _coordinated(art, min(nxt, key=lambda r: r.m.start), meetings)
-                elif re.match(r"^(?:召开)?(?:会议|大会|会)", text[verb_end:]) or (
-                    not meetings
-                    and (  # 出席。 but not 参加甘肃代表团审议: a verb of presence with another object
-                        not re.search(r"(?:出席|参加|列席|陪同)$", (chair or attend).group(0))
-                        or re.match(r"^(?:[，,。；;并]|$)", text[verb_end : verb_end + 1])
+                elif (
+                    re.match(r"^(?:召开)?(?:会议|大会|会)", text[verb_end:])
+                    or (
+                        not meetings
+                        and (  # 出席。 but not 参加甘肃代表团审议: a verb of presence with another object
+                            not re.search(r"(?:出席|参加|列席|陪同)$", (chair or attend).group(0))
+                            or re.match(r"^(?:[，,。；;并]|$)", text[verb_end : verb_end + 1])
+                        )
                     )
                 ):
                     targets = art.primary  # 主持会议并讲话, …出席。: the article's meeting

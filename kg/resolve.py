@@ -426,7 +426,14 @@ def meeting_organizer(meeting: Mention, analysis: Analysis) -> tuple[Mention | N
 
 
 _LEADING_DATE = re.compile(r"^(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上|晚)?")
-_LEVEL_CHARS = {"省": Level.PROVINCE, "市": Level.CITY, "州": Level.CITY, "县": Level.COUNTY, "区": Level.COUNTY, "旗": Level.COUNTY}
+_LEVEL_CHARS = {
+    "省": Level.PROVINCE,
+    "市": Level.CITY,
+    "州": Level.CITY,
+    "县": Level.COUNTY,
+    "区": Level.COUNTY,
+    "旗": Level.COUNTY,
+}
 _TERM = re.compile(r"^第?[一二三四五六七八九十]{1,3}届")
 
 
