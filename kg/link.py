@@ -391,12 +391,28 @@ def _about(art: _Article, edges: _Edges) -> None:
         targets: list[_R] = []
         if (meeting_speaks or speaker) and art.primary:
             targets = art.primary
-        else:  # 出席Y的代表团继续审议Z, Y传达学习Z
+        else:  # 出席Y的代表团继续审议Z, Y传达学习Z; not 贯彻落实Y精神,…做好Z (Y is studied)
             for mt in meetings:
+                if knowledge.studied_meeting(text, mt.m.end):
+                    continue
                 if any(cues["discuss"].search(text[mt.m.end : p.m.start]) for p in policies if p.m.start > mt.m.end):
                     targets.append(mt)
-        for mt in targets:
-            for p in policies:
+        for p in policies:
+            if p.m.nested:
+                continue
+            # 与市人大常委会出台的《C》, 区政府制定了《纲要》: another body's document, not discussed
+            issued = _governing_verb(text, sentence.start, p.m.start, cues["issue"])
+            if issued is not None and any(
+                0 <= issued[0] - o.m.end <= 1 for o in art.of(sentence.index, EntityType.ORGANIZATION)
+            ):
+                continue
+            if (meeting_speaks or speaker) and targets == art.primary:
+                # the meeting's or a speaker's words: only what it reviewed or tells to carry out
+                # (会议审议通过了《A》《B》, 实施乡村振兴战略), not every document named (根据《建议》,
+                # 以…思想为指导, 向制造强国转变, 《A》,内容包括…办法)
+                if _governing_verb(text, sentence.start, p.m.start, cues["speech_about"]) is None:
+                    continue
+            for mt in targets:
                 edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "discussed"))
     # a report delivered at a meeting (the deck of its article)
     head = [s for s in art.an.sentences if s.start < art.an.article.body_start]
@@ -407,6 +423,17 @@ def _about(art: _Article, edges: _Edges) -> None:
             for h in head:
                 for p in art.of(h.index, EntityType.POLICY):
                     edges.add(K.ABOUT, mt.key, p.key, art.ev(s.index, "report delivered at"))
+
+
+def _governing_verb(text: str, start: int, end: int, verbs: re.Pattern[str]) -> tuple[int, int] | None:
+    """The last verb of `verbs` in text[start:end] whose object runs on to `end` without a
+    clause break (a comma, a stop, a colon); its span, or None."""
+    found = None
+    for m in verbs.finditer(text, start, end):
+        found = (m.start(), m.end())
+    if found is None or re.search(r"[，,。；;：:]", text[found[1] : end]):
+        return None
+    return found
 
 
 def art_sentence_of_paragraph(art: _Article, sentence: int) -> int:

@@ -352,3 +352,43 @@ def test_a_second_verb_and_a_presence_verb_with_another_object():
     assert (K.CHAIR, "全省现场推进会", "宋亮") in by and (K.ATTENDEE, "全省现场推进会", "唐仁健") in by
     assert (K.ATTENDEE, "总结会议", "宋亮") in by and (K.CHAIR, "总结会议", "李元平") in by
     assert not any(o in ("林铎", "习近平") for _, _, o in by)
+
+
+def test_what_a_meeting_reviewed_not_every_document_it_names():
+    # 南宁 city government executive meeting (2009) and 深圳 (2014)
+    an = analysis(
+        "市政府第63次常务会议召开\n"
+        "会议审议通过了《关于处理五象新区土地的若干意见》,内容包括各部门职责、土地收回办法、土地处置办法。"
+        "会议审议并原则通过了《指导意见》以及《行动计划》,与市人大常委会出台的《关于加强标准建设若干问题的决定》形成体系。"
+        "会议指出,要推动我国由制造大国向制造强国转变。",
+        [
+            ("市政府第63次常务会议", M),
+            ("关于处理五象新区土地的若干意见", Y),
+            ("土地收回办法", Y),
+            ("土地处置办法", Y),
+            ("指导意见", Y),
+            ("行动计划", Y),
+            ("市人大常委会", O),
+            ("关于加强标准建设若干问题的决定", Y),
+            ("制造强国", Y),
+        ],
+        paper="",
+        region="广西壮族自治区南宁市",
+        headline_lines=1,
+    )
+    got, _ = edges(an)
+    about = {o.removeprefix("policy/") for k, _, o, _ in got if k is K.ABOUT}
+    assert {"关于处理五象新区土地的若干意见", "指导意见", "行动计划"} <= about
+    assert not about & {"土地收回办法", "土地处置办法", "关于加强标准建设若干问题的决定"}
+
+
+def test_a_studied_meeting_discusses_nothing_of_the_sentence():
+    # 虹口区 government work report (2021)
+    an = analysis(
+        "全面贯彻落实党的十九大和十九届五中全会精神,扎实做好“六稳”工作,实现了“十三五”圆满收官。",
+        [("十九届五中全会", M), ("六稳", Y), ("十三五", Y)],
+        paper="",
+        region="上海市虹口区",
+    )
+    got, _ = edges(an)
+    assert not [e for e in got if e[0] is K.ABOUT]
