@@ -406,12 +406,15 @@ def _about(art: _Article, edges: _Edges) -> None:
                 0 <= issued[0] - o.m.end <= 1 for o in art.of(sentence.index, EntityType.ORGANIZATION)
             ):
                 continue
-            if (meeting_speaks or speaker) and targets == art.primary:
-                # the meeting's or a speaker's words: only what it reviewed or tells to carry out
-                # (会议审议通过了《A》《B》, 实施乡村振兴战略), not every document named (根据《建议》,
-                # 以…思想为指导, 向制造强国转变, 《A》,内容包括…办法)
-                if _governing_verb(text, sentence.start, p.m.start, cues["speech_about"]) is None:
-                    continue
+            # the meeting's or a speaker's words: only what it reviewed or tells to carry out
+            # (会议审议通过了《A》《B》, 实施乡村振兴战略), not every document named (根据《建议》,
+            # 以…思想为指导, 《A》,内容包括…办法)
+            if (
+                (meeting_speaks or speaker)
+                and targets == art.primary
+                and _governing_verb(text, sentence.start, p.m.start, cues["speech_about"]) is None
+            ):
+                continue
             for mt in targets:
                 edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "discussed"))
     # a report delivered at a meeting (the deck of its article)
