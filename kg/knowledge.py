@@ -162,8 +162,20 @@ class Abbrev:
     """Full-name template with {name} / {short}."""
 
     def expand(self, region: Division) -> str:
-        """The full name for a region (中共辽宁省委)."""
-        return self.template.format(name=region.name, short=region.short or region.name)
+        """The full name for a region (中共辽宁省委); a district is named with its city, as
+        district names repeat from city to city (中共毕节市七星关区委, 上海市虹口区人民政府)."""
+        name = region.name
+        if region.level is Level.COUNTY and name.endswith("区") and region.parent:
+            parent = gazetteer().get(region.parent)
+            if parent.level in (Level.CITY, Level.PROVINCE):
+                name = parent.name + name
+        return self.template.format(name=name, short=region.short or region.name)
+
+
+def is_municipality(d: Division) -> bool:
+    """Whether a division is a municipality under the central government (北京市, 重庆市):
+    a province-level city, whose bodies are named like a city's (市委, 市政府)."""
+    return d.level is Level.PROVINCE and d.name.endswith("市")
 
 
 @cache

@@ -138,12 +138,23 @@ def _level_of(d: Division | None, level: Level) -> Division | None:
     return next((a for a in knowledge.gazetteer().ancestors(d) if a.level is level), None)
 
 
+def _city_of(d: Division | None) -> Division | None:
+    """The prefecture-level city of a division; a municipality (北京市, 上海市虹口区 -> 上海市)
+    is its own city: its 市委 and 市政府 are the municipality's."""
+    city = _level_of(d, Level.CITY)
+    if city is None:
+        province = _province_of(d)
+        if province is not None and knowledge.is_municipality(province):
+            return province
+    return city
+
+
 def _context(analysis: Analysis, places: dict[str, Division]) -> _Context:
     article = analysis.article
     gaz = knowledge.gazetteer()
     region = gaz.find_region(article.issue.region) if article.issue.region else None
     province = _province_of(region)
-    city = _level_of(region, Level.CITY)
+    city = _city_of(region)
     county = _level_of(region, Level.COUNTY)
     if city is None:  # a provincial paper: the city the article is about, if one stands out
         counts = Counter()
@@ -234,7 +245,7 @@ def _resolve_places(
             d = {
                 "province": province,
                 "country": CHINA,
-                "city": _level_of(region, Level.CITY),
+                "city": _city_of(region),
                 "county": _level_of(region, Level.COUNTY),
             }.get(level)
             if d is None:
@@ -309,16 +320,19 @@ def org_name(surface: str, ctx: _Context) -> str | None:
     abbrevs = knowledge.abbreviations()
     if s in abbrevs:
         return _expand_abbrev(s, ctx)
-    # place + abbreviation: 葫芦岛市委, 辽宁省委网信办, 大连市委
+    # place + abbreviation: 葫芦岛市委, 辽宁省委网信办, 大连市委, 北京市委 (a municipality's
+    # bodies are named like a city's), 河东区政府 (the 河东区 of the paper's province)
     for cut in range(len(s) - 1, 1, -1):
         head, rest = s[:cut], s[cut:]
-        for d in gaz.candidates(head):
-            if d.level not in (Level.PROVINCE, Level.CITY, Level.COUNTY):
-                continue
+        cands = [d for d in gaz.candidates(head) if d.level in (Level.PROVINCE, Level.CITY, Level.COUNTY)]
+        if ctx.province is not None:
+            cands.sort(key=lambda d: (_province_of(d) != ctx.province, d.code))
+        for d in cands:
             level_char = d.name[-1]
+            level = Level.CITY if knowledge.is_municipality(d) else d.level
             for ab in (rest, level_char + rest, head[-1] + rest if head.endswith(level_char) else None):
                 a = abbrevs.get(ab) if ab else None
-                if a is not None and a.level is d.level:
+                if a is not None and a.level is level:
                     return a.expand(d)
     # a leading abbreviation: 省政协机关党组, 省政协办公厅
     for cut in range(len(s) - 1, 1, -1):
@@ -679,6 +693,10 @@ def _article_meetings(items: list[_MeetingMention]) -> dict[str, list[tuple[Ment
     merged: dict[str, list[tuple[Mention, dt.date | None, bool]]] = defaultdict(list)
     for sig, members in groups.items():
         target = names[sig]
+        if sig[0] and sig[1] in _BARE_MEETINGS:  # 北京市委召开市级民主协商会 … 市委召开会议: the named one
+            named = [o for o in groups if o[0] == sig[0] and o[1] not in _BARE_MEETINGS]
+            if len(named) == 1:
+                target = names[named[0]]
         if sig not in dated and all(it.in_heading for it in members):
             kind = _meeting_kind(sig[1])
             same_kind = [
@@ -692,6 +710,9 @@ def _article_meetings(items: list[_MeetingMention]) -> dict[str, list[tuple[Ment
         for it in members:
             merged[target].append((it.mention, it.date, _numbered(target)))
     return merged
+
+
+_BARE_MEETINGS = frozenset({"会议", "会", "大会"})
 
 
 def _abbreviates(short: str, full: str) -> bool:

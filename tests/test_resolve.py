@@ -308,3 +308,55 @@ def test_meetings_carry_the_forms_the_genre_writes_them_in():
     bare = entity(res, keys_of(res, ordos)[1])
     assert {"市委常委会会议", "鄂尔多斯市委常委会会议"} <= set(bare.aliases)
     assert "中央政治局会议" in entity(res, keys_of(res, ordos)[2]).aliases
+
+
+def test_a_bare_meeting_of_a_body_is_its_named_meeting_of_the_article():
+    # 北京日报 (2022-01-07)
+    an = analysis(
+        "北京市委召开市级民主协商会\n本报讯 市两会召开前夕,市委召开会议,就市两会有关人事安排进行民主协商。",
+        [("北京市委", O), ("市级民主协商会", M), ("市委", O), ("会议", M)],
+        paper="北京日报",
+        region="北京市",
+        headline_lines=1,
+        date=dt.date(2022, 1, 7),
+    )
+    res = resolve([an])
+    keys = keys_of(res, an)
+    assert keys[0] == keys[2] == "org/中共北京市委"
+    assert keys[1] == keys[3] and keys[1].startswith("meeting/中共北京市委市级民主协商会")
+
+
+def test_level_words_at_every_level_of_the_region():
+    # a 上海 district paper (虹口, 2021) and a Tianjin municipal one (2016); 毕节 七星关区 (2022)
+    hongkou = analysis(
+        "在市委、市政府和区委的坚强领导下,在区人大、区政协的监督支持下。",
+        [("市委", O), ("市政府", O), ("区委", O), ("区人大", O), ("区政协", O)],
+        paper="",
+        region="上海市虹口区",
+    )
+    tianjin = analysis(
+        "天津市政协副主席王治平带领市投促办、河东区政府赴北京。",
+        [("天津市政协", O), ("副主席", T), ("王治平", P), ("河东区政府", O)],
+        paper="",
+        region="天津市",
+        article_id="tj/00",
+        source="tj.txt",
+    )
+    bijie = analysis(
+        "毕节市委副书记、七星关区委书记周舟出席。",
+        [("毕节市委", O), ("副书记", T), ("七星关区委", O), ("书记", T), ("周舟", P)],
+        paper="",
+        region="贵州省毕节市七星关区",
+        article_id="bj/00",
+        source="bj.txt",
+    )
+    res = resolve([hongkou, tianjin, bijie])
+    assert keys_of(res, hongkou) == [
+        "org/中共上海市委",
+        "org/上海市人民政府",
+        "org/中共上海市虹口区委",
+        "org/上海市虹口区人民代表大会",
+        "org/中国人民政治协商会议上海市虹口区委员会",
+    ]
+    assert keys_of(res, tianjin)[3] == "org/天津市河东区人民政府"
+    assert keys_of(res, bijie)[2] == "org/中共毕节市七星关区委"
