@@ -164,12 +164,18 @@ class Abbrev:
     def expand(self, region: Division) -> str:
         """The full name for a region (中共辽宁省委); a district is named with its city, as
         district names repeat from city to city (中共毕节市七星关区委, 上海市虹口区人民政府)."""
-        name = region.name
-        if region.level is Level.COUNTY and name.endswith("区") and region.parent:
-            parent = gazetteer().get(region.parent)
-            if parent.level in (Level.CITY, Level.PROVINCE):
-                name = parent.name + name
-        return self.template.format(name=name, short=region.short or region.name)
+        return self.template.format(name=body_region_name(region), short=region.short or region.name)
+
+
+def body_region_name(region: Division) -> str:
+    """The region's name as its bodies carry it: a district with its city (上海市虹口区,
+    毕节市七星关区), as district names repeat from city to city; other divisions as named."""
+    name = region.name
+    if region.level is Level.COUNTY and name.endswith("区") and region.parent:
+        parent = gazetteer().get(region.parent)
+        if parent.level in (Level.CITY, Level.PROVINCE):
+            name = parent.name + name
+    return name
 
 
 def is_municipality(d: Division) -> bool:

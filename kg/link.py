@@ -331,7 +331,10 @@ def _meetings(art: _Article, edges: _Edges) -> None:
         for mt in meetings:
             org, rest = meeting_organizer(mt.m, an)
             named_inside = org is not None and org.start >= mt.m.start
-            if org is not None and not (named_inside and cues["not_organizer"].search(rest)):
+            # a numbered session named in passing (…二次会议以来, …三次会议日程) is not an event
+            # of the article: its body is not stated to hold it
+            passing = named_inside and re.search(r"届.{0,4}次", rest) and mt.key not in {r.key for r in art.primary}
+            if org is not None and not passing and not (named_inside and cues["not_organizer"].search(rest)):
                 org_key = next((r.key for r in art.resolved if r.m.id == org.id), None)
                 if org_key and art.types.get(org_key) is EntityType.ORGANIZATION:
                     edges.add(K.ORGANIZER, mt.key, org_key, art.ev(i, "organiser named with the meeting"))

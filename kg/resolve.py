@@ -346,17 +346,27 @@ def org_name(surface: str, ctx: _Context) -> str | None:
         return ctx.province.name + s[1:]
     if s[0] == "市" and ctx.city is not None and len(s) > 3:
         return ctx.city.name + s[1:]
+    # the official long form of a CPPCC committee: 政协河南省委员会 -> 中国人民政治协商会议河南省委员会
+    if s.startswith("政协") and s.endswith("委员会") and gaz.find_region(s[2:-3]) is not None:
+        return "中国人民政治协商会议" + s[2:]
     # a province before one of its cities adds nothing: 江西省上饶市… -> 上饶市…
     for province in _provinces():
         if s.startswith(province.name):
             rest = s[len(province.name) :]
             if any(
-                rest.startswith(c.name) and c.parent == province.code
+                rest.startswith(c.name) and c.parent == province.code and c.level is Level.CITY
                 for n in range(2, 7)
                 for c in gaz.by_name.get(rest[:n], ())
             ):
                 return rest
             break
+    # a district's body is named with its city: 九龙坡区人民政府 -> 重庆市九龙坡区人民政府
+    for n in range(min(len(s) - 2, 8), 1, -1):
+        districts = [d for d in gaz.by_name.get(s[:n], ()) if d.level is Level.COUNTY and d.name.endswith("区")]
+        if ctx.province is not None:
+            districts = [d for d in districts if _province_of(d) == ctx.province]
+        if len(districts) == 1:
+            return knowledge.body_region_name(districts[0]) + s[n:]
     return s
 
 
@@ -371,18 +381,52 @@ def meeting_name(surface: str, organizer: str | None, ctx: _Context) -> str:
     if m:
         return f"中国共产党第{m.group(1)}次全国代表大会"
     m = re.fullmatch(
-        r"([省市县区]|全国)?([一二三四五六七八九十]{1,3})届(人大|政协)([一二三四五六七八九十]{1,3})次会议", s
+        r"([省市县区]|全国)?第?([一二三四五六七八九十]{1,3})届(人大|政协)第?([一二三四五六七八九十]{1,3})次会议", s
     )
     if m:
         level, term, body, session = m.groups()
-        region = {"省": ctx.province, "市": ctx.city, "县": ctx.county}.get(level or "")
-        prefix = "全国" if level == "全国" else (region.name if region else "")
-        if body == "人大":
-            return f"{prefix}第{term}届人民代表大会第{session}次会议"
-        return f"{prefix}政协第{term}届委员会第{session}次会议"
+        region = {"省": ctx.province, "市": ctx.city, "县": ctx.county, "区": ctx.county}.get(level or "")
+        prefix = "全国" if level == "全国" else (knowledge.body_region_name(region) if region else "")
+        return _session_name(prefix, body, term, session)
+    # a plenary session after its body: 省政协|十二届三次会议, 海口市人大|第十七届…第三次会议
+    m = re.fullmatch(r"第?([一二三四五六七八九十]{1,3})届(?:委员会)?第?([一二三四五六七八九十]{1,3})次(?:全体)?会议", s)
+    if m and organizer:
+        for long, body in (("人民代表大会", "人大"), ("委员会", "政协")):
+            core = organizer.removeprefix("中国人民政治协商会议") if body == "政协" else organizer
+            if organizer.endswith(long) and (body == "人大" or core != organizer) and "常务委员会" not in organizer:
+                return _session_name(core.removesuffix(long), body, *m.groups())
     if organizer and not s.startswith(organizer):
         return organizer + s
     return s
+
+
+_LEVEL_BODY = re.compile(
+    r"([省市县区州旗]|(?=第?[一二三四五六七八九十]{1,3}届))(?:第?[一二三四五六七八九十]{1,3}届)?"
+    r"(人民政府|政府|人大常委会|委常委会)(第.+)"
+)
+
+
+def _organizer_in_name(surface: str, ctx: _Context) -> tuple[str, str] | None:
+    """A body written into a meeting's name with its level word and term, without a mention of
+    its own: 区第十八届人民政府第107次常务会议 -> (重庆市九龙坡区人民政府, 第107次常务会议)."""
+    m = _LEVEL_BODY.fullmatch(re.sub(r"\s+", "", surface))
+    if m is None:
+        return None
+    level, body, rest = m.groups()
+    if not level:  # 十三届人大常委会第三十一次会议: the paper's own region's body
+        region = ctx.region if ctx.region is not None and ctx.region.level is not Level.COUNTRY else None
+        level = region.name[-1] if region is not None else ""
+    full = org_name(level + body, ctx) if level else None
+    return (full, rest) if full and full != level + body else None
+
+
+def _session_name(region: str, body: str, term: str, session: str) -> str:
+    """吉林省第十三届人民代表大会第四次会议, 政协江西省第十二届委员会第三次会议."""
+    if body == "人大":
+        return f"{region}第{term}届人民代表大会第{session}次会议"
+    if region == "全国":
+        return f"全国政协第{term}届委员会第{session}次会议"
+    return f"政协{region}第{term}届委员会第{session}次会议"
 
 
 def _meeting_kind(surface: str) -> str:
@@ -568,6 +612,8 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
                 org, rest = meeting_organizer(m, an)
                 reg.mention_forms[m.id] = _meeting_forms(m, org, rest, ctx)
                 organizer = org_name(org.text, ctx) if org is not None else None
+                if organizer is None:  # 区第十八届人民政府|第107次常务会议: a body named by its level word
+                    organizer, rest = _organizer_in_name(rest, ctx) or (None, rest)
                 canonical = meeting_name(rest, organizer, ctx)
                 article_meetings.append(
                     _MeetingMention(
@@ -685,16 +731,25 @@ def _article_meetings(items: list[_MeetingMention]) -> dict[str, list[tuple[Ment
     session numbers are dropped (党组会议暨主席会议 = 十二届七十七次党组会议暨…), and an undated
     mention (the headline's) with the one dated meeting of the same kind."""
     groups: dict[tuple[str, str], list[_MeetingMention]] = defaultdict(list)
-    for it in sorted(items, key=lambda it: (-len(it.canonical), it.mention.start)):
+    ordered = sorted(items, key=lambda it: (-len(it.canonical), it.mention.start))
+    numbers: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
+    for it in ordered:
+        numbers[(it.organizer, _ORDINALS.sub("", it.rest))].add(tuple(_ORDINALS.findall(it.rest)))
+    for it in ordered:
         sig = (it.organizer, _ORDINALS.sub("", it.rest))
+        if len(numbers[sig] - {()}) > 1:  # 十二届二次会议 and 十二届三次会议: two sessions
+            sig = (it.organizer, it.rest)
         groups[sig].append(it)
     names = {sig: max((it.canonical for it in members), key=lambda c: (len(c), c)) for sig, members in groups.items()}
     dated = {sig for sig, members in groups.items() if any(it.date for it in members)}
     merged: dict[str, list[tuple[Mention, dt.date | None, bool]]] = defaultdict(list)
     for sig, members in groups.items():
         target = names[sig]
-        if sig[0] and sig[1] in _BARE_MEETINGS:  # 北京市委召开市级民主协商会 … 市委召开会议: the named one
-            named = [o for o in groups if o[0] == sig[0] and o[1] not in _BARE_MEETINGS]
+        bare = all(it.rest.strip() in _BARE_MEETINGS for it in members)
+        if sig[0] and bare:  # 北京市委召开市级民主协商会 … 市委召开会议: the named one
+            named = [
+                o for o in groups if o[0] == sig[0] and not all(it.rest.strip() in _BARE_MEETINGS for it in groups[o])
+            ]
             if len(named) == 1:
                 target = names[named[0]]
         if sig not in dated and all(it.in_heading for it in members):

@@ -360,3 +360,52 @@ def test_level_words_at_every_level_of_the_region():
     ]
     assert keys_of(res, tianjin)[3] == "org/天津市河东区人民政府"
     assert keys_of(res, bijie)[2] == "org/中共毕节市七星关区委"
+
+
+def test_sessions_one_node_each_whatever_the_form():
+    # 江西 CPPCC standing committee report (2020); 九龙坡区 government (2021); 陕西 (2022)
+    jiangxi = analysis(
+        "审议通过《政协江西省第十二届委员会常务委员会关于省政协十二届二次会议以来提案工作情况的报告》"
+        "和政协江西省第十二届委员会第三次会议日程。省政协十二届三次会议将于1月召开。",
+        [
+            ("省政协", O),
+            ("省政协十二届二次会议", M, True),
+            ("政协江西省第十二届委员会第三次会议", M),
+            ("省政协", O),
+            ("省政协十二届三次会议", M, True),
+        ],
+        paper="",
+        region="江西省",
+    )
+    jiulongpo = analysis(
+        "重庆市九龙坡区人民政府召开第107次常务会议\n11月10日,区政府区长李顺主持召开区第十八届人民政府第107次常务会议。",
+        [
+            ("重庆市九龙坡区人民政府", O),
+            ("第107次常务会议", M),
+            ("区政府", O),
+            ("区长", T),
+            ("李顺", P),
+            ("区第十八届人民政府第107次常务会议", M),
+        ],
+        paper="",
+        region="重庆市九龙坡区",
+        headline_lines=1,
+        article_id="jlp/00",
+        source="jlp.txt",
+    )
+    shaanxi = analysis(
+        "省十三届人大常委会第三十一次会议在西安召开\n2月25日,十三届人大常委会第三十一次会议在西安召开。",
+        [("省十三届人大常委会第三十一次会议", M), ("十三届人大常委会第三十一次会议", M), ("西安", L)],
+        paper="",
+        region="陕西省",
+        headline_lines=1,
+        article_id="sx/00",
+        source="sx.txt",
+    )
+    res = resolve([jiangxi, jiulongpo, shaanxi])
+    jx = keys_of(res, jiangxi)
+    assert jx[1] != jx[2] and jx[2] == jx[4] == "meeting/政协江西省第十二届委员会第三次会议"
+    jl = keys_of(res, jiulongpo)
+    assert jl[0] == jl[2] == "org/重庆市九龙坡区人民政府" and jl[1] == jl[5]
+    sx = keys_of(res, shaanxi)
+    assert sx[0] == sx[1]
