@@ -523,13 +523,36 @@ def _meeting_forms(meeting: Mention, org: Mention | None, rest: str, ctx: _Conte
 def _meeting_date(meeting: Mention, analysis: Analysis) -> dt.date | None:
     """The date printed before the meeting in its sentence (else after it); none for a meeting
     whose spirit is being studied (11月9日…传达学习六中全会精神: the date is the study's)."""
-    if knowledge.studied_meeting(analysis.article.text, meeting.end):
-        return None
     sentence = analysis.sentences[meeting.sentence]
     found = find_dates(sentence.text, analysis.article.issue.date)
-    before = [d for d in found if sentence.start + d.start <= meeting.start]
-    pick = before[-1] if before else (found[0] if found else None)
-    return pick.date if pick else None
+    inside = [  # 3月30日中央政治局会议: the date is part of the name, studied or not
+        d for d in found if meeting.start <= sentence.start + d.start < meeting.end and d.text.endswith("日")
+    ]
+    if inside:
+        return inside[0].date
+    if knowledge.studied_meeting(analysis.article.text, meeting.end):
+        return None
+    before_it = sorted(
+        (m for m in analysis.mentions if m.kind is MentionKind.MEETING and m.sentence == meeting.sentence),
+        key=lambda m: m.start,
+    )
+    before_it = [m for m in before_it if m.end <= meeting.start and not m.nested]
+    start = meeting.start
+    while before_it and analysis.article.text[before_it[-1].end : start] in ("和", "、", "及", "与"):
+        start = before_it.pop().start  # 召开省政府党组会议和常务会议: coordinated, one date
+    others = [m.end for m in before_it]
+    # the date before it, unless another meeting stands between (11月10日…主持召开A,…在B上的讲话)
+    before = [
+        d
+        for d in found
+        if sentence.start + d.end <= meeting.start and not any(sentence.start + d.start < o for o in others)
+    ]
+    if before:
+        return before[-1].date
+    after = [d for d in found if sentence.start + d.start >= meeting.end]
+    if any(sentence.start + d.end <= meeting.start for d in found):
+        return None  # the sentence's date belongs to the meeting before this one
+    return after[0].date if after else None
 
 
 def _numbered(name: str) -> bool:

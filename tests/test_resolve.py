@@ -409,3 +409,31 @@ def test_sessions_one_node_each_whatever_the_form():
     assert jl[0] == jl[2] == "org/重庆市九龙坡区人民政府" and jl[1] == jl[5]
     sx = keys_of(res, shaanxi)
     assert sx[0] == sx[1]
+
+
+def test_a_meetings_date_is_its_own_not_the_one_of_the_meeting_before():
+    # 鄂尔多斯 (2023) and 九龙坡区 (2021): the study's date, a date in the name, coordinated meetings
+    an = analysis(
+        "会议传达学习了3月30日中央政治局会议精神和习近平总书记致中国发展高层论坛2023年年会的贺信精神。"
+        "11月10日,区长李顺主持召开区政府常务会议和党组会议,学习了在第四届中国国际进口博览会开幕式上的主旨演讲精神。",
+        [
+            ("3月30日中央政治局会议", M),
+            ("中央政治局", O, True),
+            ("习近平", P),
+            ("中国发展高层论坛2023年年会", M),
+            ("区长", T),
+            ("李顺", P),
+            ("区政府常务会议", M),
+            ("党组会议", M),
+            ("第四届中国国际进口博览会开幕式", M),
+        ],
+        paper="",
+        region="内蒙古自治区鄂尔多斯市",
+        date=dt.date(2023, 4, 3),
+    )
+    res = resolve([an])
+    dates = {e.name: e.date for e in res.entities if e.type is EntityType.MEETING}
+    assert dates["中国共产党中央委员会政治局会议"] == dt.date(2023, 3, 30)
+    assert dates["中国发展高层论坛2023年年会"] is None
+    assert dates["第四届中国国际进口博览会开幕式"] is None
+    assert {d for n, d in dates.items() if "常务会议" in n or "党组会议" in n} == {dt.date(2022, 11, 10)}  # before the issue date
