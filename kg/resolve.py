@@ -19,6 +19,7 @@ Keys (from which `kg.iri` mints IRIs) and canonical names:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter, defaultdict
@@ -320,6 +321,10 @@ def org_name(surface: str, ctx: _Context) -> str | None:
     abbrevs = knowledge.abbreviations()
     if s in abbrevs:
         return _expand_abbrev(s, ctx)
+    if s.startswith("中共") and len(s) > 4:  # 中共河东区委 -> 中共天津市河东区委
+        inner = org_name(s[2:], ctx)
+        if inner and inner.startswith("中共"):
+            return inner
     # place + abbreviation: 葫芦岛市委, 辽宁省委网信办, 大连市委, 北京市委 (a municipality's
     # bodies are named like a city's), 河东区政府 (the 河东区 of the paper's province)
     for cut in range(len(s) - 1, 1, -1):
@@ -606,6 +611,7 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
     for an in analyses:
         ctx = contexts[an.article.id]
         short_forms = _policy_short_forms(an)
+        given_names = _given_names(an)
         article_meetings: list[_MeetingMention] = []
         for m in an.mentions:
             if m.kind is MentionKind.ORGANIZATION:
@@ -617,7 +623,10 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
                         reg.acc[key].notes.add(f"{m.text} refers back to {longer.text}")
             elif m.kind is MentionKind.PERSON:
                 name = re.sub(r"\s+", "", m.text)
-                scope = scopes[(an.article.id, m.text)]
+                full = given_names.get(m.id)
+                if full is not None:  # 治平副主席 for 王治平: a given name with a title
+                    name = re.sub(r"\s+", "", full.text)
+                scope = scopes[(an.article.id, (full or m).text)]
                 key = reg.add(f"person/{scope}/{name}", EntityType.PERSON, name, m)
                 reg.acc[key].notes.add(f"same name {name} in {scope}")
             elif m.kind is MentionKind.POLICY:
@@ -672,11 +681,14 @@ def _titles_and_press(an: Analysis, ctx: _Context, reg: _Registry) -> None:
     for m in an.mentions:
         if m.kind is not MentionKind.PERSON:
             continue
+        local = ctx
         for cue in posts_of(an, m):
             if cue.body is not None:
                 key = reg.assign.get(cue.body.id)
+                local = _chain_context(cue.body.text, ctx) or local
             elif cue.body_abbrev:
-                full = org_name(cue.body_abbrev, ctx)
+                # 河东区委副书记、区长: the level word is the district just named
+                full = org_name(cue.body_abbrev, ctx) or org_name(cue.body_abbrev, local)
                 key = reg.add(f"org/{full}", EntityType.ORGANIZATION, full, None) if full else None
             elif cue.title in ("代表", "委员") and delegations:
                 key = reg.assign.get(delegations[0].id)
@@ -688,6 +700,39 @@ def _titles_and_press(an: Analysis, ctx: _Context, reg: _Registry) -> None:
         key = press_key(an.article)
         if key:
             reg.add(key, EntityType.ORGANIZATION, key.removeprefix("org/"), None)
+
+
+def _given_names(an: Analysis) -> dict[str, Mention]:
+    """Two-character names followed by a title that are the given name of exactly one
+    three-character name of the article (治平副主席 … 王治平; 亚明区长 … 王亚明): mention id ->
+    the full name's mention."""
+    people = [m for m in an.mentions if m.kind is MentionKind.PERSON]
+    titles = {m.start for m in an.mentions if m.kind is MentionKind.TITLE}
+    out = {}
+    for m in people:
+        if len(m.text) != 2 or m.end not in titles:
+            continue
+        fuller = {p.text: p for p in people if len(p.text) == 3 and p.text.endswith(m.text)}
+        if len(fuller) == 1:
+            out[m.id] = next(iter(fuller.values()))
+    return out
+
+
+def _chain_context(body: str, ctx: _Context) -> _Context | None:
+    """The context a title chain sets by naming a body after a place (河东区委, 毕节市委): later
+    level words of the chain (区长, 市长) refer to that place."""
+    gaz = knowledge.gazetteer()
+    body = body.removeprefix("中共")
+    for n in range(min(len(body) - 1, 10), 1, -1):
+        cands = [d for d in gaz.candidates(body[:n]) if d.level in (Level.CITY, Level.COUNTY)]
+        if ctx.province is not None:
+            cands = [d for d in cands if _province_of(d) == ctx.province] or cands
+        if len(cands) == 1:
+            d = cands[0]
+            if d.level is Level.CITY:
+                return dataclasses.replace(ctx, city=d, county=None)
+            return dataclasses.replace(ctx, city=_city_of(d), county=d)
+    return None
 
 
 def _longer_org(m: Mention, an: Analysis) -> Mention | None:
@@ -768,7 +813,7 @@ def _article_meetings(items: list[_MeetingMention]) -> dict[str, list[tuple[Ment
     merged: dict[str, list[tuple[Mention, dt.date | None, bool]]] = defaultdict(list)
     for sig, members in groups.items():
         target = names[sig]
-        bare = all(it.rest.strip() in _BARE_MEETINGS for it in members)
+        bare = all(it.mention.text.strip() in _BARE_MEETINGS for it in members)  # 会议, not 政治局会议
         if sig[0] and bare:  # 北京市委召开市级民主协商会 … 市委召开会议: the named one
             named = [
                 o for o in groups if o[0] == sig[0] and not all(it.rest.strip() in _BARE_MEETINGS for it in groups[o])

@@ -392,3 +392,73 @@ def test_a_studied_meeting_discusses_nothing_of_the_sentence():
     )
     got, _ = edges(an)
     assert not [e for e in got if e[0] is K.ABOUT]
+
+
+def test_posts_shared_by_a_list_inherited_in_a_chain_and_by_anaphora():
+    # 北京日报 (2022), 河南 CPPCC (2019), 天津 河东区 (2016), 毕节 (2022)
+    beijing = analysis(
+        "会上,市委常委、组织部部长孙梅君作说明。市委代理书记、市长黄兴国出席。",
+        [
+            ("市委", O),
+            ("常委", T),
+            ("组织部部长", T),
+            ("孙梅君", P),
+            ("市委", O),
+            ("书记", T),
+            ("市长", T),
+            ("黄兴国", P),
+        ],
+        paper="北京日报",
+        region="北京市",
+    )
+    henan = analysis(
+        "河南省政协副主席钱国玉、李英杰和秘书长王树山出席会议。贵州医科大学附属医院党委书记李海洋、院长左石出席。",
+        [
+            ("河南省政协", O),
+            ("副主席", T),
+            ("钱国玉", P),
+            ("李英杰", P),
+            ("秘书长", T),
+            ("王树山", P),
+            ("贵州医科大学附属医院", O),
+            ("党委书记", T),
+            ("李海洋", P),
+            ("院长", T),
+            ("左石", P),
+        ],
+        paper="",
+        region="河南省",
+        article_id="hn/00",
+        source="hn.txt",
+    )
+    tianjin = analysis(
+        "中共河东区委副书记、区长王亚明陪同。首先来到中国水利电力物资集团有限公司,听取了该集团谢卫江总经理的介绍。"
+        "治平副主席在亚明区长的陪同下调研。",
+        [
+            ("中共河东区委", O),
+            ("副书记", T),
+            ("区长", T),
+            ("王亚明", P),
+            ("中国水利电力物资集团有限公司", O),
+            ("谢卫江", P),
+            ("总经理", T),
+            ("治平", P),
+            ("副主席", T),
+            ("亚明", P),
+            ("区长", T),
+        ],
+        paper="",
+        region="天津市",
+        article_id="tj/00",
+        source="tj.txt",
+    )
+    got, _ = edges(beijing, henan, tianjin)
+    posts = {(s.split("/")[-1], o.removeprefix("org/"), t) for k, s, o, t in got if k is K.HOLDS_POST}
+    assert ("孙梅君", "中共北京市委组织部", "部长") in posts and ("孙梅君", "中共北京市委", "常委") in posts
+    assert ("黄兴国", "中共北京市委", "代理书记") in posts
+    assert ("王树山", "中国人民政治协商会议河南省委员会", "秘书长") in posts
+    assert ("左石", "贵州医科大学附属医院", "院长") in posts
+    assert ("王亚明", "天津市河东区人民政府", "区长") in posts
+    assert ("谢卫江", "中国水利电力物资集团有限公司", "总经理") in posts
+    people = {s for k, s, o, t in got if k is K.HOLDS_POST and "天津市" in s}
+    assert "person/天津市/亚明" not in people and "person/天津市/王亚明" in people
