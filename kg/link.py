@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from kg import knowledge
 from kg.posts import posts_of
@@ -457,16 +458,29 @@ def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], typ
     for sentence in art.an.sentences:
         orgs = art.of(sentence.index, EntityType.ORGANIZATION)
         policies = art.of(sentence.index, EntityType.POLICY)
+        titled = [(q.m.start, q.m.end) for q in policies]  # 《中共…区委关于制定…的建议》: words of a title
+        in_title = partial(_inside_any, titled)
         for p in policies:
-            subject = [o for o in orgs if o.m.end <= p.m.start]
+            # 全国人大常委会关于实行宪法宣誓制度的决定: the body printed before its 关于-document
+            for o in orgs:
+                if o.m.end == p.m.start and p.m.text.startswith("关于") and not in_title(o.m.start, o.m.end):
+                    edges.add(K.ISSUED_BY, p.key, o.key, art.ev(sentence.index, "issued (X关于…)"))
+            subject = [o for o in orgs if o.m.end <= p.m.start and not in_title(o.m.start, o.m.end)]
             if not subject:
                 continue
-            verb = cues["issue"].search(text[subject[0].m.end : p.m.start])
+            verb = next(
+                (
+                    v
+                    for v in cues["issue"].finditer(text, subject[0].m.end, p.m.start)
+                    if not in_title(v.start(), v.end())
+                ),
+                None,
+            )
             if verb is None:
                 continue
             # the bodies before the verb: 省财政厅与省商务厅联合下发, 团省委、省青年志愿者协会决定开展;
             # not a body further back (新华社北京6月17日电 国务院办公厅日前印发)
-            before_verb = subject[0].m.end + verb.start()
+            before_verb = verb.start()
             near = [
                 o
                 for o in subject
@@ -504,11 +518,16 @@ def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], typ
                 edges.add(K.ISSUED_BY, p.key, o.key, art.ev(last.index, "signed"))
 
 
+def _inside_any(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    return any(s <= a and b <= e for s, e in spans)
+
+
 def _orgs_named_in(text: str, org_forms: dict[str, str], prefix_only: bool) -> list[str]:
     """Keys of the bodies whose names (or aliases) spell out the start of `text`, one after
     another: 中共中央国务院 -> 中共中央, 国务院; with `prefix_only`, only the first."""
     found: list[str] = []
     pos = 0
+    text = re.sub(r"\s+", "", text)  # 中共南宁市委 南宁市人民政府关于…: bodies printed apart
     while pos < len(text):
         best = max((f for f in org_forms if len(f) >= 2 and text.startswith(f, pos)), key=len, default=None)
         if best is None:

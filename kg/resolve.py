@@ -634,11 +634,17 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
                 key_name = _numbered_measures(policy_key_name(surface))
                 canonical = policy_terms.get(key_name)
                 fixed = canonical is not None
-                if canonical is None:
+                author = _author_before(m, an) if canonical is None else None
+                if author is not None:  # 全国人大常委会|关于实行宪法宣誓制度的决定: the author's document
+                    full = org_name(author.text, ctx) or author.text
+                    bare = _DRAFT.sub("", surface.replace("《", "").replace("》", "")).strip()
+                    canonical, fixed = full + bare, True
+                    reg.mention_forms[m.id] = {re.sub(r"\s+", "", author.text) + bare, bare}
+                elif canonical is None:
                     org_prefix = _leading_org(key_name, ctx)
                     canonical = org_prefix or _DRAFT.sub("", surface.replace("《", "").replace("》", "")).strip()
                     fixed = org_prefix is not None
-                canonical = _numbered_measures(canonical)
+                canonical = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", _numbered_measures(canonical))
                 reg.add(f"policy/{policy_key_name(canonical)}", EntityType.POLICY, canonical, m, fixed_name=fixed)
             elif m.kind is MentionKind.MEETING:
                 org, rest = meeting_organizer(m, an)
@@ -700,6 +706,17 @@ def _titles_and_press(an: Analysis, ctx: _Context, reg: _Registry) -> None:
         key = press_key(an.article)
         if key:
             reg.add(key, EntityType.ORGANIZATION, key.removeprefix("org/"), None)
+
+
+def _author_before(policy: Mention, an: Analysis) -> Mention | None:
+    """The body printed right before a 关于-document without brackets (全国人大常委会关于…的决定):
+    part of its name."""
+    if not policy.text.startswith("关于"):
+        return None
+    return next(
+        (m for m in an.mentions if m.kind is MentionKind.ORGANIZATION and m.end == policy.start and not m.nested),
+        None,
+    )
 
 
 def _given_names(an: Analysis) -> dict[str, Mention]:
@@ -778,7 +795,21 @@ def _policy_short_forms(an: Analysis) -> dict[str, str]:
     for full, short in zip(policies, policies[1:], strict=False):
         if _SHORT_FORM.fullmatch(text[full.end : short.start]) and short.text != full.text:
             out.setdefault(short.text, full.text)
+    # a document referred to by the end of its name (…新优势的指导意见 … 相关指导意见; 《…质量评价工作办法》
+    # read also as 评价工作办法): the one longer name of the article ending with it
+    every = [m for m in an.mentions if m.kind is MentionKind.POLICY]
+    for short in every:
+        core = policy_key_name(short.text)
+        if short.text in out or len(core) > 8 or not _POLICY_TAIL.search(core):
+            continue
+        longer = {policy_key_name(m.text) for m in every if len(policy_key_name(m.text)) > len(core) + 1}
+        longer = {n for n in longer if n.endswith(core)}
+        if len(longer) == 1:
+            out[short.text] = longer.pop()
     return out
+
+
+_POLICY_TAIL = re.compile(r"(?:意见|办法|计划|方案|规划|条例|规定|决定|通知|细则|纲要|报告)$")
 
 
 _SHORT_FORM = re.compile(r"[》”]?\s*[（(]\s*(?:以下)?简称[《“]?")

@@ -462,3 +462,40 @@ def test_posts_shared_by_a_list_inherited_in_a_chain_and_by_anaphora():
     assert ("谢卫江", "中国水利电力物资集团有限公司", "总经理") in posts
     people = {s for k, s, o, t in got if k is K.HOLDS_POST and "天津市" in s}
     assert "person/天津市/亚明" not in people and "person/天津市/王亚明" in people
+
+
+def test_issuers_of_documents_named_after_them_or_after_a_verb():
+    # 陕西 (2022), 虹口区 (2021), 南宁 (2009), 深圳 (2014)
+    an = analysis(
+        "根据全国人大常委会关于实行宪法宣誓制度的决定,王晓向宪法宣誓。"
+        "根据《中共上海市虹口区委关于制定虹口区十四五规划的建议》,区政府制定了《上海市虹口区十四五规划纲要(草案)》。"
+        "会议审议通过《中共南宁市委 南宁市人民政府关于加快建设南宁生物国家高技术产业基地的决定》。"
+        "会议审议通过了《关于打造深圳标准的指导意见》。会议指出,出台实施相关指导意见是重大举措。",
+        [
+            ("全国人大常委会", O),
+            ("关于实行宪法宣誓制度的决定", Y),
+            ("王晓", P),
+            ("宪法", Y),
+            ("中共上海市虹口区委关于制定虹口区十四五规划的建议", Y),
+            ("中共上海市虹口区委", O, True),
+            ("区政府", O),
+            ("上海市虹口区十四五规划纲要(草案)", Y),
+            ("中共南宁市委 南宁市人民政府关于加快建设南宁生物国家高技术产业基地的决定", Y),
+            ("中共南宁市委", O, True),
+            ("南宁市人民政府", O, True),
+            ("关于打造深圳标准的指导意见", Y),
+            ("指导意见", Y),
+        ],
+        paper="",
+        region="上海市虹口区",
+    )
+    got, rels = edges(an)
+    issued = {(s.removeprefix("policy/"), o.removeprefix("org/")) for k, s, o, _ in got if k is K.ISSUED_BY}
+    oath = "全国人民代表大会常务委员会关于实行宪法宣誓制度的决定"
+    assert (oath, "全国人民代表大会常务委员会") in issued
+    assert ("上海市虹口区十四五规划纲要", "上海市虹口区人民政府") in issued
+    assert ("上海市虹口区十四五规划纲要", "中共上海市虹口区委") not in issued
+    nanning = "中共南宁市委南宁市人民政府关于加快建设南宁生物国家高技术产业基地的决定"
+    assert {(nanning, "中共南宁市委"), (nanning, "南宁市人民政府")} <= issued
+    guidance = {o for k, _, o, _ in got if k is K.MENTIONS and "指导意见" in o}
+    assert guidance == {"policy/关于打造深圳标准的指导意见"}
