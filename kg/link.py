@@ -339,14 +339,33 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                 org_key = next((r.key for r in art.resolved if r.m.id == org.id), None)
                 if org_key and art.types.get(org_key) is EntityType.ORGANIZATION:
                     edges.add(K.ORGANIZER, mt.key, org_key, art.ev(i, "organiser named with the meeting"))
-            for pl in art.of(i, EntityType.PLACE):
-                if (
-                    pl.m.start >= mt.m.end
-                    and text[mt.m.end : pl.m.start] == "在"
-                    and cues["held"].match(text[pl.m.end : pl.m.end + 4])
-                ):
-                    edges.add(K.LOCATION, mt.key, pl.key, art.ev(i, "held at"))
-                    convened.add(mt.key)
+            for pl in art.of(i, EntityType.PLACE, EntityType.ORGANIZATION):
+                # Y在Z召开, and 在Z召开的Y: Z a place or a venue (毕节市七星关区人民医院, 驻京办事处)
+                after = pl.m.start >= mt.m.end and text[mt.m.end : pl.m.start] == "在"
+                held = cues["held"].match(text[pl.m.end : pl.m.end + 4])
+                before = (
+                    pl.m.end <= mt.m.start
+                    and text[pl.m.start - 1 : pl.m.start] == "在"
+                    and re.fullmatch(
+                        "(?:" + cues["held"].pattern.removeprefix("^") + ")的", text[pl.m.end : mt.m.start]
+                    )
+                )
+                if not ((after and held) or before):
+                    continue
+                edges.add(K.LOCATION, mt.key, pl.key, art.ev(i, "held at"))
+                convened.add(mt.key)
+                if art.types.get(pl.key) is EntityType.ORGANIZATION:  # the venue's place: its name says
+                    inner = [
+                        r
+                        for r in art.resolved
+                        if r.m.nested
+                        and r.m.kind is MentionKind.PLACE
+                        and pl.m.start <= r.m.start
+                        and r.m.end <= pl.m.end
+                    ]
+                    if inner:
+                        finest = max(inner, key=lambda r: (r.m.end - pl.m.start, r.m.end - r.m.start))
+                        edges.add(K.LOCATION, mt.key, finest.key, art.ev(i, "held at (the venue's place)"))
     _meeting_places_from_lead(art, edges, convened)
 
 

@@ -499,3 +499,28 @@ def test_issuers_of_documents_named_after_them_or_after_a_verb():
     assert {(nanning, "中共南宁市委"), (nanning, "南宁市人民政府")} <= issued
     guidance = {o for k, _, o, _ in got if k is K.MENTIONS and "指导意见" in o}
     assert guidance == {"policy/关于打造深圳标准的指导意见"}
+
+
+def test_a_meeting_held_at_a_venue_is_at_the_venue_and_its_place():
+    # 毕节 (2022) and 天津 (2016)
+    an = analysis(
+        "12月27日,贵州医科大学附属医院七星关分院揭牌仪式在毕节市七星关区人民医院举行。"
+        "按照市长黄兴国在天津市政府驻北京办事处召开的推进京津冀协同发展工作座谈会的讲话精神。",
+        [
+            ("贵州医科大学附属医院七星关分院揭牌仪式", M),
+            ("毕节市七星关区人民医院", O),
+            ("毕节市", L, True),
+            ("七星关区", L, True),
+            ("市长", T),
+            ("黄兴国", P),
+            ("天津市政府驻北京办事处", O),
+            ("推进京津冀协同发展工作座谈会", M),
+        ],
+        paper="",
+        region="贵州省毕节市七星关区",
+    )
+    got, _ = edges(an)
+    located = {(s.split("/")[1], o) for k, s, o, _ in got if k is K.LOCATION and s.startswith("meeting/")}
+    assert ("贵州医科大学附属医院七星关分院揭牌仪式", "place/贵州省毕节市七星关区") in located
+    assert ("贵州医科大学附属医院七星关分院揭牌仪式", "org/毕节市七星关区人民医院") in located
+    assert ("推进京津冀协同发展工作座谈会", "org/天津市政府驻北京办事处") in located
