@@ -352,9 +352,10 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                 )
                 if not ((after and held) or before):
                     continue
-                edges.add(K.LOCATION, mt.key, pl.key, art.ev(i, "held at"))
                 convened.add(mt.key)
-                if art.types.get(pl.key) is EntityType.ORGANIZATION:  # the venue's place: its name says
+                if art.types.get(pl.key) is EntityType.PLACE:
+                    edges.add(K.LOCATION, mt.key, pl.key, art.ev(i, "held at"))
+                else:  # a body's premises: meetings are held at places, the one its name gives
                     inner = [
                         r
                         for r in art.resolved

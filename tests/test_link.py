@@ -522,5 +522,4 @@ def test_a_meeting_held_at_a_venue_is_at_the_venue_and_its_place():
     got, _ = edges(an)
     located = {(s.split("/")[1], o) for k, s, o, _ in got if k is K.LOCATION and s.startswith("meeting/")}
     assert ("贵州医科大学附属医院七星关分院揭牌仪式", "place/贵州省毕节市七星关区") in located
-    assert ("贵州医科大学附属医院七星关分院揭牌仪式", "org/毕节市七星关区人民医院") in located
-    assert ("推进京津冀协同发展工作座谈会", "org/天津市政府驻北京办事处") in located
+    assert not [o for _, o in located if o.startswith("org/")]  # the ontology: held at places
