@@ -274,8 +274,13 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                     re.search(r"并在$", lead) and cues["speech_at"].match(text[mt.m.end : mt.m.end + 8])
                 ):
                     also.append((K.ATTENDEE, mt))
-            if cues["report_to"].match(text[p.m.end : sentence.end]) and art.primary:
+            report = cues["report_to"].match(text[p.m.end : sentence.end])
+            if report and art.primary:
                 also.extend((K.ATTENDEE, r) for r in art.primary)  # 向大会报告, 所作的…报告
+                for doc in art.of(i, EntityType.POLICY):  # 张柏桢所作的法院工作报告: what it heard
+                    if p.m.end <= doc.m.start and doc.m.end <= p.m.end + report.end() + 4:
+                        for r in art.primary:
+                            edges.add(K.ABOUT, r.key, doc.key, art.ev(i, "report delivered to it"))
             # X向Y发表书面致辞
             for mt in meetings:
                 gap = _between(text, p.m, mt.m)
@@ -294,7 +299,8 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                     and p.m.start - mt.m.end <= 4
                 ):
                     targets.append(mt)
-                if mt.m.start >= p.m.end and text[p.m.end : mt.m.start] in ("在", "总书记在", "同志在"):
+                # 习近平总书记在参观Y时的重要讲话精神、在Z开幕式上的主旨演讲精神: each speech's occasion
+                if mt.m.start >= p.m.end and cues["speech_lead"].fullmatch(text[p.m.end : mt.m.start]):
                     joined = _coordinated(art, mt, meetings)
                     if cues["speech_at"].match(text[joined[-1].m.end : joined[-1].m.end + 8]):
                         targets.extend(joined)
@@ -334,7 +340,8 @@ def _meetings(art: _Article, edges: _Edges) -> None:
             named_inside = org is not None and org.start >= mt.m.start
             # a numbered session named in passing (…二次会议以来, …三次会议日程) is not an event
             # of the article: its body is not stated to hold it
-            passing = named_inside and re.search(r"届.{0,4}次", rest) and mt.key not in {r.key for r in art.primary}
+            primary = {r.key for r in art.primary}
+            passing = named_inside and re.search(r"届.{0,4}(?:次|中全会)", rest) and mt.key not in primary
             if org is not None and not passing and not (named_inside and cues["not_organizer"].search(rest)):
                 org_key = next((r.key for r in art.resolved if r.m.id == org.id), None)
                 if org_key and art.types.get(org_key) is EntityType.ORGANIZATION:

@@ -523,3 +523,35 @@ def test_a_meeting_held_at_a_venue_is_at_the_venue_and_its_place():
     located = {(s.split("/")[1], o) for k, s, o, _ in got if k is K.LOCATION and s.startswith("meeting/")}
     assert ("贵州医科大学附属医院七星关分院揭牌仪式", "place/贵州省毕节市七星关区") in located
     assert not [o for _, o in located if o.startswith("org/")]  # the ontology: held at places
+
+
+def test_occasions_of_speeches_and_a_report_delivered_to_the_session():
+    # 九龙坡区 (2021) and 海口 (2023)
+    jiulongpo = analysis(
+        "学习贯彻了习近平总书记在参观国家“十三五”科技创新成就展时的重要讲话精神、"
+        "在第四届中国国际进口博览会开幕式上的主旨演讲精神。",
+        [("习近平", P), ("总书记", T), ("国家“十三五”科技创新成就展", M), ("第四届中国国际进口博览会开幕式", M)],
+        paper="",
+        region="重庆市九龙坡区",
+    )
+    haikou = analysis(
+        "2月10日下午,海口市第十七届人民代表大会第三次会议胜利闭幕。海口市中级人民法院院长张柏桢所作的法院工作报告获高票通过。",
+        [
+            ("海口市第十七届人民代表大会第三次会议", M),
+            ("海口市中级人民法院", O),
+            ("院长", T),
+            ("张柏桢", P),
+            ("法院工作报告", Y),
+        ],
+        paper="",
+        region="海南省海口市",
+        article_id="hk/00",
+        source="hk.txt",
+    )
+    got, _ = edges(jiulongpo, haikou)
+    attended = {(s.split("/")[1], o.split("/")[-1]) for k, s, o, _ in got if k is K.ATTENDEE}
+    assert ("国家“十三五”科技创新成就展", "习近平") in attended
+    assert ("第四届中国国际进口博览会开幕式", "习近平") in attended
+    assert ("海口市第十七届人民代表大会第三次会议", "张柏桢") in attended
+    about = {(s.split("/")[1], o) for k, s, o, _ in got if k is K.ABOUT}
+    assert ("海口市第十七届人民代表大会第三次会议", "policy/法院工作报告") in about
