@@ -436,4 +436,25 @@ def test_a_meetings_date_is_its_own_not_the_one_of_the_meeting_before():
     assert dates["中国共产党中央委员会政治局会议"] == dt.date(2023, 3, 30)
     assert dates["中国发展高层论坛2023年年会"] is None
     assert dates["第四届中国国际进口博览会开幕式"] is None
-    assert {d for n, d in dates.items() if "常务会议" in n or "党组会议" in n} == {dt.date(2022, 11, 10)}  # before the issue date
+    assert {d for n, d in dates.items() if "常务会议" in n or "党组会议" in n} == {
+        dt.date(2022, 11, 10)
+    }  # before the issue date
+
+
+def test_the_paper_table_knows_every_provinces_and_prefecture_citys_daily():
+    from kg import knowledge
+    from kg.knowledge import Level
+
+    gaz = knowledge.gazetteer()
+    papers = knowledge.papers()
+    dailies = {p.region for p in papers.values() if p.publisher.startswith("中共")}
+    provinces = [d for d in gaz.by_code.values() if d.level is Level.PROVINCE]
+    mainland = [d for d in provinces if d.name not in ("台湾省", "香港特别行政区", "澳门特别行政区")]
+    assert len(mainland) == 31 and all(d.name in dailies for d in mainland)
+    cities = [d for d in gaz.by_code.values() if d.level is Level.CITY and d.name.endswith("市")]
+    cities = [d for d in cities if gaz.parent(d).name != "台湾省" and d.name != "三沙市"]
+    assert all(gaz.parent(d).name + d.name in dailies for d in cities)
+    assert papers["鄂尔多斯日报"].region == "内蒙古自治区鄂尔多斯市"
+    an = analysis("本报讯 市委常委会召开会议。", [("本报", O), ("市委常委会", O)], paper="鄂尔多斯日报", region="")
+    res = resolve([an])
+    assert keys_of(res, an)[0] == "org/鄂尔多斯日报"
