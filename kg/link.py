@@ -428,8 +428,9 @@ def _about(art: _Article, edges: _Edges) -> None:
                     continue
                 if any(cues["discuss"].search(text[mt.m.end : p.m.start]) for p in policies if p.m.start > mt.m.end):
                     targets.append(mt)
+        named_in = [(mt.m.start, mt.m.end) for mt in meetings]
         for p in policies:
-            if p.m.nested:
+            if p.m.nested or _inside_any(named_in, p.m.start, p.m.end):  # 国家“十三五”科技创新成就展
                 continue
             # 与市人大常委会出台的《C》, 区政府制定了《纲要》: another body's document, not discussed
             issued = _governing_verb(text, sentence.start, p.m.start, cues["issue"])

@@ -555,3 +555,22 @@ def test_occasions_of_speeches_and_a_report_delivered_to_the_session():
     assert ("海口市第十七届人民代表大会第三次会议", "张柏桢") in attended
     about = {(s.split("/")[1], o) for k, s, o, _ in got if k is K.ABOUT}
     assert ("海口市第十七届人民代表大会第三次会议", "policy/法院工作报告") in about
+
+
+def test_a_policy_inside_a_meetings_name_is_not_discussed_by_another():
+    # 九龙坡区 (2021)
+    an = analysis(
+        "区长李顺主持召开区政府常务会议,学习贯彻了习近平总书记在参观国家“十三五”科技创新成就展时的重要讲话精神。",
+        [
+            ("区长", T),
+            ("李顺", P),
+            ("区政府常务会议", M),
+            ("习近平", P),
+            ("十三五", Y),
+            ("国家“十三五”科技创新成就展", M, True),  # (the helper's flag; the extraction's is False)
+        ],
+        paper="",
+        region="重庆市九龙坡区",
+    )
+    got, _ = edges(an)
+    assert not [e for e in got if e[0] is K.ABOUT]
