@@ -34,7 +34,7 @@ from kg.records import (
     RelationKind,
     Resolution,
 )
-from kg.resolve import REPORTER_ROLES, meeting_organizer, press_key
+from kg.resolve import REPORTER_ROLES, meeting_date, meeting_organizer, press_key
 
 K = RelationKind
 
@@ -390,14 +390,13 @@ def _meeting_places_from_lead(art: _Article, edges: _Edges, done: set[str]) -> N
 
 
 def _dates(art: _Article, resolution_dates: dict[str, str], edges: _Edges) -> None:
-    from kg.dates import find_dates
-
+    """A meeting's date, cited where a mention of it is dated (the sentence; its dateline)."""
     for r in art.resolved:
         date = resolution_dates.get(r.key)
-        if not date:
+        if not date or r.m.kind is not MentionKind.MEETING:
             continue
-        sentence = art.an.sentences[r.m.sentence]
-        if any(d.date.isoformat() == date for d in find_dates(sentence.text, art.an.article.issue.date)):
+        found = meeting_date(r.m, art.an)
+        if found is not None and found.isoformat() == date:
             edges.add(K.START_DATE, r.key, date, art.ev(r.m.sentence, "date in the sentence"))
 
 

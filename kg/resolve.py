@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from kg import knowledge
-from kg.dates import find_dates
+from kg.dates import DateMention, find_dates
 from kg.knowledge import CHINA, Division, Level
 from kg.posts import posts_of
 from kg.records import Analysis, Article, Entity, EntityType, Mention, MentionKind, Resolution
@@ -386,10 +386,12 @@ def meeting_name(surface: str, organizer: str | None, ctx: _Context) -> str:
     if m:
         return f"中国共产党第{m.group(1)}次全国代表大会"
     m = re.fullmatch(
-        r"([省市县区]|全国)?第?([一二三四五六七八九十]{1,3})届(人大|政协)第?([一二三四五六七八九十]{1,3})次会议", s
+        r"([省市县区]|全国)?第?([一二三四五六七八九十]{1,3})届(全国)?(人大|政协)第?([一二三四五六七八九十]{1,3})次会议",
+        s,
     )
-    if m:
-        level, term, body, session = m.groups()
+    if m:  # 省十三届人大四次会议, 十三届全国人大四次会议
+        level, term, national, body, session = m.groups()
+        level = level or national
         region = {"省": ctx.province, "市": ctx.city, "县": ctx.county, "区": ctx.county}.get(level or "")
         prefix = "全国" if level == "全国" else (knowledge.body_region_name(region) if region else "")
         return _session_name(prefix, body, term, session)
@@ -427,10 +429,12 @@ def _organizer_in_name(surface: str, ctx: _Context) -> tuple[str, str] | None:
 
 def _session_name(region: str, body: str, term: str, session: str) -> str:
     """吉林省第十三届人民代表大会第四次会议, 政协江西省第十二届委员会第三次会议."""
+    if region == "全国":  # 第十三届全国人民代表大会第四次会议
+        if body == "人大":
+            return f"第{term}届全国人民代表大会第{session}次会议"
+        return f"中国人民政治协商会议第{term}届全国委员会第{session}次会议"
     if body == "人大":
         return f"{region}第{term}届人民代表大会第{session}次会议"
-    if region == "全国":
-        return f"全国政协第{term}届委员会第{session}次会议"
     return f"政协{region}第{term}届委员会第{session}次会议"
 
 
@@ -525,11 +529,37 @@ def _meeting_forms(meeting: Mention, org: Mention | None, rest: str, ctx: _Conte
     return forms
 
 
-def _meeting_date(meeting: Mention, analysis: Analysis) -> dt.date | None:
+_DAY_ONLY = re.compile(r"(?<![月\d年])(\d{1,2})日(?=上午|下午|晚|在|召开|举行|开幕|闭幕|,|，)")
+
+
+def _dates_in(text: str, article: Article) -> list:
+    """Dates written in `text`, resolved against the dateline's date when there is one (本报北京
+    3月5日讯 … 今天, 新华社北京3月5日电 … 5日上午), else the issue's; a day written alone (5日上午)
+    is in the month of that date (the month before, when the day is later)."""
+    ref = article.dateline_date or article.issue.date
+    found = list(find_dates(text, ref))
+    if ref is not None:
+        taken = [(d.start, d.end) for d in found]
+        for m in _DAY_ONLY.finditer(text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            day = int(m.group(1))
+            if day <= ref.day:
+                year, month = ref.year, ref.month
+            else:  # 30日 in a paper of the 2nd: last month
+                year, month = (ref.year, ref.month - 1) if ref.month > 1 else (ref.year - 1, 12)
+            try:
+                found.append(DateMention(m.start(), m.end(), m.group(0), dt.date(year, month, day)))
+            except ValueError:
+                continue
+    return sorted(found, key=lambda d: d.start)
+
+
+def meeting_date(meeting: Mention, analysis: Analysis) -> dt.date | None:
     """The date printed before the meeting in its sentence (else after it); none for a meeting
     whose spirit is being studied (11月9日…传达学习六中全会精神: the date is the study's)."""
     sentence = analysis.sentences[meeting.sentence]
-    found = find_dates(sentence.text, analysis.article.issue.date)
+    found = _dates_in(sentence.text, analysis.article)
     inside = [  # 3月30日中央政治局会议: the date is part of the name, studied or not
         d for d in found if meeting.start <= sentence.start + d.start < meeting.end and d.text.endswith("日")
     ]
@@ -655,7 +685,7 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
                 canonical = meeting_name(rest, organizer, ctx)
                 article_meetings.append(
                     _MeetingMention(
-                        m, canonical, organizer or "", rest, _meeting_date(m, an), m.start < an.article.body_start
+                        m, canonical, organizer or "", rest, meeting_date(m, an), m.start < an.article.body_start
                     )
                 )
         for target, items in _article_meetings(article_meetings).items():

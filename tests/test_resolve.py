@@ -458,3 +458,19 @@ def test_the_paper_table_knows_every_provinces_and_prefecture_citys_daily():
     an = analysis("本报讯 市委常委会召开会议。", [("本报", O), ("市委常委会", O)], paper="鄂尔多斯日报", region="")
     res = resolve([an])
     assert keys_of(res, an)[0] == "org/鄂尔多斯日报"
+
+
+def test_a_session_takes_its_day_from_the_dateline():
+    # Xinhua copy of a people's congress session (March 2021), printed the next day
+    import dataclasses
+
+    an = analysis(
+        "新华社北京3月5日电 十三届全国人大四次会议5日上午在人民大会堂开幕。会议今天听取了政府工作报告。",
+        [("十三届全国人大四次会议", M), ("人民大会堂", L), ("会议", M)],
+        agency="新华社",
+        date=dt.date(2021, 3, 6),
+    )
+    an = dataclasses.replace(an, article=dataclasses.replace(an.article, dateline_date=dt.date(2021, 3, 5)))
+    res = resolve([an])
+    session = entity(res, keys_of(res, an)[0])
+    assert session.name == "第十三届全国人民代表大会第四次会议" and session.date == dt.date(2021, 3, 5)
