@@ -574,3 +574,27 @@ def test_a_policy_inside_a_meetings_name_is_not_discussed_by_another():
     )
     got, _ = edges(an)
     assert not [e for e in got if e[0] is K.ABOUT]
+
+
+def test_joint_issuers_consulted_or_listed():
+    # the formulas of joint documents: 甲商乙联合下发, 甲、乙联合印发
+    an = analysis(
+        "省财政厅商省人力资源社会保障厅联合下发《关于做好就业补助资金管理工作的通知》。"
+        "省委办公厅、省政府办公厅联合印发《关于加强基层治理的实施意见》。",
+        [
+            ("省财政厅", O),
+            ("省人力资源社会保障厅", O),
+            ("关于做好就业补助资金管理工作的通知", Y),
+            ("省委办公厅", O),
+            ("省政府办公厅", O),
+            ("关于加强基层治理的实施意见", Y),
+        ],
+    )
+    got, _ = edges(an)
+    issued = {(s.removeprefix("policy/"), o.removeprefix("org/")) for k, s, o, _ in got if k is K.ISSUED_BY}
+    assert {
+        ("关于做好就业补助资金管理工作的通知", "辽宁省财政厅"),
+        ("关于做好就业补助资金管理工作的通知", "辽宁省人力资源和社会保障厅"),
+        ("关于加强基层治理的实施意见", "中共辽宁省委办公厅"),
+        ("关于加强基层治理的实施意见", "辽宁省人民政府办公厅"),
+    } <= issued
