@@ -169,12 +169,15 @@ class Abbrev:
 
 def body_region_name(region: Division) -> str:
     """The region's name as its bodies carry it: a district with its city (上海市虹口区,
-    毕节市七星关区), as district names repeat from city to city; other divisions as named."""
+    毕节市七星关区), a town with its county (常州市金坛区薛埠镇), as their names repeat; other
+    divisions as named."""
     name = region.name
     if region.level is Level.COUNTY and name.endswith("区") and region.parent:
         parent = gazetteer().get(region.parent)
         if parent.level in (Level.CITY, Level.PROVINCE):
             name = parent.name + name
+    if region.level is Level.TOWN and region.parent:  # towns repeat from county to county
+        name = body_region_name(gazetteer().get(region.parent)) + name
     return name
 
 

@@ -329,9 +329,14 @@ def org_name(surface: str, ctx: _Context) -> str | None:
     # bodies are named like a city's), 河东区政府 (the 河东区 of the paper's province)
     for cut in range(len(s) - 1, 1, -1):
         head, rest = s[:cut], s[cut:]
-        cands = [d for d in gaz.candidates(head) if d.level in (Level.PROVINCE, Level.CITY, Level.COUNTY)]
+        cands = [d for d in gaz.candidates(head) if d.level is not Level.COUNTRY]
         if ctx.province is not None:
             cands.sort(key=lambda d: (_province_of(d) != ctx.province, d.code))
+        towns = [d for d in cands if d.level is Level.TOWN]
+        if towns:  # 薛埠镇党委: only a town the paper's region makes unique
+            near = [d for d in towns if ctx.region is not None and ctx.region in gaz.ancestors(d)]
+            towns = near or [d for d in towns if _province_of(d) == ctx.province]
+            cands = [d for d in cands if d.level is not Level.TOWN] + (towns if len(towns) == 1 else [])
         for d in cands:
             level_char = d.name[-1]
             level = Level.CITY if knowledge.is_municipality(d) else d.level
@@ -787,8 +792,13 @@ def _longer_org(m: Mention, an: Analysis) -> Mention | None:
     …新时代文明实践中心水南画眉站, 街道党工委 for 学院路街道党工委, 辽阳石化 for
     中国石油辽阳石化分公司. Only names the lexicon does not know (省委 is not a reference)."""
     surface = m.text
-    if len(surface) < 4 or surface in knowledge.abbreviations() or surface in knowledge.national_orgs():
-        return None
+    abbrev = knowledge.abbreviations().get(surface)
+    if (
+        len(surface) < 4
+        or (abbrev is not None and abbrev.level is not Level.TOWN)
+        or surface in knowledge.national_orgs()
+    ):
+        return None  # (a town's 街道党工委 refers back to the one named: 学院路街道党工委)
     found = {
         o.text: o
         for o in an.mentions

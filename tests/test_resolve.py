@@ -474,3 +474,17 @@ def test_a_session_takes_its_day_from_the_dateline():
     res = resolve([an])
     session = entity(res, keys_of(res, an)[0])
     assert session.name == "第十三届全国人民代表大会第四次会议" and session.date == dt.date(2021, 3, 5)
+
+
+def test_town_bodies_named_with_their_county():
+    # People's Daily (1998): 薛埠镇党委决定…
+    an = analysis(
+        "为了提高干部的理论水平，薛埠镇党委决定把学习作为一项制度。镇党委、镇政府把招商引资提到重要位置。",
+        [("薛埠镇党委", O), ("薛埠镇", L, True), ("镇党委", O), ("镇政府", O)],
+        paper="",
+        region="江苏省",
+    )
+    res = resolve([an])
+    keys = {m.text: res.assignments.get(m.id) for m in an.mentions}
+    assert keys["薛埠镇党委"] == "org/中共常州市金坛区薛埠镇委员会"
+    assert keys["镇党委"] is None and keys["镇政府"] is None  # which town is not said
