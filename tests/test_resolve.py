@@ -488,3 +488,17 @@ def test_town_bodies_named_with_their_county():
     keys = {m.text: res.assignments.get(m.id) for m in an.mentions}
     assert keys["薛埠镇党委"] == "org/中共常州市金坛区薛埠镇委员会"
     assert keys["镇党委"] is None and keys["镇政府"] is None  # which town is not said
+
+
+def test_an_office_stationed_elsewhere_is_located_there():
+    # 天津 河东区 (2016): 天津市政府驻北京办事处
+    an = analysis(
+        "黄兴国在天津市政府驻北京办事处召开座谈会。",
+        [("黄兴国", P), ("天津市政府驻北京办事处", O), ("天津市", L, True), ("北京", L, True)],
+        paper="",
+        region="天津市",
+    )
+    res = resolve([an])
+    office = "org/天津市政府驻北京办事处"
+    assert (office, "place/北京市", "named after its place") in res.parents
+    assert not any(c == office and p == "place/天津市" for c, p, _ in res.parents)

@@ -202,9 +202,13 @@ def org_parents(reg: Registry) -> None:
 _PARTY_PREFIXES = ("中国共产党", "中共", "中国人民政治协商会议", "共青团")
 
 
+_STATIONED = re.compile(r"驻(.{2,8}?)(?:办事处|代表处|联络处|办公室|工作组|代表团)")
+
+
 def org_places(reg: Registry) -> None:
     """A body named after a division is located in it: 中共辽源市委 -> 辽源市, 辽宁省人民政府 ->
-    辽宁省 (the longest division name at the start, after 中共/政协/共青团)."""
+    辽宁省 (the longest division name at the start, after 中共/政协/共青团); an office stationed
+    elsewhere (驻北京办事处) is located where it is stationed."""
     gaz = knowledge.gazetteer()
     for key, acc in sorted(reg.acc.items()):
         if acc.type is not EntityType.ORGANIZATION:
@@ -220,6 +224,14 @@ def org_places(reg: Registry) -> None:
             if len(cands) == 1:
                 found = cands[0]
                 break
+        stationed = _STATIONED.search(name)  # 天津市人民政府驻北京办事处: in 北京市, not 天津市
+        if stationed:
+            cands = [
+                d
+                for d in gaz.candidates(stationed.group(1))
+                if d.level in (Level.COUNTRY, Level.PROVINCE, Level.CITY, Level.COUNTY)
+            ]
+            found = cands[0] if len(cands) == 1 else None
         if found is None:
             continue
         pkey = place_key(found)
