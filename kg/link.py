@@ -216,6 +216,35 @@ def _is_subject(art: _Article, person: _R, sentence: int) -> bool:
     return all(knowledge.relation_cues()["list_glue"].fullmatch(x) for x in rest)
 
 
+def _chaired_by(art: _Article, person: _R, sentence: int, meetings: list[_R]) -> list[_R]:
+    """The meeting a passive 由…主持 names before `person` (会议由全国妇联副主席、书记处第一书记黄菊
+    主持): the meeting mention opening the clause, or the article's meeting for a bare 会议."""
+    text = art.text
+    start = art.an.sentences[sentence].start
+    cut = max(text.rfind(c, start, person.m.start) for c in "，,。；;：:")
+    left_start = max(start, cut + 1)
+    inside = sorted(
+        (m for m in art.an.mentions if m.sentence == sentence and not m.nested and left_start <= m.start),
+        key=lambda m: m.start,
+    )
+    inside = [m for m in inside if m.end <= person.m.start]
+    skeleton, pos = [], left_start
+    for m in inside:
+        if m.start >= pos:
+            skeleton.append(text[pos : m.start])
+            skeleton.append("\x00M" if m.kind is MentionKind.MEETING else "\x00X")
+            pos = m.end
+    skeleton.append(text[pos : person.m.start])
+    shape = "".join(skeleton)
+    glue = knowledge.relation_cues()["list_glue"].pattern
+    if not re.fullmatch(r"(?:\x00M|会议|大会)由(?:\x00X|" + glue + ")*", shape):
+        return []
+    if shape.startswith("\x00M"):
+        first = inside[0]
+        return [r for r in meetings if r.m.start == first.start and r.m.end == first.end]
+    return art.primary
+
+
 def _coordinated(art: _Article, first: _R, meetings: list[_R]) -> list[_R]:
     """`first` and the meetings joined to it by 和/、/及 (召开A和B)."""
     out = [first]
@@ -262,6 +291,8 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                     )
                 ):
                     targets = art.primary  # 主持会议并讲话, …出席。: the article's meeting
+            if chair and not targets:  # 会议由X主持
+                targets = _chaired_by(art, p, i, meetings)
             clause_end = re.search(r"[。；;]|$", text[p.m.end : sentence.end]).start() + p.m.end
             subject = _is_subject(art, p, i)
             for mt in meetings:

@@ -598,3 +598,28 @@ def test_joint_issuers_consulted_or_listed():
         ("关于加强基层治理的实施意见", "中共辽宁省委办公厅"),
         ("关于加强基层治理的实施意见", "辽宁省人民政府办公厅"),
     } <= issued
+
+
+def test_a_meeting_chaired_in_the_passive():
+    # People's Daily (1998): 会议由全国妇联副主席、书记处第一书记黄菊主持
+    an = analysis(
+        "全国妇联七届三次执委会议今天在京召开，会议由全国妇联副主席、书记处第一书记黄菊主持。"
+        "全国妇联七届三次执委会议由全国妇联副主席黄菊主持。",
+        [
+            ("全国妇联七届三次执委会议", M),
+            ("全国妇联", O),
+            ("副主席", T),
+            ("书记处第一书记", T),
+            ("黄菊", P),
+            ("全国妇联七届三次执委会议", M),
+            ("全国妇联", O),
+            ("副主席", T),
+            ("黄菊", P),
+        ],
+        paper="人民日报",
+        region="中华人民共和国",
+    )
+    got, rels = edges(an)
+    chairs = [r for r in rels if r.kind is K.CHAIR]
+    assert len(chairs) == 1 and chairs[0].object.endswith("/黄菊")
+    assert {e.sentence for e in chairs[0].evidence} == {0, 1}
