@@ -216,33 +216,56 @@ def _is_subject(art: _Article, person: _R, sentence: int) -> bool:
     return all(knowledge.relation_cues()["list_glue"].fullmatch(x) for x in rest)
 
 
+def _shape(art: _Article, sentence: int, start: int, end: int) -> tuple[str, list[Mention]]:
+    """text[start:end] with each mention written as one mark (\\x00M for a meeting, \\x00X for
+    any other), and those mentions in order: the words around names, for list patterns."""
+    text = art.text
+    inside = sorted(
+        (m for m in art.an.mentions if m.sentence == sentence and not m.nested and start <= m.start and m.end <= end),
+        key=lambda m: m.start,
+    )
+    parts, pos, kept = [], start, []
+    for m in inside:
+        if m.start >= pos:
+            parts.append(text[pos : m.start])
+            parts.append("\x00M" if m.kind is MentionKind.MEETING else "\x00X")
+            kept.append(m)
+            pos = m.end
+    parts.append(text[pos:end])
+    return "".join(parts), kept
+
+
+def _meeting_of_shape(art: _Article, kept: list[Mention], meetings: list[_R]) -> list[_R]:
+    named = [m for m in kept if m.kind is MentionKind.MEETING]
+    if named:
+        return [r for r in meetings if r.m.start == named[0].start and r.m.end == named[0].end]
+    return art.primary
+
+
 def _chaired_by(art: _Article, person: _R, sentence: int, meetings: list[_R]) -> list[_R]:
     """The meeting a passive 由…主持 names before `person` (会议由全国妇联副主席、书记处第一书记黄菊
     主持): the meeting mention opening the clause, or the article's meeting for a bare 会议."""
     text = art.text
     start = art.an.sentences[sentence].start
     cut = max(text.rfind(c, start, person.m.start) for c in "，,。；;：:")
-    left_start = max(start, cut + 1)
-    inside = sorted(
-        (m for m in art.an.mentions if m.sentence == sentence and not m.nested and left_start <= m.start),
-        key=lambda m: m.start,
-    )
-    inside = [m for m in inside if m.end <= person.m.start]
-    skeleton, pos = [], left_start
-    for m in inside:
-        if m.start >= pos:
-            skeleton.append(text[pos : m.start])
-            skeleton.append("\x00M" if m.kind is MentionKind.MEETING else "\x00X")
-            pos = m.end
-    skeleton.append(text[pos : person.m.start])
-    shape = "".join(skeleton)
+    shape, kept = _shape(art, sentence, max(start, cut + 1), person.m.start)
     glue = knowledge.relation_cues()["list_glue"].pattern
     if not re.fullmatch(r"(?:\x00M|会议|大会)由(?:\x00X|" + glue + ")*", shape):
         return []
-    if shape.startswith("\x00M"):
-        first = inside[0]
-        return [r for r in meetings if r.m.start == first.start and r.m.end == first.end]
-    return art.primary
+    return _meeting_of_shape(art, kept, meetings)
+
+
+def _listed_as_present(art: _Article, person: _R, sentence: int, meetings: list[_R]) -> list[_R]:
+    """The meeting a list introduced by 出席(Y)的还有 / 在大会上发言的还有 is of (今天上午在大会上发言的
+    还有联想集团副总裁李勤、中科院副院长严义埙): the meeting named in the lead, else the article's."""
+    cues = knowledge.relation_cues()
+    shape, kept = _shape(art, sentence, art.an.sentences[sentence].start, person.m.start)
+    lead = re.search(r"(?:" + cues["present_lead"].pattern + r")(?:\x00X|" + cues["list_glue"].pattern + ")*$", shape)
+    if lead is None:
+        return []
+    marks = [i for i, ch in enumerate(shape) if ch == "\x00"]
+    in_lead = [m for m, at in zip(kept, marks, strict=True) if at >= lead.start()]
+    return _meeting_of_shape(art, in_lead, meetings)
 
 
 def _coordinated(art: _Article, first: _R, meetings: list[_R]) -> list[_R]:
@@ -293,6 +316,7 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                     targets = art.primary  # 主持会议并讲话, …出席。: the article's meeting
             if chair and not targets:  # 会议由X主持
                 targets = _chaired_by(art, p, i, meetings)
+            also.extend((K.ATTENDEE, r) for r in _listed_as_present(art, p, i, meetings))  # 出席…的还有X
             clause_end = re.search(r"[。；;]|$", text[p.m.end : sentence.end]).start() + p.m.end
             subject = _is_subject(art, p, i)
             for mt in meetings:

@@ -623,3 +623,29 @@ def test_a_meeting_chaired_in_the_passive():
     chairs = [r for r in rels if r.kind is K.CHAIR]
     assert len(chairs) == 1 and chairs[0].object.endswith("/黄菊")
     assert {e.sentence for e in chairs[0].evidence} == {0, 1}
+
+
+def test_those_listed_as_present_attend():
+    # People's Daily (1998): 今天上午在大会上发言的还有联想集团副总裁李勤、中科院副院长严义埙
+    an = analysis(
+        "全国科技大会今天在京开幕\n今天上午在大会上发言的还有联想集团副总裁李勤、中科院副院长严义埙等。"
+        "出席全国科技大会的还有国务委员宋健。",
+        [
+            ("全国科技大会", M),
+            ("联想集团", O),
+            ("副总裁", T),
+            ("李勤", P),
+            ("中科院", O),
+            ("副院长", T),
+            ("严义埙", P),
+            ("全国科技大会", M),
+            ("国务委员", T),
+            ("宋健", P),
+        ],
+        paper="人民日报",
+        region="中华人民共和国",
+        headline_lines=1,
+    )
+    got, _ = edges(an)
+    attended = {o.split("/")[-1] for k, s, o, _ in got if k is K.ATTENDEE}
+    assert attended == {"李勤", "严义埙", "宋健"}
