@@ -3,13 +3,19 @@
 Rules over one sentence at a time (the words between two mentions decide the relation;
 cue words are in kg/data/lexicon/relation_cues.tsv):
   * posts: the title chain printed with a name (kg.posts), bylines (记者 of the paper/agency);
-  * chair: X主持(召开)Y; attendee: X出席/参加/讲话/致辞…Y, X向Y发表书面致辞, 在Y上…X, X在Y上的讲话;
-    a bare 会议 means the article's own meeting (the one in its headline or lead);
+  * chair: X主持(召开)Y, Y由X主持; attendee: X出席/参加/列席/讲话/致辞…Y, X向Y发表书面致辞, 在Y上…X,
+    X在Y上的讲话, X向大会报告, X所作的…报告, 出席Y的还有X; the verb after a list of names, titles,
+    bodies and role words (以及, 负责同志) applies to every name; …并主持Y / …并在Y上讲话 for the
+    clause's subject; a bare 会议 means the article's own meeting (the one in its headline or lead);
   * a meeting mentioned without such a verb (落实…会议部署) gets no attendee;
-  * date: the date written in the sentence that names the meeting, resolved against the issue;
-  * place: Y在Z召开/举行; organiser: the body in the meeting's name or the one that convenes it;
-  * about: policies a meeting (or 会议指出/强调…) studied, reviewed or deployed;
-  * issued by: X印发/出台/联合下发/主办…Z, 《X关于…》, <body>工作报告, a notice signed by X;
+  * date: the date the resolver gave the meeting, cited where the mention is dated;
+  * place: Y在Z召开/举行, 在Z召开的Y (a body's premises: the place its name gives); organiser: the
+    body in the meeting's name (not the parent of a standing committee meeting, nor the object of
+    a ceremony, nor for a numbered session named in passing) or the one that convenes it;
+  * about: a document a meeting reviewed, heard or deploys: the object of a discussion verb whose
+    subject is the meeting (Y传达学习Z, 会议审议通过了《A》《B》) or in a speaker's words at it;
+  * issued by: X印发/出台/联合下发/主办…Z (甲商乙联合下发: both), X关于…, 《X关于…》, <body>工作报告,
+    a notice signed by X;
   * containment: places printed one after another (横峰县百家村), the gazetteer's tree, bodies
     whose full name extends another's (中共辽宁省委组织部 ⊂ 中共辽宁省委), a body named after a place.
 """
