@@ -502,3 +502,29 @@ def test_an_office_stationed_elsewhere_is_located_there():
     office = "org/天津市政府驻北京办事处"
     assert (office, "place/北京市", "named after its place") in res.parents
     assert not any(c == office and p == "place/天津市" for c, p, _ in res.parents)
+
+
+def test_district_and_city_sessions_by_term_and_number():
+    # 虹口区 (2021): 区十六届人大七次会议; a city CPPCC chairmen's meeting in the form of 河南 (2019)
+    hongkou = analysis(
+        "全面完成了区十六届人大七次会议确定的主要目标任务。区第十六届人大第八次会议开幕。",
+        [("区十六届人大七次会议", M), ("区第十六届人大第八次会议", M)],
+        paper="",
+        region="上海市虹口区",
+    )
+    city = analysis(
+        "7月11日,市政协十二届二十二次主席会议在郑州召开。",
+        [("市政协", O), ("市政协十二届二十二次主席会议", M, True), ("郑州", L)],
+        paper="郑州日报",
+        region="河南省郑州市",
+        article_id="zz/00",
+        source="zz.txt",
+    )
+    res = resolve([hongkou, city])
+    assert keys_of(res, hongkou) == [
+        "meeting/上海市虹口区第十六届人民代表大会第七次会议",
+        "meeting/上海市虹口区第十六届人民代表大会第八次会议",
+    ]
+    chairmen = entity(res, next(k for k in keys_of(res, city) if k.startswith("meeting/")))
+    assert chairmen.name == "中国人民政治协商会议郑州市委员会十二届二十二次主席会议"
+    assert "郑州市政协十二届二十二次主席会议" in chairmen.aliases
