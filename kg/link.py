@@ -56,6 +56,7 @@ class _R:
 class _Edges:
     def __init__(self) -> None:
         self.edges: dict[tuple[RelationKind, str, str, str | None], set[Evidence]] = defaultdict(set)
+        self.named_in_titles: dict[str, set[Evidence]] = defaultdict(set)  # bodies named only in a title
 
     def add(self, kind: RelationKind, s: str, o: str, ev: Evidence, title: str | None = None) -> None:
         if s and o and s != o:
@@ -590,6 +591,10 @@ def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], typ
         head = name.split("关于", 1)[0] if "关于" in name else ""
         for okey in _orgs_named_in(head or name, org_forms, prefix_only=not head):
             edges.add(K.ISSUED_BY, r.key, okey, art.ev(r.m.sentence, "named after its author"))
+            named_only_here = not any(x.key == okey for x in art.resolved)
+            if named_only_here and names[okey] not in knowledge.gazetteer().by_name:  # (not a state)
+                edges.add(K.MENTIONS, art.key, okey, art.ev(r.m.sentence, "named in a document's title"))
+                edges.named_in_titles[okey].add(art.ev(r.m.sentence, "named in a document's title"))
     # a notice signed at its end: …领导小组办公室 2021年1月26日
     headline_policies = [
         r for r in art.resolved if types.get(r.key) is EntityType.POLICY and r.m.start < art.an.article.body_start
@@ -655,6 +660,7 @@ def _containment(analyses: Sequence[_Article], res: Resolution, types: dict[str,
             evs.append(Evidence(None, None, "gazetteer"))
         if not evs:  # the child's own name shows its parent: cite where the child is named
             evs = [art.ev(r.m.sentence, why) for art, r in index.get(child, ())]
+            evs += [Evidence(e.article, e.sentence, why) for e in sorted(edges.named_in_titles.get(child, ()))]
         for ev in evs:
             edges.add(kind, child, parent, ev)
     # a body named after a place is located there: 沈阳海关 -> 沈阳市; the paper serves its region

@@ -649,3 +649,19 @@ def test_those_listed_as_present_attend():
     got, _ = edges(an)
     attended = {o.split("/")[-1] for k, s, o, _ in got if k is K.ATTENDEE}
     assert attended == {"李勤", "严义埙", "宋健"}
+
+
+def test_a_body_named_with_its_term_in_a_title_issues_it():
+    # 江西 CPPCC standing committee (2020)
+    an = analysis(
+        "会议审议并原则通过《政协江西省第十二届委员会常务委员会工作报告(审议稿)》。省政协主席姚增科出席。",
+        [("政协江西省第十二届委员会常务委员会工作报告(审议稿)", Y), ("省政协", O), ("主席", T), ("姚增科", P)],
+        paper="",
+        region="江西省",
+    )
+    got, rels = edges(an)
+    body = "org/中国人民政治协商会议江西省委员会常务委员会"
+    assert (K.ISSUED_BY, "policy/政协江西省第十二届委员会常务委员会工作报告", body, None) in got
+    assert (K.MENTIONS, "article/page/00", body, None) in got
+    sub = next(r for r in rels if r.kind is K.SUB_ORGANIZATION_OF and r.subject == body)
+    assert sub.object == "org/中国人民政治协商会议江西省委员会" and sub.evidence[0].sentence == 0

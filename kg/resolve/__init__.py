@@ -56,11 +56,13 @@ from kg.resolve.places import place_key, place_parents, resolve_places
 from kg.resolve.policies import (
     DRAFT,
     author_before,
+    body_without_term,
     leading_org,
     merge_spelling_variants,
     numbered_measures,
     policy_key_name,
     policy_short_forms,
+    title_author,
 )
 from kg.resolve.registry import Registry
 
@@ -130,6 +132,12 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
                     fixed = org_prefix is not None
                 canonical = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", numbered_measures(canonical))
                 reg.add(f"policy/{policy_key_name(canonical)}", EntityType.POLICY, canonical, m, fixed_name=fixed)
+                written = title_author(policy_key_name(canonical))
+                if written and "第" in written and "届" in written:  # a body named with its term in a title
+                    full = org_name(body_without_term(written), ctx)
+                    if full:
+                        key = reg.add(f"org/{full}", EntityType.ORGANIZATION, full, None)
+                        reg.acc[key].known.add(written)
             elif m.kind is MentionKind.MEETING:
                 org, rest = meeting_organizer(m, an)
                 reg.mention_forms[m.id] = meeting_forms(m, org, rest, ctx)

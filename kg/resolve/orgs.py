@@ -81,7 +81,8 @@ def org_name(surface: str, ctx: Context) -> str | None:
     if s[0] == "市" and ctx.city is not None and len(s) > 3:
         return ctx.city.name + s[1:]
     # the official long form of a CPPCC committee: 政协河南省委员会 -> 中国人民政治协商会议河南省委员会
-    if s.startswith("政协") and s.endswith("委员会") and gaz.find_region(s[2:-3]) is not None:
+    cppcc = re.fullmatch(r"政协(.+?)委员会(.*)", s)  # … and its parts: 政协江西省委员会常务委员会
+    if cppcc and gaz.find_region(cppcc.group(1)) is not None:
         return "中国人民政治协商会议" + s[2:]
     # a province before one of its cities adds nothing: 江西省上饶市… -> 上饶市…
     for province in _provinces():

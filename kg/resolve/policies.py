@@ -13,7 +13,7 @@ from kg.resolve.context import Context
 from kg.resolve.orgs import expand_abbrev
 from kg.resolve.registry import Registry
 
-DRAFT = re.compile(r"[（(](?:草案|试行|送审稿|征求意见稿|修订草案)[)）]$")
+DRAFT = re.compile(r"[（(](?:草案|试行|送审稿|征求意见稿|修订草案|审议稿|讨论稿|修改稿)[)）]$")
 
 
 _QUOTES = re.compile(r"[《》“”\"「」『』\s]")
@@ -124,3 +124,23 @@ def merge_spelling_variants(reg: Registry) -> None:
         for mention_id, key in reg.assign.items():
             if key == drop:
                 reg.assign[mention_id] = keep
+
+
+_TITLE_AUTHOR = re.compile(
+    r"((?:政协|中国人民政治协商会议|中共|中国共产党)?.{2,12}?(?:第[一二三四五六七八九十]{1,3}届)?"
+    r"(?:委员会常务委员会|人民代表大会常务委员会|常务委员会|委员会|人民政府|人民代表大会))(?=关于|工作报告)"
+)
+_TERM_IN_NAME = re.compile(r"第[一二三四五六七八九十]{1,3}届")
+
+
+def title_author(name: str) -> str | None:
+    """The body a document's title opens with, as written (政协江西省第十二届委员会常务委员会 in
+    政协江西省第十二届委员会常务委员会工作报告), when the title is its report or its 关于-document."""
+    m = _TITLE_AUTHOR.match(name)
+    return m.group(1) if m else None
+
+
+def body_without_term(body: str) -> str:
+    """A body's name without the term it is in (政协江西省第十二届委员会常务委员会 ->
+    政协江西省委员会常务委员会): the term is not part of the body's identity."""
+    return _TERM_IN_NAME.sub("", body)
