@@ -162,8 +162,29 @@ class Abbrev:
     """Full-name template with {name} / {short}."""
 
     def expand(self, region: Division) -> str:
-        """The full name for a region (中共辽宁省委)."""
-        return self.template.format(name=region.name, short=region.short or region.name)
+        """The full name for a region (中共辽宁省委); a district is named with its city, as
+        district names repeat from city to city (中共毕节市七星关区委, 上海市虹口区人民政府)."""
+        return self.template.format(name=body_region_name(region), short=region.short or region.name)
+
+
+def body_region_name(region: Division) -> str:
+    """The region's name as its bodies carry it: a district with its city (上海市虹口区,
+    毕节市七星关区), a town with its county (常州市金坛区薛埠镇), as their names repeat; other
+    divisions as named."""
+    name = region.name
+    if region.level is Level.COUNTY and name.endswith("区") and region.parent:
+        parent = gazetteer().get(region.parent)
+        if parent.level in (Level.CITY, Level.PROVINCE):
+            name = parent.name + name
+    if region.level is Level.TOWN and region.parent:  # towns repeat from county to county
+        name = body_region_name(gazetteer().get(region.parent)) + name
+    return name
+
+
+def is_municipality(d: Division) -> bool:
+    """Whether a division is a municipality under the central government (北京市, 重庆市):
+    a province-level city, whose bodies are named like a city's (市委, 市政府)."""
+    return d.level is Level.PROVINCE and d.name.endswith("市")
 
 
 @cache

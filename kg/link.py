@@ -3,13 +3,19 @@
 Rules over one sentence at a time (the words between two mentions decide the relation;
 cue words are in kg/data/lexicon/relation_cues.tsv):
   * posts: the title chain printed with a name (kg.posts), bylines (记者 of the paper/agency);
-  * chair: X主持(召开)Y; attendee: X出席/参加/讲话/致辞…Y, X向Y发表书面致辞, 在Y上…X, X在Y上的讲话;
-    a bare 会议 means the article's own meeting (the one in its headline or lead);
+  * chair: X主持(召开)Y, Y由X主持; attendee: X出席/参加/列席/讲话/致辞…Y, X向Y发表书面致辞, 在Y上…X,
+    X在Y上的讲话, X向大会报告, X所作的…报告, 出席Y的还有X; the verb after a list of names, titles,
+    bodies and role words (以及, 负责同志) applies to every name; …并主持Y / …并在Y上讲话 for the
+    clause's subject; a bare 会议 means the article's own meeting (the one in its headline or lead);
   * a meeting mentioned without such a verb (落实…会议部署) gets no attendee;
-  * date: the date written in the sentence that names the meeting, resolved against the issue;
-  * place: Y在Z召开/举行; organiser: the body in the meeting's name or the one that convenes it;
-  * about: policies a meeting (or 会议指出/强调…) studied, reviewed or deployed;
-  * issued by: X印发/出台/联合下发/主办…Z, 《X关于…》, <body>工作报告, a notice signed by X;
+  * date: the date the resolver gave the meeting, cited where the mention is dated;
+  * place: Y在Z召开/举行, 在Z召开的Y (a body's premises: the place its name gives); organiser: the
+    body in the meeting's name (not the parent of a standing committee meeting, nor the object of
+    a ceremony, nor for a numbered session named in passing) or the one that convenes it;
+  * about: a document a meeting reviewed, heard or deploys: the object of a discussion verb whose
+    subject is the meeting (Y传达学习Z, 会议审议通过了《A》《B》) or in a speaker's words at it;
+  * issued by: X印发/出台/联合下发/主办…Z (甲商乙联合下发: both), X关于…, 《X关于…》, <body>工作报告,
+    a notice signed by X;
   * containment: places printed one after another (横峰县百家村), the gazetteer's tree, bodies
     whose full name extends another's (中共辽宁省委组织部 ⊂ 中共辽宁省委), a body named after a place.
 """
@@ -20,6 +26,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from kg import knowledge
 from kg.posts import posts_of
@@ -33,7 +40,7 @@ from kg.records import (
     RelationKind,
     Resolution,
 )
-from kg.resolve import REPORTER_ROLES, meeting_organizer, press_key
+from kg.resolve import REPORTER_ROLES, meeting_date, meeting_organizer, press_key
 
 K = RelationKind
 
@@ -49,6 +56,7 @@ class _R:
 class _Edges:
     def __init__(self) -> None:
         self.edges: dict[tuple[RelationKind, str, str, str | None], set[Evidence]] = defaultdict(set)
+        self.named_in_titles: dict[str, set[Evidence]] = defaultdict(set)  # bodies named only in a title
 
     def add(self, kind: RelationKind, s: str, o: str, ev: Evidence, title: str | None = None) -> None:
         if s and o and s != o:
@@ -145,41 +153,127 @@ def _posts(art: _Article, res: Resolution, edges: _Edges) -> None:
             edges.add(K.HOLDS_POST, person.key, press, art.ev(person.m.sentence, "byline"), title=b.role or "记者")
 
 
-_KIND_ORDER = {kind: i for i, kind in enumerate(MentionKind)}
-"""Ties between mentions of one span break by kind, in MentionKind's declaration order."""
-
-
 def _subject_list_end(art: _Article, person: _R, sentence: int) -> int:
     """End of the list of people `person` belongs to (省委常委、副省长陈向群,…总领事川上文博出席):
-    the verb after the last name applies to all of them."""
+    the verb after the list applies to all of them. Items are names, titles, bodies and places
+    joined by list glue (、 , 和 以及, and role words without names: 负责同志, 机关厅级干部,
+    相关领导: relation_cues.tsv `list_glue`); a title followed by an unrecognised short name
+    still ends in the verb (和秘书长文引学出席). When a chair/attend verb follows the whole list,
+    its end is returned, else the end of the last name."""
     text = art.text
+    cues = knowledge.relation_cues()
+    glue = cues["list_glue"]
     pos = person.m.end
-    mentions = sorted(
-        (r for r in art.by_sentence.get(sentence, ()) if r.m.start >= pos and not r.m.nested),
-        key=lambda r: r.m.start,
-    )
+    mentions = [r.m for r in art.by_sentence.get(sentence, ()) if r.m.start >= pos and not r.m.nested]
     titles = [m for m in art.an.mentions if m.sentence == sentence and m.kind is MentionKind.TITLE and m.start >= pos]
-    # A total order: two mentions with the same span (《叶问》 as a title and as a person) are
-    # ordered by kind (MentionKind's declaration order), never compared as enums.
-    items = sorted(
-        [(r.m.start, r.m.end, r.m.kind) for r in mentions] + [(t.start, t.end, t.kind) for t in titles],
-        key=lambda item: (item[0], item[1], _KIND_ORDER[item[2]]),
-    )
+    # a total order: kinds compare by their values (two mentions of one span never compare enums)
+    items = sorted({(m.start, m.end, m.kind.value) for m in mentions + titles})
     end = pos
     last_person_end = pos
+    last_kind = MentionKind.PERSON.value
     for start, stop, kind in items:
         if start < end:
-            if kind is MentionKind.TITLE:  # 外交部|长: a head's title sharing the body's last character
+            if kind == MentionKind.TITLE.value:  # 外交部|长: a head's title sharing the body's last character
                 end = max(end, stop)
             continue
-        if text[end:start].strip() not in ("", "、", ",", "，", "和", "及", "兼"):
+        if not glue.fullmatch(text[end:start]) and not (
+            last_kind == kind == MentionKind.PERSON.value and _UNNAMED_IN_LIST.fullmatch(text[end:start])
+        ):
             break
-        if kind not in (MentionKind.PERSON, MentionKind.TITLE, MentionKind.ORGANIZATION, MentionKind.PLACE):
+        if kind not in _LIST_ITEMS:
             break
         end = stop
-        if kind is MentionKind.PERSON:
+        last_kind = kind
+        if kind == MentionKind.PERSON.value:
             last_person_end = stop
+    verb = cues["chair"].pattern + "|" + cues["attend_verb"].pattern.removeprefix("^")
+    rest = text[end : art.an.sentences[sentence].end]
+    trailing = glue.match(rest)  # 以及…相关领导出席
+    after_glue = end + (trailing.end() if trailing else 0)
+    if re.match(verb, text[after_glue : after_glue + 12]):
+        return after_glue
+    if last_kind == MentionKind.TITLE.value:  # 秘书长文引学出席: a name the extraction missed
+        unnamed = re.match(r"[\u4e00-\u9fff]{2,3}", rest)
+        if unnamed and re.match(verb, rest[unnamed.end() :]):
+            return end + unnamed.end()
     return last_person_end
+
+
+_UNNAMED_IN_LIST = re.compile(r"、[\u4e00-\u9fff]{2,3}、")  # 吴延风、洪流、陈良: a name missed between two
+_LIST_ITEMS = {k.value for k in (MentionKind.PERSON, MentionKind.TITLE, MentionKind.ORGANIZATION, MentionKind.PLACE)}
+
+
+def _is_subject(art: _Article, person: _R, sentence: int) -> bool:
+    """Whether `person` opens its clause (after titles, bodies, other names and list glue):
+    李元平 in 省委组织部部长李元平宣读林铎同志批示并主持总结会议, not 林铎."""
+    text = art.text
+    start = art.an.sentences[sentence].start
+    cut = max(text.rfind(c, start, person.m.start) for c in "，,。；;：:")
+    left_start = max(start, cut + 1)
+    spans = sorted(
+        (m.start, m.end)
+        for m in art.an.mentions
+        if m.sentence == sentence and not m.nested and left_start <= m.start and m.end <= person.m.start
+    )
+    rest, pos = [], left_start
+    for a, b in spans:
+        if a >= pos:
+            rest.append(text[pos:a])
+            pos = b
+    rest.append(text[pos : person.m.start])
+    return all(knowledge.relation_cues()["list_glue"].fullmatch(x) for x in rest)
+
+
+def _shape(art: _Article, sentence: int, start: int, end: int) -> tuple[str, list[Mention]]:
+    """text[start:end] with each mention written as one mark (\\x00M for a meeting, \\x00X for
+    any other), and those mentions in order: the words around names, for list patterns."""
+    text = art.text
+    inside = sorted(
+        (m for m in art.an.mentions if m.sentence == sentence and not m.nested and start <= m.start and m.end <= end),
+        key=lambda m: m.start,
+    )
+    parts, pos, kept = [], start, []
+    for m in inside:
+        if m.start >= pos:
+            parts.append(text[pos : m.start])
+            parts.append("\x00M" if m.kind is MentionKind.MEETING else "\x00X")
+            kept.append(m)
+            pos = m.end
+    parts.append(text[pos:end])
+    return "".join(parts), kept
+
+
+def _meeting_of_shape(art: _Article, kept: list[Mention], meetings: list[_R]) -> list[_R]:
+    named = [m for m in kept if m.kind is MentionKind.MEETING]
+    if named:
+        return [r for r in meetings if r.m.start == named[0].start and r.m.end == named[0].end]
+    return art.primary
+
+
+def _chaired_by(art: _Article, person: _R, sentence: int, meetings: list[_R]) -> list[_R]:
+    """The meeting a passive 由…主持 names before `person` (会议由全国妇联副主席、书记处第一书记黄菊
+    主持): the meeting mention opening the clause, or the article's meeting for a bare 会议."""
+    text = art.text
+    start = art.an.sentences[sentence].start
+    cut = max(text.rfind(c, start, person.m.start) for c in "，,。；;：:")
+    shape, kept = _shape(art, sentence, max(start, cut + 1), person.m.start)
+    glue = knowledge.relation_cues()["list_glue"].pattern
+    if not re.fullmatch(r"(?:\x00M|会议|大会)由(?:\x00X|" + glue + ")*", shape):
+        return []
+    return _meeting_of_shape(art, kept, meetings)
+
+
+def _listed_as_present(art: _Article, person: _R, sentence: int, meetings: list[_R]) -> list[_R]:
+    """The meeting a list introduced by 出席(Y)的还有 / 在大会上发言的还有 is of (今天上午在大会上发言的
+    还有联想集团副总裁李勤、中科院副院长严义埙): the meeting named in the lead, else the article's."""
+    cues = knowledge.relation_cues()
+    shape, kept = _shape(art, sentence, art.an.sentences[sentence].start, person.m.start)
+    lead = re.search(r"(?:" + cues["present_lead"].pattern + r")(?:\x00X|" + cues["list_glue"].pattern + ")*$", shape)
+    if lead is None:
+        return []
+    marks = [i for i, ch in enumerate(shape) if ch == "\x00"]
+    in_lead = [m for m, at in zip(kept, marks, strict=True) if at >= lead.start()]
+    return _meeting_of_shape(art, in_lead, meetings)
 
 
 def _coordinated(art: _Article, first: _R, meetings: list[_R]) -> list[_R]:
@@ -206,12 +300,50 @@ def _meetings(art: _Article, edges: _Edges) -> None:
             attend = cues["attend_verb"].match(after)
             verb_end = sentence.end - len(after) + (chair or attend).end() if (chair or attend) else None
             targets: list[_R] = []
+            also: list[tuple[RelationKind, _R]] = []  # …并主持Y, …并在Y上讲话: a second verb
             if verb_end is not None:
-                nxt = [r for r in meetings if r.m.start >= verb_end and r.m.start - verb_end <= 4]
+                nxt = [
+                    r
+                    for r in meetings
+                    if r.m.start >= verb_end
+                    and r.m.start - verb_end <= 4
+                    and not re.search(r"[会并，,。在]", text[verb_end : r.m.start])
+                ]
                 if nxt:
                     targets = _coordinated(art, min(nxt, key=lambda r: r.m.start), meetings)
-                elif re.match(r"^(?:召开)?(?:会议|大会|会)", text[verb_end:]) or not meetings:
-                    targets = art.primary  # 主持会议并讲话: the article's meeting
+                elif (
+                    re.match(r"^(?:召开)?(?:会议|大会|会)", text[verb_end:])
+                    or (
+                        not meetings
+                        and (  # 出席。 but not 参加甘肃代表团审议: a verb of presence with another object
+                            not re.search(r"(?:出席|参加|列席|陪同)$", (chair or attend).group(0))
+                            or re.match(r"^(?:[，,。；;并]|$)", text[verb_end : verb_end + 1])
+                        )
+                    )
+                ):
+                    targets = art.primary  # 主持会议并讲话, …出席。: the article's meeting
+            if chair and not targets:  # 会议由X主持
+                targets = _chaired_by(art, p, i, meetings)
+            also.extend((K.ATTENDEE, r) for r in _listed_as_present(art, p, i, meetings))  # 出席…的还有X
+            clause_end = re.search(r"[。；;]|$", text[p.m.end : sentence.end]).start() + p.m.end
+            subject = _is_subject(art, p, i)
+            for mt in meetings:
+                if not subject or not p.m.end < mt.m.start < clause_end:
+                    continue
+                lead = text[p.m.end : mt.m.start]
+                if re.search(r"并(?:主持|主持召开)$", lead):
+                    also.append((K.CHAIR, mt))
+                elif re.search(r"并(?:出席|参加)$", lead) or (
+                    re.search(r"并在$", lead) and cues["speech_at"].match(text[mt.m.end : mt.m.end + 8])
+                ):
+                    also.append((K.ATTENDEE, mt))
+            report = cues["report_to"].match(text[p.m.end : sentence.end])
+            if report and art.primary:
+                also.extend((K.ATTENDEE, r) for r in art.primary)  # 向大会报告, 所作的…报告
+                for doc in art.of(i, EntityType.POLICY):  # 张柏桢所作的法院工作报告: what it heard
+                    if p.m.end <= doc.m.start and doc.m.end <= p.m.end + report.end() + 4:
+                        for r in art.primary:
+                            edges.add(K.ABOUT, r.key, doc.key, art.ev(i, "report delivered to it"))
             # X向Y发表书面致辞
             for mt in meetings:
                 gap = _between(text, p.m, mt.m)
@@ -230,7 +362,8 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                     and p.m.start - mt.m.end <= 4
                 ):
                     targets.append(mt)
-                if mt.m.start >= p.m.end and text[p.m.end : mt.m.start] in ("在", "总书记在", "同志在"):
+                # 习近平总书记在参观Y时的重要讲话精神、在Z开幕式上的主旨演讲精神: each speech's occasion
+                if mt.m.start >= p.m.end and cues["speech_lead"].fullmatch(text[p.m.end : mt.m.start]):
                     joined = _coordinated(art, mt, meetings)
                     if cues["speech_at"].match(text[joined[-1].m.end : joined[-1].m.end + 8]):
                         targets.extend(joined)
@@ -245,6 +378,8 @@ def _meetings(art: _Article, edges: _Edges) -> None:
             kind = K.CHAIR if chair else K.ATTENDEE
             for mt in targets:
                 edges.add(kind, mt.key, p.key, art.ev(i, f"{kind.value} cue"))
+            for kind2, mt in also:
+                edges.add(kind2, mt.key, p.key, art.ev(i, f"{kind2.value} cue (second verb)"))
         # X同Y、Z举行W (会谈, 会晤, 峰会): those who hold it take part in it
         for mt in meetings:
             verb = cues["hold_verb"].search(text, sentence.start, mt.m.start)
@@ -264,19 +399,44 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                         edges.add(K.ATTENDEE, mt.key, person.key, art.ev(i, "report delivered at"))
         # organiser, place
         for mt in meetings:
-            org, _ = meeting_organizer(mt.m, an)
-            if org is not None:
+            org, rest = meeting_organizer(mt.m, an)
+            named_inside = org is not None and org.start >= mt.m.start
+            # a numbered session named in passing (…二次会议以来, …三次会议日程) is not an event
+            # of the article: its body is not stated to hold it
+            primary = {r.key for r in art.primary}
+            passing = named_inside and re.search(r"届.{0,4}(?:次|中全会)", rest) and mt.key not in primary
+            if org is not None and not passing and not (named_inside and cues["not_organizer"].search(rest)):
                 org_key = next((r.key for r in art.resolved if r.m.id == org.id), None)
                 if org_key and art.types.get(org_key) is EntityType.ORGANIZATION:
                     edges.add(K.ORGANIZER, mt.key, org_key, art.ev(i, "organiser named with the meeting"))
-            for pl in art.of(i, EntityType.PLACE):
-                if (
-                    pl.m.start >= mt.m.end
-                    and text[mt.m.end : pl.m.start] == "在"
-                    and cues["held"].match(text[pl.m.end : pl.m.end + 4])
-                ):
+            for pl in art.of(i, EntityType.PLACE, EntityType.ORGANIZATION):
+                # Y在Z召开, and 在Z召开的Y: Z a place or a venue (毕节市七星关区人民医院, 驻京办事处)
+                after = pl.m.start >= mt.m.end and text[mt.m.end : pl.m.start] == "在"
+                held = cues["held"].match(text[pl.m.end : pl.m.end + 4])
+                before = (
+                    pl.m.end <= mt.m.start
+                    and text[pl.m.start - 1 : pl.m.start] == "在"
+                    and re.fullmatch(
+                        "(?:" + cues["held"].pattern.removeprefix("^") + ")的", text[pl.m.end : mt.m.start]
+                    )
+                )
+                if not ((after and held) or before):
+                    continue
+                convened.add(mt.key)
+                if art.types.get(pl.key) is EntityType.PLACE:
                     edges.add(K.LOCATION, mt.key, pl.key, art.ev(i, "held at"))
-                    convened.add(mt.key)
+                else:  # a body's premises: meetings are held at places, the one its name gives
+                    inner = [
+                        r
+                        for r in art.resolved
+                        if r.m.nested
+                        and r.m.kind is MentionKind.PLACE
+                        and pl.m.start <= r.m.start
+                        and r.m.end <= pl.m.end
+                    ]
+                    if inner:
+                        finest = max(inner, key=lambda r: (r.m.end - pl.m.start, r.m.end - r.m.start))
+                        edges.add(K.LOCATION, mt.key, finest.key, art.ev(i, "held at (the venue's place)"))
     _meeting_places_from_lead(art, edges, convened)
 
 
@@ -293,14 +453,13 @@ def _meeting_places_from_lead(art: _Article, edges: _Edges, done: set[str]) -> N
 
 
 def _dates(art: _Article, resolution_dates: dict[str, str], edges: _Edges) -> None:
-    from kg.dates import find_dates
-
+    """A meeting's date, cited where a mention of it is dated (the sentence; its dateline)."""
     for r in art.resolved:
         date = resolution_dates.get(r.key)
-        if not date:
+        if not date or r.m.kind is not MentionKind.MEETING:
             continue
-        sentence = art.an.sentences[r.m.sentence]
-        if any(d.date.isoformat() == date for d in find_dates(sentence.text, art.an.article.issue.date)):
+        found = meeting_date(r.m, art.an)
+        if found is not None and found.isoformat() == date:
             edges.add(K.START_DATE, r.key, date, art.ev(r.m.sentence, "date in the sentence"))
 
 
@@ -325,12 +484,32 @@ def _about(art: _Article, edges: _Edges) -> None:
         targets: list[_R] = []
         if (meeting_speaks or speaker) and art.primary:
             targets = art.primary
-        else:  # 出席Y的代表团继续审议Z, Y传达学习Z
+        else:  # 出席Y的代表团继续审议Z, Y传达学习Z; not 贯彻落实Y精神,…做好Z (Y is studied)
             for mt in meetings:
+                if knowledge.studied_meeting(text, mt.m.end):
+                    continue
                 if any(cues["discuss"].search(text[mt.m.end : p.m.start]) for p in policies if p.m.start > mt.m.end):
                     targets.append(mt)
-        for mt in targets:
-            for p in policies:
+        named_in = [(mt.m.start, mt.m.end) for mt in meetings]
+        for p in policies:
+            if p.m.nested or _inside_any(named_in, p.m.start, p.m.end):  # 国家“十三五”科技创新成就展
+                continue
+            # 与市人大常委会出台的《C》, 区政府制定了《纲要》: another body's document, not discussed
+            issued = _governing_verb(text, sentence.start, p.m.start, cues["issue"])
+            if issued is not None and any(
+                0 <= issued[0] - o.m.end <= 1 for o in art.of(sentence.index, EntityType.ORGANIZATION)
+            ):
+                continue
+            # the meeting's or a speaker's words: only what it reviewed or tells to carry out
+            # (会议审议通过了《A》《B》, 实施乡村振兴战略), not every document named (根据《建议》,
+            # 以…思想为指导, 《A》,内容包括…办法)
+            if (
+                (meeting_speaks or speaker)
+                and targets == art.primary
+                and _governing_verb(text, sentence.start, p.m.start, cues["speech_about"]) is None
+            ):
+                continue
+            for mt in targets:
                 edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "discussed"))
     # a report delivered at a meeting (the deck of its article)
     head = [s for s in art.an.sentences if s.start < art.an.article.body_start]
@@ -341,6 +520,17 @@ def _about(art: _Article, edges: _Edges) -> None:
             for h in head:
                 for p in art.of(h.index, EntityType.POLICY):
                     edges.add(K.ABOUT, mt.key, p.key, art.ev(s.index, "report delivered at"))
+
+
+def _governing_verb(text: str, start: int, end: int, verbs: re.Pattern[str]) -> tuple[int, int] | None:
+    """The last verb of `verbs` in text[start:end] whose object runs on to `end` without a
+    clause break (a comma, a stop, a colon); its span, or None."""
+    found = None
+    for m in verbs.finditer(text, start, end):
+        found = (m.start(), m.end())
+    if found is None or re.search(r"[，,。；;：:]", text[found[1] : end]):
+        return None
+    return found
 
 
 def art_sentence_of_paragraph(art: _Article, sentence: int) -> int:
@@ -358,16 +548,29 @@ def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], typ
     for sentence in art.an.sentences:
         orgs = art.of(sentence.index, EntityType.ORGANIZATION)
         policies = art.of(sentence.index, EntityType.POLICY)
+        titled = [(q.m.start, q.m.end) for q in policies]  # 《中共…区委关于制定…的建议》: words of a title
+        in_title = partial(_inside_any, titled)
         for p in policies:
-            subject = [o for o in orgs if o.m.end <= p.m.start]
+            # 全国人大常委会关于实行宪法宣誓制度的决定: the body printed before its 关于-document
+            for o in orgs:
+                if o.m.end == p.m.start and p.m.text.startswith("关于") and not in_title(o.m.start, o.m.end):
+                    edges.add(K.ISSUED_BY, p.key, o.key, art.ev(sentence.index, "issued (X关于…)"))
+            subject = [o for o in orgs if o.m.end <= p.m.start and not in_title(o.m.start, o.m.end)]
             if not subject:
                 continue
-            verb = cues["issue"].search(text[subject[0].m.end : p.m.start])
+            verb = next(
+                (
+                    v
+                    for v in cues["issue"].finditer(text, subject[0].m.end, p.m.start)
+                    if not in_title(v.start(), v.end())
+                ),
+                None,
+            )
             if verb is None:
                 continue
             # the bodies before the verb: 省财政厅与省商务厅联合下发, 团省委、省青年志愿者协会决定开展;
             # not a body further back (新华社北京6月17日电 国务院办公厅日前印发)
-            before_verb = subject[0].m.end + verb.start()
+            before_verb = verb.start()
             near = [
                 o
                 for o in subject
@@ -389,6 +592,10 @@ def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], typ
         head = name.split("关于", 1)[0] if "关于" in name else ""
         for okey in _orgs_named_in(head or name, org_forms, prefix_only=not head):
             edges.add(K.ISSUED_BY, r.key, okey, art.ev(r.m.sentence, "named after its author"))
+            named_only_here = not any(x.key == okey for x in art.resolved)
+            if named_only_here and names[okey] not in knowledge.gazetteer().by_name:  # (not a state)
+                edges.add(K.MENTIONS, art.key, okey, art.ev(r.m.sentence, "named in a document's title"))
+                edges.named_in_titles[okey].add(art.ev(r.m.sentence, "named in a document's title"))
     # a notice signed at its end: …领导小组办公室 2021年1月26日
     headline_policies = [
         r for r in art.resolved if types.get(r.key) is EntityType.POLICY and r.m.start < art.an.article.body_start
@@ -405,11 +612,16 @@ def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], typ
                 edges.add(K.ISSUED_BY, p.key, o.key, art.ev(last.index, "signed"))
 
 
+def _inside_any(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    return any(s <= a and b <= e for s, e in spans)
+
+
 def _orgs_named_in(text: str, org_forms: dict[str, str], prefix_only: bool) -> list[str]:
     """Keys of the bodies whose names (or aliases) spell out the start of `text`, one after
     another: 中共中央国务院 -> 中共中央, 国务院; with `prefix_only`, only the first."""
     found: list[str] = []
     pos = 0
+    text = re.sub(r"\s+", "", text)  # 中共南宁市委 南宁市人民政府关于…: bodies printed apart
     while pos < len(text):
         best = max((f for f in org_forms if len(f) >= 2 and text.startswith(f, pos)), key=len, default=None)
         if best is None:
@@ -449,6 +661,7 @@ def _containment(analyses: Sequence[_Article], res: Resolution, types: dict[str,
             evs.append(Evidence(None, None, "gazetteer"))
         if not evs:  # the child's own name shows its parent: cite where the child is named
             evs = [art.ev(r.m.sentence, why) for art, r in index.get(child, ())]
+            evs += [Evidence(e.article, e.sentence, why) for e in sorted(edges.named_in_titles.get(child, ()))]
         for ev in evs:
             edges.add(kind, child, parent, ev)
     # a body named after a place is located there: 沈阳海关 -> 沈阳市; the paper serves its region
@@ -503,11 +716,15 @@ def link(analyses: Sequence[Analysis], res: Resolution) -> list[Relation]:
             org_forms.setdefault(alias, f"org/{full}")
     dates = {e.key: e.date.isoformat() for e in res.entities if e.date}
     edges = _Edges()
+    gaz = knowledge.gazetteer()
     arts = [_Article(an, res, types) for an in sorted(analyses, key=lambda a: a.article.id)]
     for art in arts:
         for r in art.resolved:
             if r.m.kind is not MentionKind.TITLE and r.key in types:
                 edges.add(K.MENTIONS, art.key, r.key, art.ev(r.m.sentence, "mention"))
+            elif r.key in types and names[r.key] not in gaz.by_name:
+                # a title names the body it implies (总书记 -> 中共中央), not a state (国家主席)
+                edges.add(K.MENTIONS, art.key, r.key, art.ev(r.m.sentence, "body of a title"))
         _posts(art, res, edges)
         _meetings(art, edges)
         _dates(art, dates, edges)

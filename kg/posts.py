@@ -10,6 +10,7 @@ Bodies are returned as surface forms or mentions; resolution turns them into ent
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kg import knowledge
@@ -17,6 +18,11 @@ from kg.records import Analysis, Mention, MentionKind
 
 _GAP = set("、，, 兼和及")  # what may separate the items of a title chain
 _MAX_GAP = 2
+_ACTING = "代理"  # 市委代理书记: an acting post, titled 代理书记
+# a department written fused with its head's title after its committee: 市委常委、组织部部长
+_DEPARTMENT = re.compile(r"(.{1,6}?(?:部|厅|办|办公室|委员会))$")
+# 该集团谢卫江总经理, 该公司总经理王欣: the body named last before, by the word that ends its name
+_ANAPHOR = re.compile(r"该(公司|集团|企业|医院|学校|大学|学院|银行|单位|协会|中心)$")
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,8 @@ def posts_of(analysis: Analysis, person: Mention) -> list[PostCue]:
     pos = person.start
     for m in reversed(before):
         gap = text[m.end : pos]
+        if gap.endswith(_ACTING) and chain and chain[-1].kind is MentionKind.TITLE:
+            gap = gap[: -len(_ACTING)]
         if len(gap) > _MAX_GAP or set(gap) - _GAP:
             break
         if m.kind not in (MentionKind.TITLE, MentionKind.ORGANIZATION, MentionKind.PLACE):
@@ -66,6 +74,20 @@ def posts_of(analysis: Analysis, person: Mention) -> list[PostCue]:
         chain = after
     if not chain and before and before[-1].kind is MentionKind.PERSON and text[before[-1].end : person.start] == "、":
         return posts_of(analysis, before[-1])  # 副省长蔡东、安立佳、朱天舒: the list shares the title
+    anaphor = None
+    if chain:
+        at = (
+            _ANAPHOR.search(text, max(0, chain[0].start - 4), chain[0].start) if chain[0].start < person.start else None
+        )
+        at = at or _ANAPHOR.search(text, max(0, person.start - 4), person.start)
+        if at is not None:
+            word = at.group(1)
+            antecedents = [
+                m
+                for m in analysis.mentions
+                if m.kind is MentionKind.ORGANIZATION and not m.nested and m.end <= at.start() and word in m.text
+            ]
+            anaphor = antecedents[-1] if antecedents else None
     cues: list[PostCue] = []
     pending_body: Mention | None = None
     last_body: Mention | None = None
@@ -77,15 +99,55 @@ def posts_of(analysis: Analysis, person: Mention) -> list[PostCue]:
             continue
         fused_body, bare = _split_fused(m.text)
         implied = titles[m.text].implies if m.text in titles else ""
+        department = _department(m.text) if not fused_body and not implied else None
         if pending_body is not None:
             body, abbrev = pending_body, None
         elif fused_body:
             body, abbrev = None, fused_body
+        elif department is not None and (last_body is not None or last_abbrev):
+            # 市委常委、组织部部长: the department of the committee named before
+            committee = last_body.text if last_body is not None else last_abbrev
+            body, abbrev = None, committee + department[0]
+            bare = department[1]
         elif implied:
             body, abbrev = None, implied
+        elif anaphor is not None:
+            body, abbrev = anaphor, None
         else:  # inherits the previous item's body: 省政协主席、党组书记
             body, abbrev = last_body, last_abbrev
+        if text[m.start - len(_ACTING) : m.start] == _ACTING:
+            bare = _ACTING + bare
         cues.append(PostCue(bare, body, abbrev, m))
         last_body, last_abbrev = body, abbrev
         pending_body = None
+    if cues and all(c.body is None and not c.body_abbrev for c in cues):
+        shared = _listed_after(analysis, person, chain)
+        if shared is not None:  # 副主席甲、乙和秘书长丙, 党委书记甲、院长乙: the list's body
+            cues = [PostCue(c.title, shared.body, shared.body_abbrev, c.title_mention) for c in cues]
     return cues
+
+
+def _department(title: str) -> tuple[str, str] | None:
+    """组织部部长 -> (组织部, 部长): a department fused with its head's title."""
+    titles = knowledge.titles()
+    for cut in range(2, len(title) - 1):
+        head, tail = title[:cut], title[cut:]
+        if tail in titles and _DEPARTMENT.fullmatch(head):
+            return head, tail
+    return None
+
+
+def _listed_after(analysis: Analysis, person: Mention, chain: list[Mention]) -> PostCue | None:
+    """The post with a body of the person listed just before this one's titles (joined by 、 , 和),
+    whose body a bare title after it shares."""
+    text = analysis.article.text
+    start = chain[0].start if chain and chain[0].start < person.start else person.start
+    earlier = [
+        m
+        for m in analysis.mentions
+        if m.sentence == person.sentence and m.kind is MentionKind.PERSON and m.end <= start and not m.nested
+    ]
+    if not earlier or text[earlier[-1].end : start] not in ("、", "，", ",", "和", "及"):
+        return None
+    with_body = [c for c in posts_of(analysis, earlier[-1]) if c.body is not None or c.body_abbrev]
+    return with_body[-1] if with_body else None

@@ -245,3 +245,423 @@ def test_those_who_hold_a_summit_attend_it_and_a_head_title_shares_the_body():
     assert {"person/全国/习近平", "person/全国/杨洁篪", "person/全国/王毅"} <= attendees
     assert any(p.endswith("/马克龙") for p in attendees) and any(p.endswith("/默克尔") for p in attendees)
     assert (K.HOLDS_POST, "person/全国/王毅", "org/中华人民共和国外交部", "部长") in got
+
+
+def test_the_body_a_title_implies_is_mentioned_by_the_article():
+    an = analysis(
+        "深入贯彻习近平总书记来陕考察重要讲话。国家主席习近平致贺信。",
+        [("习近平", P), ("总书记", T), ("国家主席", T), ("习近平", P)],
+        paper="",
+        region="陕西省",
+    )
+    got, _ = edges(an)
+    assert (K.MENTIONS, "article/page/00", "org/中国共产党中央委员会", None) in got
+    assert not any(k is K.MENTIONS and o == "org/中华人民共和国" for k, _, o, _ in got)
+
+
+def test_no_organiser_where_another_body_meets_or_the_body_is_the_venue_or_object():
+    # 河南省政协 chairmen's meeting (2019); 天津 河东区 report (2016); 毕节 ceremony (2022)
+    an = analysis(
+        "7月11日,河南省政协十二届二十二次主席会议在郑州召开。"
+        "按照市长黄兴国在天津市政府驻北京办事处召开的推进京津冀协同发展工作座谈会的讲话精神。"
+        "12月27日,贵州医科大学附属医院七星关分院揭牌仪式举行。",
+        [
+            ("河南省政协", O),
+            ("河南省政协十二届二十二次主席会议", M, True),
+            ("郑州", L),
+            ("市长", T),
+            ("黄兴国", P),
+            ("天津市政府驻北京办事处", O),
+            ("推进京津冀协同发展工作座谈会", M),
+            ("贵州医科大学附属医院", O),
+            ("贵州医科大学附属医院七星关分院揭牌仪式", M, True),
+        ],
+        paper="",
+        region="河南省",
+    )
+    got, _ = edges(an)
+    assert not [e for e in got if e[0] is K.ORGANIZER]
+
+
+def test_a_list_of_attendees_with_role_words_and_a_missed_name():
+    # 陕西 人大常委会 session report (2022)
+    an = analysis(
+        "十三届人大常委会第三十一次会议在西安召开\n"
+        "省人大常委会副主任姜锋、郭青和秘书长文引学出席会议。"
+        "副省长郭永红,省高级人民法院院长李智,省监察委员会负责同志,省人大常委会机关厅级干部和省政府副秘书长列席会议。"
+        "会议听取了省委组织部部长程福波作的有关人事事项的说明。",
+        [
+            ("十三届人大常委会第三十一次会议", M),
+            ("西安", L),
+            ("省人大常委会", O),
+            ("副主任", T),
+            ("姜锋", P),
+            ("郭青", P),
+            ("秘书长", T),
+            ("副省长", T),
+            ("郭永红", P),
+            ("省高级人民法院", O),
+            ("院长", T),
+            ("李智", P),
+            ("省监察委员会", O),
+            ("省人大常委会", O),
+            ("省政府", O),
+            ("副秘书长", T),
+            ("省委组织部", O),
+            ("部长", T),
+            ("程福波", P),
+        ],
+        paper="",
+        region="陕西省",
+        headline_lines=1,
+    )
+    got, _ = edges(an)
+    meeting = next(s for k, s, _, _ in got if k is K.LOCATION and s.startswith("meeting/"))
+    attended = {o for k, s, o, _ in got if k is K.ATTENDEE and s == meeting}
+    assert attended == {f"person/陕西省/{n}" for n in ("姜锋", "郭青", "郭永红", "李智", "程福波")}
+
+
+def test_a_second_verb_and_a_presence_verb_with_another_object():
+    # 甘肃日报 (2019): the chair of the conference speaks at its closing session, which another chairs
+    an = analysis(
+        "全省现场推进会举行\n"
+        "省长唐仁健出席会议并讲话。常务副省长宋亮主持大会并在总结会议上讲话。"
+        "省委组织部部长李元平宣读林铎同志批示并主持总结会议。"
+        "深入学习贯彻习近平总书记参加甘肃代表团审议时的重要讲话精神。",
+        [
+            ("全省现场推进会", M),
+            ("省长", T),
+            ("唐仁健", P),
+            ("常务副省长", T),
+            ("宋亮", P),
+            ("总结会议", M),
+            ("省委组织部", O),
+            ("部长", T),
+            ("李元平", P),
+            ("林铎", P),
+            ("总结会议", M),
+            ("习近平", P),
+            ("总书记", T),
+        ],
+        paper="甘肃日报",
+        region="甘肃省",
+        headline_lines=1,
+    )
+    got, _ = edges(an)
+    by = {(k, s.split("/")[1], o.split("/")[-1]) for k, s, o, _ in got if k in (K.CHAIR, K.ATTENDEE)}
+    assert (K.CHAIR, "全省现场推进会", "宋亮") in by and (K.ATTENDEE, "全省现场推进会", "唐仁健") in by
+    assert (K.ATTENDEE, "总结会议", "宋亮") in by and (K.CHAIR, "总结会议", "李元平") in by
+    assert not any(o in ("林铎", "习近平") for _, _, o in by)
+
+
+def test_what_a_meeting_reviewed_not_every_document_it_names():
+    # 南宁 city government executive meeting (2009) and 深圳 (2014)
+    an = analysis(
+        "市政府第63次常务会议召开\n"
+        "会议审议通过了《关于处理五象新区土地的若干意见》,内容包括各部门职责、土地收回办法、土地处置办法。"
+        "会议审议并原则通过了《指导意见》以及《行动计划》,与市人大常委会出台的《关于加强标准建设若干问题的决定》形成体系。"
+        "会议指出,要推动我国由制造大国向制造强国转变。",
+        [
+            ("市政府第63次常务会议", M),
+            ("关于处理五象新区土地的若干意见", Y),
+            ("土地收回办法", Y),
+            ("土地处置办法", Y),
+            ("指导意见", Y),
+            ("行动计划", Y),
+            ("市人大常委会", O),
+            ("关于加强标准建设若干问题的决定", Y),
+            ("制造强国", Y),
+        ],
+        paper="",
+        region="广西壮族自治区南宁市",
+        headline_lines=1,
+    )
+    got, _ = edges(an)
+    about = {o.removeprefix("policy/") for k, _, o, _ in got if k is K.ABOUT}
+    assert {"关于处理五象新区土地的若干意见", "指导意见", "行动计划"} <= about
+    assert not about & {"土地收回办法", "土地处置办法", "关于加强标准建设若干问题的决定"}
+
+
+def test_a_studied_meeting_discusses_nothing_of_the_sentence():
+    # 虹口区 government work report (2021)
+    an = analysis(
+        "全面贯彻落实党的十九大和十九届五中全会精神,扎实做好“六稳”工作,实现了“十三五”圆满收官。",
+        [("十九届五中全会", M), ("六稳", Y), ("十三五", Y)],
+        paper="",
+        region="上海市虹口区",
+    )
+    got, _ = edges(an)
+    assert not [e for e in got if e[0] is K.ABOUT]
+
+
+def test_posts_shared_by_a_list_inherited_in_a_chain_and_by_anaphora():
+    # 北京日报 (2022), 河南 CPPCC (2019), 天津 河东区 (2016), 毕节 (2022)
+    beijing = analysis(
+        "会上,市委常委、组织部部长孙梅君作说明。市委代理书记、市长黄兴国出席。",
+        [
+            ("市委", O),
+            ("常委", T),
+            ("组织部部长", T),
+            ("孙梅君", P),
+            ("市委", O),
+            ("书记", T),
+            ("市长", T),
+            ("黄兴国", P),
+        ],
+        paper="北京日报",
+        region="北京市",
+    )
+    henan = analysis(
+        "河南省政协副主席钱国玉、李英杰和秘书长王树山出席会议。贵州医科大学附属医院党委书记李海洋、院长左石出席。",
+        [
+            ("河南省政协", O),
+            ("副主席", T),
+            ("钱国玉", P),
+            ("李英杰", P),
+            ("秘书长", T),
+            ("王树山", P),
+            ("贵州医科大学附属医院", O),
+            ("党委书记", T),
+            ("李海洋", P),
+            ("院长", T),
+            ("左石", P),
+        ],
+        paper="",
+        region="河南省",
+        article_id="hn/00",
+        source="hn.txt",
+    )
+    tianjin = analysis(
+        "中共河东区委副书记、区长王亚明陪同。首先来到中国水利电力物资集团有限公司,听取了该集团谢卫江总经理的介绍。"
+        "治平副主席在亚明区长的陪同下调研。",
+        [
+            ("中共河东区委", O),
+            ("副书记", T),
+            ("区长", T),
+            ("王亚明", P),
+            ("中国水利电力物资集团有限公司", O),
+            ("谢卫江", P),
+            ("总经理", T),
+            ("治平", P),
+            ("副主席", T),
+            ("亚明", P),
+            ("区长", T),
+        ],
+        paper="",
+        region="天津市",
+        article_id="tj/00",
+        source="tj.txt",
+    )
+    got, _ = edges(beijing, henan, tianjin)
+    posts = {(s.split("/")[-1], o.removeprefix("org/"), t) for k, s, o, t in got if k is K.HOLDS_POST}
+    assert ("孙梅君", "中共北京市委组织部", "部长") in posts and ("孙梅君", "中共北京市委", "常委") in posts
+    assert ("黄兴国", "中共北京市委", "代理书记") in posts
+    assert ("王树山", "中国人民政治协商会议河南省委员会", "秘书长") in posts
+    assert ("左石", "贵州医科大学附属医院", "院长") in posts
+    assert ("王亚明", "天津市河东区人民政府", "区长") in posts
+    assert ("谢卫江", "中国水利电力物资集团有限公司", "总经理") in posts
+    people = {s for k, s, o, t in got if k is K.HOLDS_POST and "天津市" in s}
+    assert "person/天津市/亚明" not in people and "person/天津市/王亚明" in people
+
+
+def test_issuers_of_documents_named_after_them_or_after_a_verb():
+    # 陕西 (2022), 虹口区 (2021), 南宁 (2009), 深圳 (2014)
+    an = analysis(
+        "根据全国人大常委会关于实行宪法宣誓制度的决定,王晓向宪法宣誓。"
+        "根据《中共上海市虹口区委关于制定虹口区十四五规划的建议》,区政府制定了《上海市虹口区十四五规划纲要(草案)》。"
+        "会议审议通过《中共南宁市委 南宁市人民政府关于加快建设南宁生物国家高技术产业基地的决定》。"
+        "会议审议通过了《关于打造深圳标准的指导意见》。会议指出,出台实施相关指导意见是重大举措。",
+        [
+            ("全国人大常委会", O),
+            ("关于实行宪法宣誓制度的决定", Y),
+            ("王晓", P),
+            ("宪法", Y),
+            ("中共上海市虹口区委关于制定虹口区十四五规划的建议", Y),
+            ("中共上海市虹口区委", O, True),
+            ("区政府", O),
+            ("上海市虹口区十四五规划纲要(草案)", Y),
+            ("中共南宁市委 南宁市人民政府关于加快建设南宁生物国家高技术产业基地的决定", Y),
+            ("中共南宁市委", O, True),
+            ("南宁市人民政府", O, True),
+            ("关于打造深圳标准的指导意见", Y),
+            ("指导意见", Y),
+        ],
+        paper="",
+        region="上海市虹口区",
+    )
+    got, rels = edges(an)
+    issued = {(s.removeprefix("policy/"), o.removeprefix("org/")) for k, s, o, _ in got if k is K.ISSUED_BY}
+    oath = "全国人民代表大会常务委员会关于实行宪法宣誓制度的决定"
+    assert (oath, "全国人民代表大会常务委员会") in issued
+    assert ("上海市虹口区十四五规划纲要", "上海市虹口区人民政府") in issued
+    assert ("上海市虹口区十四五规划纲要", "中共上海市虹口区委") not in issued
+    nanning = "中共南宁市委南宁市人民政府关于加快建设南宁生物国家高技术产业基地的决定"
+    assert {(nanning, "中共南宁市委"), (nanning, "南宁市人民政府")} <= issued
+    guidance = {o for k, _, o, _ in got if k is K.MENTIONS and "指导意见" in o}
+    assert guidance == {"policy/关于打造深圳标准的指导意见"}
+
+
+def test_a_meeting_held_at_a_venue_is_at_the_venue_and_its_place():
+    # 毕节 (2022) and 天津 (2016)
+    an = analysis(
+        "12月27日,贵州医科大学附属医院七星关分院揭牌仪式在毕节市七星关区人民医院举行。"
+        "按照市长黄兴国在天津市政府驻北京办事处召开的推进京津冀协同发展工作座谈会的讲话精神。",
+        [
+            ("贵州医科大学附属医院七星关分院揭牌仪式", M),
+            ("毕节市七星关区人民医院", O),
+            ("毕节市", L, True),
+            ("七星关区", L, True),
+            ("市长", T),
+            ("黄兴国", P),
+            ("天津市政府驻北京办事处", O),
+            ("推进京津冀协同发展工作座谈会", M),
+        ],
+        paper="",
+        region="贵州省毕节市七星关区",
+    )
+    got, _ = edges(an)
+    located = {(s.split("/")[1], o) for k, s, o, _ in got if k is K.LOCATION and s.startswith("meeting/")}
+    assert ("贵州医科大学附属医院七星关分院揭牌仪式", "place/贵州省毕节市七星关区") in located
+    assert not [o for _, o in located if o.startswith("org/")]  # the ontology: held at places
+
+
+def test_occasions_of_speeches_and_a_report_delivered_to_the_session():
+    # 九龙坡区 (2021) and 海口 (2023)
+    jiulongpo = analysis(
+        "学习贯彻了习近平总书记在参观国家“十三五”科技创新成就展时的重要讲话精神、"
+        "在第四届中国国际进口博览会开幕式上的主旨演讲精神。",
+        [("习近平", P), ("总书记", T), ("国家“十三五”科技创新成就展", M), ("第四届中国国际进口博览会开幕式", M)],
+        paper="",
+        region="重庆市九龙坡区",
+    )
+    haikou = analysis(
+        "2月10日下午,海口市第十七届人民代表大会第三次会议胜利闭幕。海口市中级人民法院院长张柏桢所作的法院工作报告获高票通过。",
+        [
+            ("海口市第十七届人民代表大会第三次会议", M),
+            ("海口市中级人民法院", O),
+            ("院长", T),
+            ("张柏桢", P),
+            ("法院工作报告", Y),
+        ],
+        paper="",
+        region="海南省海口市",
+        article_id="hk/00",
+        source="hk.txt",
+    )
+    got, _ = edges(jiulongpo, haikou)
+    attended = {(s.split("/")[1], o.split("/")[-1]) for k, s, o, _ in got if k is K.ATTENDEE}
+    assert ("国家“十三五”科技创新成就展", "习近平") in attended
+    assert ("第四届中国国际进口博览会开幕式", "习近平") in attended
+    assert ("海口市第十七届人民代表大会第三次会议", "张柏桢") in attended
+    about = {(s.split("/")[1], o) for k, s, o, _ in got if k is K.ABOUT}
+    assert ("海口市第十七届人民代表大会第三次会议", "policy/法院工作报告") in about
+
+
+def test_a_policy_inside_a_meetings_name_is_not_discussed_by_another():
+    # 九龙坡区 (2021)
+    an = analysis(
+        "区长李顺主持召开区政府常务会议,学习贯彻了习近平总书记在参观国家“十三五”科技创新成就展时的重要讲话精神。",
+        [
+            ("区长", T),
+            ("李顺", P),
+            ("区政府常务会议", M),
+            ("习近平", P),
+            ("十三五", Y),
+            ("国家“十三五”科技创新成就展", M, True),  # (the helper's flag; the extraction's is False)
+        ],
+        paper="",
+        region="重庆市九龙坡区",
+    )
+    got, _ = edges(an)
+    assert not [e for e in got if e[0] is K.ABOUT]
+
+
+def test_joint_issuers_consulted_or_listed():
+    # the formulas of joint documents: 甲商乙联合下发, 甲、乙联合印发
+    an = analysis(
+        "省财政厅商省人力资源社会保障厅联合下发《关于做好就业补助资金管理工作的通知》。"
+        "省委办公厅、省政府办公厅联合印发《关于加强基层治理的实施意见》。",
+        [
+            ("省财政厅", O),
+            ("省人力资源社会保障厅", O),
+            ("关于做好就业补助资金管理工作的通知", Y),
+            ("省委办公厅", O),
+            ("省政府办公厅", O),
+            ("关于加强基层治理的实施意见", Y),
+        ],
+    )
+    got, _ = edges(an)
+    issued = {(s.removeprefix("policy/"), o.removeprefix("org/")) for k, s, o, _ in got if k is K.ISSUED_BY}
+    assert {
+        ("关于做好就业补助资金管理工作的通知", "辽宁省财政厅"),
+        ("关于做好就业补助资金管理工作的通知", "辽宁省人力资源和社会保障厅"),
+        ("关于加强基层治理的实施意见", "中共辽宁省委办公厅"),
+        ("关于加强基层治理的实施意见", "辽宁省人民政府办公厅"),
+    } <= issued
+
+
+def test_a_meeting_chaired_in_the_passive():
+    # People's Daily (1998): 会议由全国妇联副主席、书记处第一书记黄菊主持
+    an = analysis(
+        "全国妇联七届三次执委会议今天在京召开，会议由全国妇联副主席、书记处第一书记黄菊主持。"
+        "全国妇联七届三次执委会议由全国妇联副主席黄菊主持。",
+        [
+            ("全国妇联七届三次执委会议", M),
+            ("全国妇联", O),
+            ("副主席", T),
+            ("书记处第一书记", T),
+            ("黄菊", P),
+            ("全国妇联七届三次执委会议", M),
+            ("全国妇联", O),
+            ("副主席", T),
+            ("黄菊", P),
+        ],
+        paper="人民日报",
+        region="中华人民共和国",
+    )
+    got, rels = edges(an)
+    chairs = [r for r in rels if r.kind is K.CHAIR]
+    assert len(chairs) == 1 and chairs[0].object.endswith("/黄菊")
+    assert {e.sentence for e in chairs[0].evidence} == {0, 1}
+
+
+def test_those_listed_as_present_attend():
+    # People's Daily (1998): 今天上午在大会上发言的还有联想集团副总裁李勤、中科院副院长严义埙
+    an = analysis(
+        "全国科技大会今天在京开幕\n今天上午在大会上发言的还有联想集团副总裁李勤、中科院副院长严义埙等。"
+        "出席全国科技大会的还有国务委员宋健。",
+        [
+            ("全国科技大会", M),
+            ("联想集团", O),
+            ("副总裁", T),
+            ("李勤", P),
+            ("中科院", O),
+            ("副院长", T),
+            ("严义埙", P),
+            ("全国科技大会", M),
+            ("国务委员", T),
+            ("宋健", P),
+        ],
+        paper="人民日报",
+        region="中华人民共和国",
+        headline_lines=1,
+    )
+    got, _ = edges(an)
+    attended = {o.split("/")[-1] for k, s, o, _ in got if k is K.ATTENDEE}
+    assert attended == {"李勤", "严义埙", "宋健"}
+
+
+def test_a_body_named_with_its_term_in_a_title_issues_it():
+    # 江西 CPPCC standing committee (2020)
+    an = analysis(
+        "会议审议并原则通过《政协江西省第十二届委员会常务委员会工作报告(审议稿)》。省政协主席姚增科出席。",
+        [("政协江西省第十二届委员会常务委员会工作报告(审议稿)", Y), ("省政协", O), ("主席", T), ("姚增科", P)],
+        paper="",
+        region="江西省",
+    )
+    got, rels = edges(an)
+    body = "org/中国人民政治协商会议江西省委员会常务委员会"
+    assert (K.ISSUED_BY, "policy/政协江西省第十二届委员会常务委员会工作报告", body, None) in got
+    assert (K.MENTIONS, "article/page/00", body, None) in got
+    sub = next(r for r in rels if r.kind is K.SUB_ORGANIZATION_OF and r.subject == body)
+    assert sub.object == "org/中国人民政治协商会议江西省委员会" and sub.evidence[0].sentence == 0

@@ -269,3 +269,262 @@ def test_a_bare_meeting_is_named_after_the_body_convening_it():
     )
     res = resolve([an])
     assert keys_of(res, an)[1] == "meeting/中国共产党中央委员会政治局常务委员会会议/2022-01-12"
+
+
+def test_bodies_carry_their_official_short_forms():
+    # 政协江西省委员会 is the official short form of 中国人民政治协商会议江西省委员会 (g11-style
+    # session reports); national bodies keep the aliases national_orgs.tsv lists
+    an = analysis(
+        "省政协主席姚增科出席。习近平总书记强调。",
+        [("省政协", O), ("主席", T), ("姚增科", P), ("习近平", P), ("总书记", T)],
+        paper="",
+        region="江西省",
+    )
+    res = resolve([an])
+    assert "政协江西省委员会" in entity(res, "org/中国人民政治协商会议江西省委员会").aliases
+    assert "中共中央" in entity(res, "org/中国共产党中央委员会").aliases
+
+
+def test_meetings_carry_the_forms_the_genre_writes_them_in():
+    # 南宁晚报-style report (2009) and an Ordos city paper's lead (2023)
+    nanning = analysis(
+        "5月14日,市政府第63次常务会议审议通过。",
+        [("市政府", O), ("市政府第63次常务会议", M, True)],
+        paper="",
+        region="广西壮族自治区南宁市",
+        date=dt.date(2009, 5, 15),
+    )
+    ordos = analysis(
+        "3月31日,市委常委会召开会议。会议传达学习了3月30日中央政治局会议精神。",
+        [("市委常委会", O), ("会议", M), ("3月30日中央政治局会议", M), ("中央政治局", O, True)],
+        paper="",
+        region="内蒙古自治区鄂尔多斯市",
+        article_id="ordos/00",
+        source="ordos.txt",
+        date=dt.date(2023, 4, 3),
+    )
+    res = resolve([nanning, ordos])
+    assert "南宁市政府第63次常务会议" in entity(res, keys_of(res, nanning)[1]).aliases
+    bare = entity(res, keys_of(res, ordos)[1])
+    assert {"市委常委会会议", "鄂尔多斯市委常委会会议"} <= set(bare.aliases)
+    assert "中央政治局会议" in entity(res, keys_of(res, ordos)[2]).aliases
+
+
+def test_a_bare_meeting_of_a_body_is_its_named_meeting_of_the_article():
+    # 北京日报 (2022-01-07)
+    an = analysis(
+        "北京市委召开市级民主协商会\n本报讯 市两会召开前夕,市委召开会议,就市两会有关人事安排进行民主协商。",
+        [("北京市委", O), ("市级民主协商会", M), ("市委", O), ("会议", M)],
+        paper="北京日报",
+        region="北京市",
+        headline_lines=1,
+        date=dt.date(2022, 1, 7),
+    )
+    res = resolve([an])
+    keys = keys_of(res, an)
+    assert keys[0] == keys[2] == "org/中共北京市委"
+    assert keys[1] == keys[3] and keys[1].startswith("meeting/中共北京市委市级民主协商会")
+
+
+def test_level_words_at_every_level_of_the_region():
+    # a 上海 district paper (虹口, 2021) and a Tianjin municipal one (2016); 毕节 七星关区 (2022)
+    hongkou = analysis(
+        "在市委、市政府和区委的坚强领导下,在区人大、区政协的监督支持下。",
+        [("市委", O), ("市政府", O), ("区委", O), ("区人大", O), ("区政协", O)],
+        paper="",
+        region="上海市虹口区",
+    )
+    tianjin = analysis(
+        "天津市政协副主席王治平带领市投促办、河东区政府赴北京。",
+        [("天津市政协", O), ("副主席", T), ("王治平", P), ("河东区政府", O)],
+        paper="",
+        region="天津市",
+        article_id="tj/00",
+        source="tj.txt",
+    )
+    bijie = analysis(
+        "毕节市委副书记、七星关区委书记周舟出席。",
+        [("毕节市委", O), ("副书记", T), ("七星关区委", O), ("书记", T), ("周舟", P)],
+        paper="",
+        region="贵州省毕节市七星关区",
+        article_id="bj/00",
+        source="bj.txt",
+    )
+    res = resolve([hongkou, tianjin, bijie])
+    assert keys_of(res, hongkou) == [
+        "org/中共上海市委",
+        "org/上海市人民政府",
+        "org/中共上海市虹口区委",
+        "org/上海市虹口区人民代表大会",
+        "org/中国人民政治协商会议上海市虹口区委员会",
+    ]
+    assert keys_of(res, tianjin)[3] == "org/天津市河东区人民政府"
+    assert keys_of(res, bijie)[2] == "org/中共毕节市七星关区委"
+
+
+def test_sessions_one_node_each_whatever_the_form():
+    # 江西 CPPCC standing committee report (2020); 九龙坡区 government (2021); 陕西 (2022)
+    jiangxi = analysis(
+        "审议通过《政协江西省第十二届委员会常务委员会关于省政协十二届二次会议以来提案工作情况的报告》"
+        "和政协江西省第十二届委员会第三次会议日程。省政协十二届三次会议将于1月召开。",
+        [
+            ("省政协", O),
+            ("省政协十二届二次会议", M, True),
+            ("政协江西省第十二届委员会第三次会议", M),
+            ("省政协", O),
+            ("省政协十二届三次会议", M, True),
+        ],
+        paper="",
+        region="江西省",
+    )
+    jiulongpo = analysis(
+        "重庆市九龙坡区人民政府召开第107次常务会议\n11月10日,区政府区长李顺主持召开区第十八届人民政府第107次常务会议。",
+        [
+            ("重庆市九龙坡区人民政府", O),
+            ("第107次常务会议", M),
+            ("区政府", O),
+            ("区长", T),
+            ("李顺", P),
+            ("区第十八届人民政府第107次常务会议", M),
+        ],
+        paper="",
+        region="重庆市九龙坡区",
+        headline_lines=1,
+        article_id="jlp/00",
+        source="jlp.txt",
+    )
+    shaanxi = analysis(
+        "省十三届人大常委会第三十一次会议在西安召开\n2月25日,十三届人大常委会第三十一次会议在西安召开。",
+        [("省十三届人大常委会第三十一次会议", M), ("十三届人大常委会第三十一次会议", M), ("西安", L)],
+        paper="",
+        region="陕西省",
+        headline_lines=1,
+        article_id="sx/00",
+        source="sx.txt",
+    )
+    res = resolve([jiangxi, jiulongpo, shaanxi])
+    jx = keys_of(res, jiangxi)
+    assert jx[1] != jx[2] and jx[2] == jx[4] == "meeting/政协江西省第十二届委员会第三次会议"
+    jl = keys_of(res, jiulongpo)
+    assert jl[0] == jl[2] == "org/重庆市九龙坡区人民政府" and jl[1] == jl[5]
+    sx = keys_of(res, shaanxi)
+    assert sx[0] == sx[1]
+
+
+def test_a_meetings_date_is_its_own_not_the_one_of_the_meeting_before():
+    # 鄂尔多斯 (2023) and 九龙坡区 (2021): the study's date, a date in the name, coordinated meetings
+    an = analysis(
+        "会议传达学习了3月30日中央政治局会议精神和习近平总书记致中国发展高层论坛2023年年会的贺信精神。"
+        "11月10日,区长李顺主持召开区政府常务会议和党组会议,学习了在第四届中国国际进口博览会开幕式上的主旨演讲精神。",
+        [
+            ("3月30日中央政治局会议", M),
+            ("中央政治局", O, True),
+            ("习近平", P),
+            ("中国发展高层论坛2023年年会", M),
+            ("区长", T),
+            ("李顺", P),
+            ("区政府常务会议", M),
+            ("党组会议", M),
+            ("第四届中国国际进口博览会开幕式", M),
+        ],
+        paper="",
+        region="内蒙古自治区鄂尔多斯市",
+        date=dt.date(2023, 4, 3),
+    )
+    res = resolve([an])
+    dates = {e.name: e.date for e in res.entities if e.type is EntityType.MEETING}
+    assert dates["中国共产党中央委员会政治局会议"] == dt.date(2023, 3, 30)
+    assert dates["中国发展高层论坛2023年年会"] is None
+    assert dates["第四届中国国际进口博览会开幕式"] is None
+    assert {d for n, d in dates.items() if "常务会议" in n or "党组会议" in n} == {
+        dt.date(2022, 11, 10)
+    }  # before the issue date
+
+
+def test_the_paper_table_knows_every_provinces_and_prefecture_citys_daily():
+    from kg import knowledge
+    from kg.knowledge import Level
+
+    gaz = knowledge.gazetteer()
+    papers = knowledge.papers()
+    dailies = {p.region for p in papers.values() if p.publisher.startswith("中共")}
+    provinces = [d for d in gaz.by_code.values() if d.level is Level.PROVINCE]
+    mainland = [d for d in provinces if d.name not in ("台湾省", "香港特别行政区", "澳门特别行政区")]
+    assert len(mainland) == 31 and all(d.name in dailies for d in mainland)
+    cities = [d for d in gaz.by_code.values() if d.level is Level.CITY and d.name.endswith("市")]
+    cities = [d for d in cities if gaz.parent(d).name != "台湾省" and d.name != "三沙市"]
+    assert all(gaz.parent(d).name + d.name in dailies for d in cities)
+    assert papers["鄂尔多斯日报"].region == "内蒙古自治区鄂尔多斯市"
+    an = analysis("本报讯 市委常委会召开会议。", [("本报", O), ("市委常委会", O)], paper="鄂尔多斯日报", region="")
+    res = resolve([an])
+    assert keys_of(res, an)[0] == "org/鄂尔多斯日报"
+
+
+def test_a_session_takes_its_day_from_the_dateline():
+    # Xinhua copy of a people's congress session (March 2021), printed the next day
+    import dataclasses
+
+    an = analysis(
+        "新华社北京3月5日电 十三届全国人大四次会议5日上午在人民大会堂开幕。会议今天听取了政府工作报告。",
+        [("十三届全国人大四次会议", M), ("人民大会堂", L), ("会议", M)],
+        agency="新华社",
+        date=dt.date(2021, 3, 6),
+    )
+    an = dataclasses.replace(an, article=dataclasses.replace(an.article, dateline_date=dt.date(2021, 3, 5)))
+    res = resolve([an])
+    session = entity(res, keys_of(res, an)[0])
+    assert session.name == "第十三届全国人民代表大会第四次会议" and session.date == dt.date(2021, 3, 5)
+
+
+def test_town_bodies_named_with_their_county():
+    # People's Daily (1998): 薛埠镇党委决定…
+    an = analysis(
+        "为了提高干部的理论水平，薛埠镇党委决定把学习作为一项制度。镇党委、镇政府把招商引资提到重要位置。",
+        [("薛埠镇党委", O), ("薛埠镇", L, True), ("镇党委", O), ("镇政府", O)],
+        paper="",
+        region="江苏省",
+    )
+    res = resolve([an])
+    keys = {m.text: res.assignments.get(m.id) for m in an.mentions}
+    assert keys["薛埠镇党委"] == "org/中共常州市金坛区薛埠镇委员会"
+    assert keys["镇党委"] is None and keys["镇政府"] is None  # which town is not said
+
+
+def test_an_office_stationed_elsewhere_is_located_there():
+    # 天津 河东区 (2016): 天津市政府驻北京办事处
+    an = analysis(
+        "黄兴国在天津市政府驻北京办事处召开座谈会。",
+        [("黄兴国", P), ("天津市政府驻北京办事处", O), ("天津市", L, True), ("北京", L, True)],
+        paper="",
+        region="天津市",
+    )
+    res = resolve([an])
+    office = "org/天津市政府驻北京办事处"
+    assert (office, "place/北京市", "named after its place") in res.parents
+    assert not any(c == office and p == "place/天津市" for c, p, _ in res.parents)
+
+
+def test_district_and_city_sessions_by_term_and_number():
+    # 虹口区 (2021): 区十六届人大七次会议; a city CPPCC chairmen's meeting in the form of 河南 (2019)
+    hongkou = analysis(
+        "全面完成了区十六届人大七次会议确定的主要目标任务。区第十六届人大第八次会议开幕。",
+        [("区十六届人大七次会议", M), ("区第十六届人大第八次会议", M)],
+        paper="",
+        region="上海市虹口区",
+    )
+    city = analysis(
+        "7月11日,市政协十二届二十二次主席会议在郑州召开。",
+        [("市政协", O), ("市政协十二届二十二次主席会议", M, True), ("郑州", L)],
+        paper="郑州日报",
+        region="河南省郑州市",
+        article_id="zz/00",
+        source="zz.txt",
+    )
+    res = resolve([hongkou, city])
+    assert keys_of(res, hongkou) == [
+        "meeting/上海市虹口区第十六届人民代表大会第七次会议",
+        "meeting/上海市虹口区第十六届人民代表大会第八次会议",
+    ]
+    chairmen = entity(res, next(k for k in keys_of(res, city) if k.startswith("meeting/")))
+    assert chairmen.name == "中国人民政治协商会议郑州市委员会十二届二十二次主席会议"
+    assert "郑州市政协十二届二十二次主席会议" in chairmen.aliases

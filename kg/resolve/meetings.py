@@ -1,0 +1,321 @@
+"""Meetings: canonical names (numbered sessions spelled out, the organiser in full), the body
+holding one, its date, the other forms it is written in, and one node per instance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from kg import knowledge
+from kg.dates import DateMention, find_dates
+from kg.knowledge import Level
+from kg.records import Analysis, Article, EntityType, Mention, MentionKind
+from kg.resolve.context import Context
+from kg.resolve.orgs import org_name
+from kg.resolve.registry import Registry
+
+_ORDINALS = re.compile(r"第?[一二三四五六七八九十百零〇\d]+[届次]")
+
+
+def meeting_name(surface: str, organizer: str | None, ctx: Context) -> str:
+    """Canonical name of a meeting: numbered sessions spelled out, the organiser in full."""
+    s = re.sub(r"\s+", "", surface)
+    m = re.fullmatch(r"(?:党的)?([一二三四五六七八九十]{1,3})大", s)
+    if m:
+        return f"中国共产党第{m.group(1)}次全国代表大会"
+    m = re.fullmatch(
+        r"([省市县区]|全国)?第?([一二三四五六七八九十]{1,3})届(全国)?(人大|政协)第?([一二三四五六七八九十]{1,3})次会议",
+        s,
+    )
+    if m:  # 省十三届人大四次会议, 十三届全国人大四次会议
+        level, term, national, body, session = m.groups()
+        level = level or national
+        region = {"省": ctx.province, "市": ctx.city, "县": ctx.county, "区": ctx.county}.get(level or "")
+        prefix = "全国" if level == "全国" else (knowledge.body_region_name(region) if region else "")
+        return _session_name(prefix, body, term, session)
+    # a plenary session after its body: 省政协|十二届三次会议, 海口市人大|第十七届…第三次会议
+    m = re.fullmatch(r"第?([一二三四五六七八九十]{1,3})届(?:委员会)?第?([一二三四五六七八九十]{1,3})次(?:全体)?会议", s)
+    if m and organizer:
+        for long, body in (("人民代表大会", "人大"), ("委员会", "政协")):
+            core = organizer.removeprefix("中国人民政治协商会议") if body == "政协" else organizer
+            if organizer.endswith(long) and (body == "人大" or core != organizer) and "常务委员会" not in organizer:
+                return _session_name(core.removesuffix(long), body, *m.groups())
+    if organizer and not s.startswith(organizer):
+        return organizer + s
+    return s
+
+
+_LEVEL_BODY = re.compile(
+    r"([省市县区州旗]|(?=第?[一二三四五六七八九十]{1,3}届))(?:第?[一二三四五六七八九十]{1,3}届)?"
+    r"(人民政府|政府|人大常委会|委常委会)(第.+)"
+)
+
+
+def organizer_in_name(surface: str, ctx: Context) -> tuple[str, str] | None:
+    """A body written into a meeting's name with its level word and term, without a mention of
+    its own: 区第十八届人民政府第107次常务会议 -> (重庆市九龙坡区人民政府, 第107次常务会议)."""
+    m = _LEVEL_BODY.fullmatch(re.sub(r"\s+", "", surface))
+    if m is None:
+        return None
+    level, body, rest = m.groups()
+    if not level:  # 十三届人大常委会第三十一次会议: the paper's own region's body
+        region = ctx.region if ctx.region is not None and ctx.region.level is not Level.COUNTRY else None
+        level = region.name[-1] if region is not None else ""
+    full = org_name(level + body, ctx) if level else None
+    return (full, rest) if full and full != level + body else None
+
+
+def _session_name(region: str, body: str, term: str, session: str) -> str:
+    """吉林省第十三届人民代表大会第四次会议, 政协江西省第十二届委员会第三次会议."""
+    if region == "全国":  # 第十三届全国人民代表大会第四次会议
+        if body == "人大":
+            return f"第{term}届全国人民代表大会第{session}次会议"
+        return f"中国人民政治协商会议第{term}届全国委员会第{session}次会议"
+    if body == "人大":
+        return f"{region}第{term}届人民代表大会第{session}次会议"
+    return f"政协{region}第{term}届委员会第{session}次会议"
+
+
+def _meeting_kind(surface: str) -> str:
+    kinds = knowledge.meeting_kinds()
+    for n in range(min(len(surface), 8), 1, -1):
+        if surface[-n:] in kinds:
+            return surface[-n:]
+    return ""
+
+
+def meeting_organizer(meeting: Mention, analysis: Analysis) -> tuple[Mention | None, str]:
+    """The body holding a meeting and the rest of the meeting's name: the body printed just
+    before the meeting word (省政府|党组会议, 中共中央政治局|会议), else the body that convenes
+    it in the sentence (省政协举行…会议)."""
+    kind = _meeting_kind(meeting.text)
+    kind_start = meeting.end - len(kind)
+    inside = [
+        m
+        for m in analysis.mentions
+        if m.kind is MentionKind.ORGANIZATION
+        and meeting.start <= m.start
+        and m.end <= kind_start
+        and m.end < meeting.end
+    ]
+    at_kind = [m for m in inside if m.end == kind_start]
+    if at_kind:
+        org = min(at_kind, key=lambda m: m.start)
+        return org, meeting.text[org.end - meeting.start :]
+    at_start = [
+        m
+        for m in analysis.mentions  # 省委常委会|会议: the body may share characters with the meeting word
+        if m.kind is MentionKind.ORGANIZATION and m.start == meeting.start and m.end < meeting.end
+    ]
+    if at_start:
+        org = max(at_start, key=lambda m: m.end)
+        return org, meeting.text[org.end - meeting.start :]
+    text = analysis.article.text
+    if text[meeting.start - 1 : meeting.start] in ("和", "、", "及"):  # 召开A和B: B shares A's body
+        before = [m for m in analysis.mentions if m.kind is MentionKind.MEETING and m.end == meeting.start - 1]
+        if before:
+            org, _ = meeting_organizer(before[0], analysis)
+            if org is not None:
+                return org, meeting.text
+    sentence = analysis.sentences[meeting.sentence]
+    convening = knowledge.relation_cues()["convenes"]
+    for org in analysis.mentions:
+        if org.kind is not MentionKind.ORGANIZATION or org.sentence != meeting.sentence or org.end > meeting.start:
+            continue
+        between = text[org.end : meeting.start]
+        if text[org.start - 1 : org.start] == "在":  # 在天津市政府驻北京办事处召开的: the venue
+            continue
+        if convening.match(between) and len(between) <= 12 and sentence.start <= org.start:
+            return org, meeting.text
+    return None, meeting.text
+
+
+_LEADING_DATE = re.compile(r"^(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上|晚)?")
+
+
+_LEVEL_CHARS = {
+    "省": Level.PROVINCE,
+    "市": Level.CITY,
+    "州": Level.CITY,
+    "县": Level.COUNTY,
+    "区": Level.COUNTY,
+    "旗": Level.COUNTY,
+}
+
+
+_TERM = re.compile(r"^第?[一二三四五六七八九十]{1,3}届")
+
+
+def meeting_forms(meeting: Mention, org: Mention | None, rest: str, ctx: Context) -> set[str]:
+    """Other names of a meeting as the genre writes them: without a date glued to its front
+    (3月30日中央政治局会议 -> 中央政治局会议), a bare 会议 with the body that convenes it
+    (市委常委会召开会议 -> 市委常委会会议), and a short form led by a level word with its region
+    (市政府第63次常务会议 -> 南宁市政府第63次常务会议, 省十三届人大常委会… -> 陕西省十三届…)."""
+    surface = re.sub(r"\s+", "", meeting.text)
+    forms = {surface}
+    undated = _LEADING_DATE.sub("", surface)
+    if undated != surface and len(undated) >= 4:
+        forms.add(undated)
+    if org is not None and rest == meeting.text and org.end <= meeting.start and _meeting_kind(surface) == surface:
+        forms.add(re.sub(r"\s+", "", org.text) + surface)
+    abbrevs = knowledge.abbreviations()
+    for form in sorted(forms):
+        level = _LEVEL_CHARS.get(form[:1])
+        region = {Level.PROVINCE: ctx.province, Level.CITY: ctx.city, Level.COUNTY: ctx.county}.get(level)
+        if region is None or not region.name.endswith(form[0]):
+            continue
+        led_by_body = any(form[:n] in abbrevs and abbrevs[form[:n]].level is level for n in range(2, min(len(form), 8)))
+        if led_by_body or _TERM.match(form[1:]):
+            forms.add(region.name + form[1:])
+    forms.discard(surface)
+    return forms
+
+
+_DAY_ONLY = re.compile(r"(?<![月\d年])(\d{1,2})日(?=上午|下午|晚|在|召开|举行|开幕|闭幕|,|，)")
+
+
+def _dates_in(text: str, article: Article) -> list:
+    """Dates written in `text`, resolved against the dateline's date when there is one (本报北京
+    3月5日讯 … 今天, 新华社北京3月5日电 … 5日上午), else the issue's; a day written alone (5日上午)
+    is in the month of that date (the month before, when the day is later)."""
+    ref = article.dateline_date or article.issue.date
+    found = list(find_dates(text, ref))
+    if ref is not None:
+        taken = [(d.start, d.end) for d in found]
+        for m in _DAY_ONLY.finditer(text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            day = int(m.group(1))
+            if day <= ref.day:
+                year, month = ref.year, ref.month
+            else:  # 30日 in a paper of the 2nd: last month
+                year, month = (ref.year, ref.month - 1) if ref.month > 1 else (ref.year - 1, 12)
+            try:
+                found.append(DateMention(m.start(), m.end(), m.group(0), dt.date(year, month, day)))
+            except ValueError:
+                continue
+    return sorted(found, key=lambda d: d.start)
+
+
+def meeting_date(meeting: Mention, analysis: Analysis) -> dt.date | None:
+    """The date printed before the meeting in its sentence (else after it); none for a meeting
+    whose spirit is being studied (11月9日…传达学习六中全会精神: the date is the study's)."""
+    sentence = analysis.sentences[meeting.sentence]
+    found = _dates_in(sentence.text, analysis.article)
+    inside = [  # 3月30日中央政治局会议: the date is part of the name, studied or not
+        d for d in found if meeting.start <= sentence.start + d.start < meeting.end and d.text.endswith("日")
+    ]
+    if inside:
+        return inside[0].date
+    if knowledge.studied_meeting(analysis.article.text, meeting.end):
+        return None
+    before_it = sorted(
+        (m for m in analysis.mentions if m.kind is MentionKind.MEETING and m.sentence == meeting.sentence),
+        key=lambda m: m.start,
+    )
+    before_it = [m for m in before_it if m.end <= meeting.start and not m.nested]
+    start = meeting.start
+    while before_it and analysis.article.text[before_it[-1].end : start] in ("和", "、", "及", "与"):
+        start = before_it.pop().start  # 召开省政府党组会议和常务会议: coordinated, one date
+    others = [m.end for m in before_it]
+    # the date before it, unless another meeting stands between (11月10日…主持召开A,…在B上的讲话)
+    before = [
+        d
+        for d in found
+        if sentence.start + d.end <= meeting.start and not any(sentence.start + d.start < o for o in others)
+    ]
+    if before:
+        return before[-1].date
+    after = [d for d in found if sentence.start + d.start >= meeting.end]
+    if any(sentence.start + d.end <= meeting.start for d in found):
+        return None  # the sentence's date belongs to the meeting before this one
+    return after[0].date if after else None
+
+
+def _numbered(name: str) -> bool:
+    return bool(re.search(r"第[一二三四五六七八九十]+届|全国代表大会|中全会|届.{0,4}次会议", name))
+
+
+@dataclass(frozen=True)
+class MeetingMention:
+    mention: Mention
+    canonical: str
+    organizer: str
+    rest: str
+    date: dt.date | None
+    in_heading: bool
+
+
+def group_article_meetings(items: list[MeetingMention]) -> dict[str, list[tuple[Mention, dt.date | None, bool]]]:
+    """Group one article's meeting mentions into instances: the same body and kind once the
+    session numbers are dropped (党组会议暨主席会议 = 十二届七十七次党组会议暨…), and an undated
+    mention (the headline's) with the one dated meeting of the same kind."""
+    groups: dict[tuple[str, str], list[MeetingMention]] = defaultdict(list)
+    ordered = sorted(items, key=lambda it: (-len(it.canonical), it.mention.start))
+    numbers: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
+    for it in ordered:
+        numbers[(it.organizer, _ORDINALS.sub("", it.rest))].add(tuple(_ORDINALS.findall(it.rest)))
+    for it in ordered:
+        sig = (it.organizer, _ORDINALS.sub("", it.rest))
+        if len(numbers[sig] - {()}) > 1:  # 十二届二次会议 and 十二届三次会议: two sessions
+            sig = (it.organizer, it.rest)
+        groups[sig].append(it)
+    names = {sig: max((it.canonical for it in members), key=lambda c: (len(c), c)) for sig, members in groups.items()}
+    dated = {sig for sig, members in groups.items() if any(it.date for it in members)}
+    merged: dict[str, list[tuple[Mention, dt.date | None, bool]]] = defaultdict(list)
+    for sig, members in groups.items():
+        target = names[sig]
+        bare = all(it.mention.text.strip() in _BARE_MEETINGS for it in members)  # 会议, not 政治局会议
+        if sig[0] and bare:  # 北京市委召开市级民主协商会 … 市委召开会议: the named one
+            named = [
+                o for o in groups if o[0] == sig[0] and not all(it.rest.strip() in _BARE_MEETINGS for it in groups[o])
+            ]
+            if len(named) == 1:
+                target = names[named[0]]
+        if sig not in dated and all(it.in_heading for it in members):
+            kind = _meeting_kind(sig[1])
+            same_kind = [
+                d
+                for d in dated
+                if (_meeting_kind(d[1]) == kind or _abbreviates(names[sig], names[d]))
+                and (not sig[0] or d[0] == sig[0])
+            ]
+            if len(same_kind) == 1:
+                target = names[same_kind[0]]
+        for it in members:
+            merged[target].append((it.mention, it.date, _numbered(target)))
+    return merged
+
+
+_BARE_MEETINGS = frozenset({"会议", "会", "大会"})
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Whether a headline's meeting name is the body's with words left out, in order
+    (全省安全生产工作会议 of 全省安全生产工作电视电话会议)."""
+    rest = iter(full)
+    return len(short) < len(full) and all(ch in rest for ch in short)
+
+
+def finish_meetings(groups, reg: Registry) -> None:
+    """One node per meeting instance: same name and date (numbered sessions: same name)."""
+    dated: dict[str, set[dt.date]] = defaultdict(set)
+    for (_, canonical), items in groups.items():
+        for _, date, _ in items:
+            if date:
+                dated[canonical].add(date)
+    for (_, canonical), items in sorted(groups.items()):
+        dates = sorted({d for _, d, _ in items if d})
+        numbered = items[0][2]
+        if numbered:
+            key, date = f"meeting/{canonical}", min(dated[canonical]) if dated[canonical] else None
+        else:
+            date = dates[0] if dates else (min(dated[canonical]) if len(dated[canonical]) == 1 else None)
+            key = f"meeting/{canonical}/{date.isoformat() if date else 'undated'}"
+        for m, _, _ in items:
+            reg.add(key, EntityType.MEETING, canonical, m)
+        acc = reg.acc[key]
+        if date and (acc.date is None or date < acc.date):
+            acc.date = date

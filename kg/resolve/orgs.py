@@ -1,0 +1,254 @@
+"""Organisations: full names from what an article writes (region-relative abbreviations at
+every level, national bodies, the paper), short references to bodies named in full, the
+bodies titles imply, official short forms, and parents and places by name."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import cache
+
+from kg import knowledge
+from kg.knowledge import Division, Level
+from kg.posts import posts_of
+from kg.records import Analysis, Article, EntityType, Mention, MentionKind
+from kg.resolve.context import Context, chain_context, province_of
+from kg.resolve.places import place_key
+from kg.resolve.registry import Registry
+
+
+@cache
+def _provinces() -> tuple[Division, ...]:
+    return tuple(d for ds in knowledge.gazetteer().by_name.values() for d in ds if d.level is Level.PROVINCE)
+
+
+def expand_abbrev(abbrev: str, ctx: Context) -> str | None:
+    a = knowledge.abbreviations().get(abbrev)
+    if a is None:
+        return None
+    region = {Level.PROVINCE: ctx.province, Level.CITY: ctx.city, Level.COUNTY: ctx.county}.get(a.level)
+    return a.expand(region) if region is not None else None
+
+
+def org_name(surface: str, ctx: Context) -> str | None:
+    """The full name of a body as written in an article, or None if it cannot be told."""
+    s = re.sub(r"\s+", "", surface)
+    gaz = knowledge.gazetteer()
+    papers = knowledge.papers()
+    if s == "本报":
+        return ctx.article.issue.paper
+    if s in papers:
+        return papers[s].name
+    national = knowledge.national_orgs()
+    if s in national:
+        return national[s]
+    abbrevs = knowledge.abbreviations()
+    if s in abbrevs:
+        return expand_abbrev(s, ctx)
+    if s.startswith("中共") and len(s) > 4:  # 中共河东区委 -> 中共天津市河东区委
+        inner = org_name(s[2:], ctx)
+        if inner and inner.startswith("中共"):
+            return inner
+    # place + abbreviation: 葫芦岛市委, 辽宁省委网信办, 大连市委, 北京市委 (a municipality's
+    # bodies are named like a city's), 河东区政府 (the 河东区 of the paper's province)
+    for cut in range(len(s) - 1, 1, -1):
+        head, rest = s[:cut], s[cut:]
+        cands = [d for d in gaz.candidates(head) if d.level is not Level.COUNTRY]
+        if ctx.province is not None:
+            cands.sort(key=lambda d: (province_of(d) != ctx.province, d.code))
+        towns = [d for d in cands if d.level is Level.TOWN]
+        if towns:  # 薛埠镇党委: only a town the paper's region makes unique
+            near = [d for d in towns if ctx.region is not None and ctx.region in gaz.ancestors(d)]
+            towns = near or [d for d in towns if province_of(d) == ctx.province]
+            cands = [d for d in cands if d.level is not Level.TOWN] + (towns if len(towns) == 1 else [])
+        for d in cands:
+            level_char = d.name[-1]
+            level = Level.CITY if knowledge.is_municipality(d) else d.level
+            for ab in (rest, level_char + rest, head[-1] + rest if head.endswith(level_char) else None):
+                a = abbrevs.get(ab) if ab else None
+                if a is not None and a.level is level:
+                    return a.expand(d)
+    # a leading abbreviation: 省政协机关党组, 省政协办公厅
+    for cut in range(len(s) - 1, 1, -1):
+        if s[:cut] in abbrevs:
+            full = expand_abbrev(s[:cut], ctx)
+            if full:
+                return full + s[cut:]
+            break
+    # the province's or city's own body: 省新冠肺炎疫情防控总指挥部
+    if s[0] == "省" and ctx.province is not None and len(s) > 3:
+        return ctx.province.name + s[1:]
+    if s[0] == "市" and ctx.city is not None and len(s) > 3:
+        return ctx.city.name + s[1:]
+    # the official long form of a CPPCC committee: 政协河南省委员会 -> 中国人民政治协商会议河南省委员会
+    cppcc = re.fullmatch(r"政协(.+?)委员会(.*)", s)  # … and its parts: 政协江西省委员会常务委员会
+    if cppcc and gaz.find_region(cppcc.group(1)) is not None:
+        return "中国人民政治协商会议" + s[2:]
+    # a province before one of its cities adds nothing: 江西省上饶市… -> 上饶市…
+    for province in _provinces():
+        if s.startswith(province.name):
+            rest = s[len(province.name) :]
+            if any(
+                rest.startswith(c.name) and c.parent == province.code and c.level is Level.CITY
+                for n in range(2, 7)
+                for c in gaz.by_name.get(rest[:n], ())
+            ):
+                return rest
+            break
+    # a district's body is named with its city: 九龙坡区人民政府 -> 重庆市九龙坡区人民政府
+    for n in range(min(len(s) - 2, 8), 1, -1):
+        districts = [d for d in gaz.by_name.get(s[:n], ()) if d.level is Level.COUNTY and d.name.endswith("区")]
+        if ctx.province is not None:
+            districts = [d for d in districts if province_of(d) == ctx.province]
+        if len(districts) == 1:
+            return knowledge.body_region_name(districts[0]) + s[n:]
+    return s
+
+
+REPORTER_ROLES = frozenset({"记者", "特约记者", "通讯员", "实习记者", "见习记者"})
+
+
+def press_key(article: Article) -> str | None:
+    """Key of the body a reporter of this article works for: the agency, else the paper."""
+    if article.agency and article.agency != "本报":
+        full = knowledge.national_orgs().get(article.agency, article.agency)
+        return f"org/{full}"
+    return f"org/{article.issue.paper}" if article.issue.paper else None
+
+
+def titles_and_press(an: Analysis, ctx: Context, reg: Registry) -> None:
+    """Assign each title mention the body it is a title in (省长 -> 辽宁省人民政府; 代表 -> the
+    delegation named in the article), and create the paper or agency reporters work for."""
+    delegations = [m for m in an.mentions if m.kind is MentionKind.ORGANIZATION and m.text.endswith("代表团")]
+    for m in an.mentions:
+        if m.kind is not MentionKind.PERSON:
+            continue
+        local = ctx
+        for cue in posts_of(an, m):
+            if cue.body is not None:
+                key = reg.assign.get(cue.body.id)
+                local = chain_context(cue.body.text, ctx) or local
+            elif cue.body_abbrev:
+                # 河东区委副书记、区长: the level word is the district just named
+                full = org_name(cue.body_abbrev, ctx) or org_name(cue.body_abbrev, local)
+                key = reg.add(f"org/{full}", EntityType.ORGANIZATION, full, None) if full else None
+            elif cue.title in ("代表", "委员") and delegations:
+                key = reg.assign.get(delegations[0].id)
+            else:
+                key = None
+            if key:
+                reg.assign.setdefault(cue.title_mention.id, key)
+    if any(b.role in REPORTER_ROLES or not b.role for b in an.article.bylines):
+        key = press_key(an.article)
+        if key:
+            reg.add(key, EntityType.ORGANIZATION, key.removeprefix("org/"), None)
+
+
+def longer_org(m: Mention, an: Analysis) -> Mention | None:
+    """A short reference to a body named in full in the same article: 水南画眉站 for
+    …新时代文明实践中心水南画眉站, 街道党工委 for 学院路街道党工委, 辽阳石化 for
+    中国石油辽阳石化分公司. Only names the lexicon does not know (省委 is not a reference)."""
+    surface = m.text
+    abbrev = knowledge.abbreviations().get(surface)
+    if (
+        len(surface) < 4
+        or (abbrev is not None and abbrev.level is not Level.TOWN)
+        or surface in knowledge.national_orgs()
+    ):
+        return None  # (a town's 街道党工委 refers back to the one named: 学院路街道党工委)
+    found = {
+        o.text: o
+        for o in an.mentions
+        if o.kind is MentionKind.ORGANIZATION
+        and not o.nested
+        and len(o.text) > len(surface)
+        and surface in o.text
+        and (o.text.endswith(surface) or _is_org_word(o.text[o.text.index(surface) + len(surface) :]))
+    }
+    return found[sorted(found)[0]] if len(found) == 1 else None
+
+
+def _is_org_word(tail: str) -> bool:
+    """A branch word after a short name: 辽阳石化 + 分公司."""
+    return tail in ("分公司", "分行", "分局", "分院", "分厂", "分会", "分所")
+
+
+def org_parents(reg: Registry) -> None:
+    """A body whose name extends another body's name is part of it (中共辽宁省委组织部 ⊂
+    中共辽宁省委, 中共中央政治局 ⊂ 中共中央 (an alias), 中国科学院广州地球化学研究所 ⊂ 中国科学院)."""
+    national = knowledge.national_orgs()
+    names: list[tuple[str, str]] = []  # (a name of the body, key)
+    for key, acc in reg.acc.items():
+        if acc.type is not EntityType.ORGANIZATION:
+            continue
+        forms = {acc.name} | {s for s in acc.surfaces if len(s) >= 3}
+        forms |= {alias for alias, full in national.items() if full == acc.name and len(alias) >= 3}
+        names.extend((form, key) for form in forms)
+    names.sort(key=lambda t: (len(t[0]), t[0]))
+    own = defaultdict(set)
+    for form, key in names:
+        own[key].add(form)
+    for key in sorted(own):
+        best: tuple[int, str] | None = None
+        for form in own[key]:
+            for other, okey in names:
+                if okey == key or len(other) >= len(form):
+                    continue
+                if form.startswith(other) and (best is None or len(other) > best[0]):
+                    best = (len(other), okey)
+        if best:
+            reg.parent(key, best[1], "its name extends the parent's name")
+
+
+_PARTY_PREFIXES = ("中国共产党", "中共", "中国人民政治协商会议", "共青团")
+
+
+_STATIONED = re.compile(r"驻(.{2,8}?)(?:办事处|代表处|联络处|办公室|工作组|代表团)")
+
+
+def org_places(reg: Registry) -> None:
+    """A body named after a division is located in it: 中共辽源市委 -> 辽源市, 辽宁省人民政府 ->
+    辽宁省 (the longest division name at the start, after 中共/政协/共青团); an office stationed
+    elsewhere (驻北京办事处) is located where it is stationed."""
+    gaz = knowledge.gazetteer()
+    for key, acc in sorted(reg.acc.items()):
+        if acc.type is not EntityType.ORGANIZATION:
+            continue
+        name = acc.name
+        for prefix in _PARTY_PREFIXES:
+            if name.startswith(prefix):
+                name = name[len(prefix) :]
+                break
+        found = None
+        for n in range(min(len(name) - 1, 12), 1, -1):
+            cands = [d for d in gaz.by_name.get(name[:n], ()) if d.level in (Level.PROVINCE, Level.CITY, Level.COUNTY)]
+            if len(cands) == 1:
+                found = cands[0]
+                break
+        stationed = _STATIONED.search(name)  # 天津市人民政府驻北京办事处: in 北京市, not 天津市
+        if stationed:
+            cands = [
+                d
+                for d in gaz.candidates(stationed.group(1))
+                if d.level in (Level.COUNTRY, Level.PROVINCE, Level.CITY, Level.COUNTY)
+            ]
+            found = cands[0] if len(cands) == 1 else None
+        if found is None:
+            continue
+        pkey = place_key(found)
+        reg.add(pkey, EntityType.PLACE, found.name, None, code=found.code)
+        reg.parent(key, pkey, "named after its place")
+
+
+_OFFICIAL_PREFIXES = (("中国人民政治协商会议", "政协"), ("中国共产党", "中共"))
+
+
+def official_forms(name: str) -> set[str]:
+    """Other official names of a body: the aliases national_orgs.tsv lists for it (中共中央 for
+    中国共产党中央委员会) and the conventional short prefixes (政协江西省委员会 for
+    中国人民政治协商会议江西省委员会, 中共中央政治局 for 中国共产党中央委员会政治局)."""
+    out = {alias for alias, full in knowledge.national_orgs().items() if full == name and len(alias) >= 3}
+    for long, short in _OFFICIAL_PREFIXES:
+        if name.startswith(long) and len(name) > len(long) + 1:
+            out.add(short + name[len(long) :])
+    return out
