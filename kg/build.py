@@ -62,6 +62,7 @@ def build_graph(
     progress: bool = False,
 ) -> BuildSummary:
     """Build the graph of `inputs` into `out_dir`."""
+    from kg.careers import link_careers
     from kg.extraction import extract, load_pipeline
     from kg.link import link
     from kg.resolve import resolve
@@ -84,7 +85,9 @@ def build_graph(
     )
     resolution = resolve(analyses)
     relations = link(analyses, resolution)
-    graph = export.to_graph(analyses, resolution, relations)
+    careers = link_careers(analyses, resolution, relations)  # post changes, tenures
+    relations = list(careers.relations)
+    graph = export.to_graph(analyses, resolution, relations, careers)
     if validate:
         from kg.validate import check
 
