@@ -38,6 +38,7 @@ _ANAPHORS = re.compile(r"(?:该同志|该人|其|他|她)")
 _FORMER = re.compile(r"(?:原|前任?|曾任|已故|离休|退休)$")
 _DUTY = re.compile(r"(?:的)?(?:职务|职|一职|等职务|等职)")
 _OF_JOIN = re.compile(r"(?:同志)?(?:的|兼任的|所任的|担任的|所兼任的)?")
+_ALSO_ACTING = re.compile(r"[，,]?并?(?:决定)?为(?=代理)")
 _HELD_GAP_MAX = 60  # characters between a named person and a 辞职/退休/逝世/免职 cue
 
 
@@ -249,6 +250,27 @@ def _as_form(s: _Sentence, cue: _Cue, m: re.Match[str]) -> list[ChangeSpan]:
                     )
                 )
         pos = end
+        also = _ALSO_ACTING.match(s.text, pos, s.end)  # 任命甲为副市长，并决定为代理市长
+        if also:
+            more, end2 = s.posts(also.end())
+            more = [
+                PostSpan(
+                    _ACTING + x.title.removeprefix(_ACTING),
+                    True,
+                    x.title_start,
+                    x.title_end,
+                    x.body or posts[-1].body,
+                )
+                for x in more
+            ]
+            for p in people:
+                if more:
+                    out.append(
+                        ChangeSpan(
+                            ChangeKind.ACTING, m.group(0), m.start(), end2, (p.start, p.end), tuple(more), m.start()
+                        )
+                    )
+            pos = end2
         if pos < s.end and s.text[pos] in "，,；;":
             pos += 1
             continue
@@ -286,16 +308,25 @@ def _of_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item | None
 
 
 def _resign_form(s: _Sentence, cue: _Cue, m: re.Match[str]) -> list[ChangeSpan]:
-    """接受甲辞去 POSTS 职务(的请求)."""
-    people, after = s.persons(m.end())
-    if len(people) != 1 or not s.text.startswith("辞去", after):
-        return []
-    posts, end = s.posts(after + 2)
-    duty = _DUTY.match(s.text, end, s.end)
-    if not posts or duty is None:
-        return []
-    p = people[0]
-    return [ChangeSpan(cue.kind, m.group(0), m.start(), duty.end(), (p.start, p.end), tuple(posts), m.start())]
+    """接受甲辞去 POSTS 职务(、乙辞去 POSTS 职务)(的请求)."""
+    out: list[ChangeSpan] = []
+    pos = m.end()
+    while True:
+        people, after = s.persons(pos)
+        if len(people) != 1 or not s.text.startswith("辞去", after):
+            break
+        posts, end = s.posts(after + 2)
+        duty = _DUTY.match(s.text, end, s.end)
+        if not posts or duty is None:
+            break
+        p = people[0]
+        out.append(ChangeSpan(cue.kind, m.group(0), m.start(), duty.end(), (p.start, p.end), tuple(posts), m.start()))
+        pos = duty.end()
+        if pos < s.end and s.text[pos] in "、，,；;":
+            pos += 1
+            continue
+        break
+    return out
 
 
 def _subject(s: _Sentence, at: int, max_gap: int, antecedent: _Item | None) -> _Item | None:
@@ -324,7 +355,11 @@ def _subject_form(s: _Sentence, cue: _Cue, m: re.Match[str]) -> list[ChangeSpan]
     posts, end = s.posts(m.end())
     if not posts:
         return []
-    if cue.kind in (ChangeKind.RESIGNED, ChangeKind.REMOVED):
+    if cue.kind is ChangeKind.ACTING:  # 甲(副区长)代理X职务
+        posts = [
+            PostSpan(_ACTING + x.title.removeprefix(_ACTING), True, x.title_start, x.title_end, x.body) for x in posts
+        ]
+    if cue.kind in (ChangeKind.RESIGNED, ChangeKind.REMOVED, ChangeKind.ACTING):
         duty = _DUTY.match(s.text, end, s.end)
         if duty is None:
             return []
