@@ -40,6 +40,8 @@ _DUTY = re.compile(r"(?:的)?(?:职务|职|一职|等职务|等职)")
 _OF_JOIN = re.compile(r"(?:同志)?(?:的|兼任的|所任的|担任的|所兼任的)?")
 _ALSO_ACTING = re.compile(r"[，,]?并?(?:决定)?为(?=代理)")
 _HELD_GAP_MAX = 60  # characters between a named person and a 辞职/退休/逝世/免职 cue
+# between a name and 辞职/退休/逝世/免职: not yet done, not done, or done to others (接受…辞职)
+_NOT_DONE = re.compile(r"将|要|拟|准备|即将|不|未|没|接受|同意|批准|决定")
 
 
 @dataclass(frozen=True)
@@ -373,6 +375,10 @@ def _held_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item | No
     p = _subject(s, m.start(), _HELD_GAP_MAX if cue.kind is not ChangeKind.RETIRED else 4, antecedent)
     if p is None:
         return []
+    if p.start >= s.start:  # a name in this sentence: the cue must be said of it, and done
+        gap = s.text[p.end : m.start()]
+        if _NOT_DONE.search(gap) or (cue.kind is not ChangeKind.DIED and re.search(r"[，,]", gap)):
+            return []
     posts = chains(p)
     if not posts:
         return []
