@@ -1,15 +1,15 @@
 """Export of post changes and tenures (kg.careers) into the graph `kg.export` builds.
 
-  * a change is `kg:Appointment` or `kg:Departure` (both `kg:PostChange`) with `kg:person`,
-    `kg:post` (the same org:Post node as org:holds: one per holder, title and body), `kg:date`
-    (the day of the decision, `kg:dateBasis` saying where it comes from), `kg:decidedBy` (the
-    meeting or body, where stated) and `kg:changeKind`; its kg:person, kg:post, kg:decidedBy and
-    kg:date edges are reified like every other edge (rdf:Statement, prov:wasDerivedFrom the
-    sentence);
-  * a tenure is an `org:Membership` (`org:member` the person, `org:organization` the body,
-    `kg:post` the post) with `kg:statedStart`/`kg:statedEnd` (from appointments/departures) kept
-    apart from `kg:firstObserved`/`kg:lastObserved` (dates of the articles showing it held), and
-    `kg:former true` for a post printed only as former (原X).
+* a change is `kg:Appointment` or `kg:Departure` (both `kg:PostChange`) with `kg:person`,
+  `kg:post` (the same org:Post node as org:holds: one per holder, title and body), `kg:date`
+  (the day of the decision, `kg:dateBasis` saying where it comes from), `kg:decidedBy` (the
+  meeting or body, where stated) and `kg:changeKind`; its kg:person, kg:post, kg:decidedBy and
+  kg:date edges are reified like every other edge (rdf:Statement, prov:wasDerivedFrom the
+  sentence);
+* a tenure is an `org:Membership` (`org:member` the person, `org:organization` the body,
+  `kg:post` the post) with `kg:statedStart`/`kg:statedEnd` (from appointments/departures) kept
+  apart from `kg:firstObserved`/`kg:lastObserved` (dates of the articles showing it held), and
+  `kg:former true` for a post printed only as former (原X).
 """
 
 from __future__ import annotations
