@@ -26,7 +26,8 @@ def built(tmp_path_factory):
     from kg.build import build_graph
 
     src = tmp_path_factory.mktemp("changes-in")
-    shutil.copyfile(DATA / "rmrb-1998.txt", src / "rmrb-1998.txt")
+    for name in ("rmrb-1998.txt", "cluener-former.txt"):
+        shutil.copyfile(DATA / name, src / name)
     out = tmp_path_factory.mktemp("changes-out")
     build_graph([src], out / "rmrb", overrides=MetaOverrides(date="1998-03-21"), html=False, formats=("nt",))
     seed = ROOT / "seeds"
@@ -134,3 +135,12 @@ def test_post_changes_by_body_and_date_range(built):
         ("孙承川", "庄河市营商环境建设局局长", "removed"),
     ]
     assert all("受免职处理" in r["sentence"] for r in rows)
+
+
+def test_a_former_post_is_marked_and_never_held(built):
+    graph = built / "rmrb" / "graph.nt"
+    rows = run(graph, "career-of-person", name="周光全")
+    assert [(r["title"], r["former"], r["start"], r["firstObserved"]) for r in rows] == [("书记", "true", "", "")]
+    assert "原巢湖市市委书记周光全" in rows[0]["source"]
+    for day in ("1998-03-21", "1997-05-14"):
+        assert run(graph, "holders-of-post", title="书记", org=rows[0]["organisation"], date=day) == []

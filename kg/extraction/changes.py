@@ -352,6 +352,12 @@ def _subject_form(s: _Sentence, cue: _Cue, m: re.Match[str]) -> list[ChangeSpan]
     p = _subject(s, m.start(), 6, None)
     if p is None or re.search(r"[，,、]", s.text[p.end : m.start()]):
         return []
+    people = [p]  # 李四、王五当选为副省长: the names listed before the last one
+    while people[0].start > s.start + 1 and s.text[people[0].start - 1] in "、和":
+        before = [i for i in s.items if i.kind == "P" and i.end == people[0].start - 1]
+        if not before:
+            break
+        people.insert(0, before[0])
     if s.text.startswith("的", m.end()):  # 新当选的…, 辞去的
         return []
     posts, end = s.posts(m.end())
@@ -366,7 +372,8 @@ def _subject_form(s: _Sentence, cue: _Cue, m: re.Match[str]) -> list[ChangeSpan]
         if duty is None:
             return []
         end = duty.end()
-    return [ChangeSpan(_kind(cue.kind, posts), m.group(0), p.start, end, (p.start, p.end), tuple(posts), m.start())]
+    kind = _kind(cue.kind, posts)
+    return [ChangeSpan(kind, m.group(0), x.start, end, (x.start, x.end), tuple(posts), m.start()) for x in people]
 
 
 def _held_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item | None, chains) -> list[ChangeSpan]:
