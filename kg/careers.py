@@ -42,7 +42,7 @@ from kg.records import (
 )
 
 _ACTING = "代理"
-_FORMER = re.compile(r"(?:原|前任?|曾任|已故)$")
+_FORMER = re.compile(r"(?:原|前任|曾任|已故)$")  # not 前 alone: 目前, 日前
 _SPEAKS_FOR_MEETING = re.compile(r"^\s*(?:会议|大会|全会|会上|常委会|本次会议)")
 _DECIDING_VERB = re.compile(r"^(?:会议)?(?:经?(?:审议|研究|表决)?)?(?:决定|通过|任命|免去|选举|批准)")
 

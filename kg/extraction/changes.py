@@ -35,7 +35,7 @@ _LIST_GAP = re.compile(r"[、，,和及兼]|兼任|并兼")  # between the items
 _NAME_GAP = ("、", "和", "，", ",")  # between the names of a person list
 _ACTING = "代理"
 _ANAPHORS = re.compile(r"(?:该同志|该人|其|他|她)")
-_FORMER = re.compile(r"(?:原|前任?|曾任|已故|离休|退休)$")
+_FORMER = re.compile(r"(?:原|前任|曾任|已故|离休|退休)$")  # not 前 alone: 目前, 日前
 _DUTY = re.compile(r"(?:的)?(?:职务|职|一职|等职务|等职)")
 _OF_JOIN = re.compile(r"(?:同志)?(?:的|兼任的|所任的|担任的|所兼任的)?")
 _ALSO_ACTING = re.compile(r"[，,]?并?(?:决定)?为(?=代理)")
