@@ -74,6 +74,7 @@ def build_graph(
     The output set is written into a fresh folder beside `out_dir` and swapped in at the end
     (kg.fileio.output_set): `out_dir` holds the previous build or this one, never a mix.
     """
+    from kg.careers import link_careers
     from kg.link import link
     from kg.parallel import analyse
     from kg.resolve import resolve
@@ -96,8 +97,10 @@ def build_graph(
             resolution = resolve(analyses)
         with stage("link"):
             relations = link(analyses, resolution)
+            careers = link_careers(analyses, resolution, relations)  # post changes, tenures
+            relations = list(careers.relations)
         with stage("export graph"):
-            graph = export.to_graph(analyses, resolution, relations)
+            graph = export.to_graph(analyses, resolution, relations, careers)
         if validate:
             from kg.validate import check
 

@@ -25,7 +25,9 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
+from kg.careers import Careers
 from kg.errors import KGError
+from kg.export_careers import write_careers
 from kg.fileio import write_atomic
 from kg.ingest import source_stem
 from kg.iri import digest, mint
@@ -219,17 +221,24 @@ class _Writer:
         g.add(triple)
         self.provenance(triple, r.evidence)
 
+    def post_node(self, person: str, org: str, title: str, names: dict[str, str]) -> URIRef:
+        """The org:Post node of `person`'s post `title` in `org` (one per holder)."""
+        g = self.g
+        post = mint(f"post/{names[org]}/{title}/{person.removeprefix('person/')}")
+        g.add((post, RDF.type, ORG.Post))
+        g.add((post, RDFS.label, Literal(f"{names[org]}{title}", lang=ZH)))
+        g.add((post, KG.title, Literal(title, lang=ZH)))
+        g.add((post, ORG.postIn, mint(org)))
+        if title.startswith("代理"):
+            g.add((post, KG.acting, Literal(True)))
+        return post
+
     def post(self, r: Relation, names: dict[str, str], dates: dict[str, dt.date]) -> None:
         g = self.g
-        person_tail = r.subject.removeprefix("person/")
-        post = mint(f"post/{names[r.object]}/{r.title}/{person_tail}")
-        g.add((post, RDF.type, ORG.Post))
-        g.add((post, RDFS.label, Literal(f"{names[r.object]}{r.title}", lang=ZH)))
-        g.add((post, KG.title, Literal(r.title, lang=ZH)))
+        post = self.post_node(r.subject, r.object, r.title, names)
         held = (mint(r.subject), ORG.holds, post)
         within = (post, ORG.postIn, mint(r.object))
         g.add(held)
-        g.add(within)
         self.provenance(held, r.evidence)
         self.provenance(within, r.evidence)
         for ev in r.evidence:
@@ -249,8 +258,16 @@ def _level(code: str) -> str | None:
     return Level.COUNTY.value
 
 
-def to_graph(analyses: Sequence[Analysis], resolution: Resolution, relations: Sequence[Relation]) -> Graph:
-    """The RDF graph of a build."""
+def to_graph(
+    analyses: Sequence[Analysis],
+    resolution: Resolution,
+    relations: Sequence[Relation],
+    careers: Careers | None = None,
+) -> Graph:
+    """The RDF graph of a build (with post changes and tenures when `careers` is given; its
+    relations, which add the posts appointments give, then replace `relations`)."""
+    if careers is not None:
+        relations = careers.relations
     w = _Writer(analyses)
     for an in sorted(analyses, key=lambda a: a.article.id):
         w.article(an)
@@ -264,6 +281,8 @@ def to_graph(analyses: Sequence[Analysis], resolution: Resolution, relations: Se
     }
     for r in relations:
         w.relation(r, names, dates)
+    if careers is not None:
+        write_careers(w, careers, names)
     return w.g
 
 

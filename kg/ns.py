@@ -33,6 +33,9 @@ class KG(DefinedNamespace):
     Sentence: URIRef
     Dataset: URIRef
     TextSpan: URIRef
+    PostChange: URIRef  # a stated change of who holds a post (superclass of the two below)
+    Appointment: URIRef  # someone takes a post: appointed, elected, made acting
+    Departure: URIRef  # someone leaves a post: removed, resigned, retired, died in office
     # properties
     sourceFile: URIRef  # file name of the input an article (part, sentence) comes from
     chair: URIRef  # meeting -> person who chaired it (主持)
@@ -51,6 +54,19 @@ class KG(DefinedNamespace):
     datelinePlace: URIRef  # article -> place of the dateline as printed
     kicker: URIRef  # article -> line above the headline (引题)
     mergeNote: URIRef  # entity -> why mentions were merged into it
+    # post changes and tenures (kg.careers)
+    person: URIRef  # change -> the person who takes or leaves the post
+    post: URIRef  # change, membership -> the org:Post taken, left or held
+    date: URIRef  # change -> the day of the decision
+    dateBasis: URIRef  # change -> where its date comes from (sentence, meeting, lead, dateline, issue)
+    decidedBy: URIRef  # change -> the meeting or body that decided it
+    changeKind: URIRef  # change -> appointed, elected, acting, removed, resigned, retired, died
+    acting: URIRef  # post, membership -> true for an acting post (代理省长)
+    statedStart: URIRef  # membership -> start stated by an appointment
+    statedEnd: URIRef  # membership -> end stated by a departure
+    firstObserved: URIRef  # membership -> earliest article date showing the post held
+    lastObserved: URIRef  # membership -> latest article date showing the post held
+    former: URIRef  # membership -> true when printed only as a former post (原X, 前任, 曾任)
 
 
 ID = Namespace(BASE + "id/")

@@ -212,6 +212,66 @@ class Mention:
         return f"{self.article}@{self.start}-{self.end}:{self.kind.value}"
 
 
+class ChangeKind(Enum):
+    """How a post changes hands (post-change sentences, kg/extraction/changes.py)."""
+
+    APPOINTED = "appointed"
+    """任命, 决定任命, 聘任, 被任命为."""
+    ELECTED = "elected"
+    """选举…为, 当选(为)."""
+    ACTING = "acting"
+    """决定…为代理X, 任命…为代理X: an acting post."""
+    REMOVED = "removed"
+    """免去, 撤销, 罢免, 免职."""
+    RESIGNED = "resigned"
+    """辞去…职务, 接受…辞去…职务的请求, 辞职."""
+    RETIRED = "retired"
+    """退休."""
+    DIED = "died"
+    """逝世 in office."""
+
+    @property
+    def takes_post(self) -> bool:
+        """True for an appointment (the person takes the post), False for a departure."""
+        return self in (ChangeKind.APPOINTED, ChangeKind.ELECTED, ChangeKind.ACTING)
+
+
+@dataclass(frozen=True)
+class ChangedPost:
+    """One post named in a post-change sentence."""
+
+    title: str
+    """The title as the post's kg:title: 副区长, 代理区长 (an acting post keeps 代理)."""
+    acting: bool
+    """Printed as 代理X: an acting post of X."""
+    title_mention: Mention
+    """The title mention (区长 of 代理区长)."""
+    body: Mention | None
+    """The body printed with the title (or with the previous title of the same list), if any."""
+
+
+@dataclass(frozen=True)
+class PostChange:
+    """A sentence's statement that one person takes or leaves posts."""
+
+    article: str
+    """Id of the article."""
+    kind: ChangeKind
+    """Appointed, elected, acting, removed, resigned, retired or died."""
+    cue: str
+    """The cue as printed (决定任命, 免去, 当选为)."""
+    sentence: int
+    """Index of the sentence stating it."""
+    start: int
+    """Offset in `Article.text` of the clause (from the cue or the person)."""
+    end: int
+    """End offset of the clause."""
+    person: Mention
+    """The person (for 该同志/其, the name it refers back to)."""
+    posts: tuple[ChangedPost, ...]
+    """The posts taken or left, in reading order."""
+
+
 @dataclass(frozen=True)
 class Analysis:
     """What extraction found in one article."""
@@ -222,6 +282,8 @@ class Analysis:
     """Its sentences in order."""
     mentions: tuple[Mention, ...]
     """Entity mentions and title cues, sorted by offset."""
+    changes: tuple[PostChange, ...] = ()
+    """Post changes stated in it (appointments, departures), in reading order."""
 
 
 @dataclass(frozen=True)
@@ -299,3 +361,53 @@ class Relation:
     """For HOLDS_POST: the title of the post (副书记, 省长)."""
     evidence: tuple[Evidence, ...] = ()
     """Every place the edge is stated, sorted."""
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    """A post change linked to entities: one kg:Appointment or kg:Departure node."""
+
+    kind: ChangeKind
+    """What happened."""
+    person: str
+    """Entity key of the person."""
+    org: str
+    """Entity key of the body the post is in."""
+    title: str
+    """Title of the post (代理省长 for an acting post)."""
+    acting: bool
+    """An acting post."""
+    date: dt.date | None
+    """The day of the decision, when known."""
+    date_basis: str
+    """Where the date comes from: sentence, meeting, dateline or issue."""
+    decided_by: str | None
+    """Entity key of the meeting or body that decided it, where stated."""
+    evidence: tuple[Evidence, ...]
+    """The sentences stating it."""
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """What is known about one person holding one post (an org:Membership record)."""
+
+    person: str
+    """Entity key of the person."""
+    org: str
+    """Entity key of the body."""
+    title: str
+    """Title of the post."""
+    acting: bool
+    """An acting post."""
+    start: dt.date | None
+    """Start stated by an appointment."""
+    end: dt.date | None
+    """End stated by a departure."""
+    first_observed: dt.date | None
+    """Earliest date of an article showing the post held (not a stated start)."""
+    last_observed: dt.date | None
+    """Latest date of an article showing the post held (not a stated end)."""
+    former: bool
+    """Printed as a former post (原X, 曾任, 前任) and never as a current one."""
+    evidence: tuple[Evidence, ...]
+    """Sentences showing the post held, taken or left."""

@@ -44,6 +44,7 @@ from markupsafe import Markup
 from rdflib import Graph, URIRef
 from rdflib.util import guess_format
 
+from kg import viz_careers
 from kg.errors import DataFileError, VizError
 from kg.fileio import write_atomic
 from kg.ns import KG, ORG, PROV, RDF, RDFS, SDO, SKOS
@@ -286,6 +287,8 @@ def analysis_graph(graph: Graph, *, articles: bool = False) -> nx.MultiDiGraph:
                     type=style.key,
                     dates=dates,
                     posts=(),
+                    career=(),
+                    changes=(),
                     sources=tuple(sorted(str(e) for e in touching.get(node, ()))),
                 )
 
@@ -340,6 +343,14 @@ def analysis_graph(graph: Graph, *, articles: bool = False) -> nx.MultiDiGraph:
                 posts[str(person)].append(Post(title, str(org), g.nodes[str(org)]["label"], observed))
         for person, held in posts.items():
             g.nodes[person]["posts"] = tuple(sorted(set(held), key=lambda p: (p.org_name, p.title, p.org)))
+
+    # careers (a person's posts in date order) and the changes a meeting or body decided
+    for person, steps in viz_careers.careers(graph, evidence).items():
+        if person in g:
+            g.nodes[person]["career"] = steps
+    for who, changes in viz_careers.decided(graph, evidence).items():
+        if who in g:
+            g.nodes[who]["changes"] = changes
 
     g.graph["sentences"] = _sentences(graph, part_of)
     g.graph["articles"] = _articles(graph, part_of)
@@ -608,10 +619,18 @@ def _payload(view: nx.MultiDiGraph, edge_ids: dict[tuple, str]) -> dict:
             sentence_ids.setdefault(iri, "")
         return {"sentences": found, "datasets": sorted({datasets[i] for i in iris if i in datasets})}
 
+    def with_ids(item: dict) -> dict:  # sentence IRIs of a career step or change -> the table
+        item["sentences"] = evidence(item["sentences"])["sentences"]
+        for c in item.get("changes", ()):
+            with_ids(c)
+        return item
+
     details = {}
     for node in sorted(view):
         d = view.nodes[node]
         details[node] = {
+            "career": [with_ids(viz_careers.step_json(s)) for s in d.get("career", ())],
+            "changes": [with_ids(viz_careers.change_json(c)) for c in d.get("changes", ())],
             "name": d["label"],
             "aliases": list(d["aliases"]),
             "type": d["type"],
@@ -640,6 +659,11 @@ def _payload(view: nx.MultiDiGraph, edge_ids: dict[tuple, str]) -> dict:
     article_ids = {iri: f"a{n}" for n, iri in enumerate(used_articles)}
     for item in (*details.values(), *edges.values()):
         item["sentences"] = [sentence_ids[i] for i in item["sentences"]]
+    for d in details.values():
+        for step in (*d["career"], *d["changes"]):
+            step["sentences"] = [sentence_ids[i] for i in step["sentences"]]
+            for c in step.get("changes", ()):
+                c["sentences"] = [sentence_ids[i] for i in c["sentences"]]
     table = {}
     for iri, sid in sentence_ids.items():
         s = sentences[iri]

@@ -68,6 +68,14 @@ def replicate(graph: Path, copies: int, out: Path) -> Path:
     return out
 
 
+# Latency budgets (seconds) on the seeds graph and on the 100x graph (issue 16).
+BUDGETS = {
+    "holders-of-post": (0.05, 1.0),
+    "career-of-person": (0.05, 1.0),
+    "post-changes": (0.05, 1.0),
+}
+
+
 def time_query(store: ox.Store, text: str, bindings, runs: int) -> tuple[int, float]:
     """(rows, median seconds) of running the query and consuming every result `runs` times."""
     rows = len(list(execute(store, text, bindings)))  # warm-up
@@ -122,10 +130,14 @@ def main() -> None:
         for name, nq in named_queries().items():
             bindings = parse_bindings(binds.get(name, []))
             cells = []
-            for gs in stores.values():
+            verdict = ""
+            for i, gs in enumerate(stores.values()):
                 rows, median = time_query(gs.store, nq.text, bindings, args.runs)
                 cells.append(f"{rows:>12,}{median * 1000:>11.1f} ms")
-            print(f"{name:<24}" + "".join(cells))
+                if name in BUDGETS:
+                    budget = BUDGETS[name][min(i, 1)]
+                    verdict += f"  {'ok' if median < budget else 'OVER'} (<{budget * 1000:.0f} ms)"
+            print(f"{name:<24}" + "".join(cells) + verdict)
         for gs in stores.values():
             gs.close()
 

@@ -293,11 +293,14 @@ def test_ask_and_construct(tiny):
 
 NAMES = (
     "attendees-of-meeting",
+    "career-of-person",
     "co-attendance",
     "edge-provenance",
+    "holders-of-post",
     "meetings-chaired-by",
     "organisations-in-city",
     "policies-issued-by",
+    "post-changes",
     "posts-of-person",
 )
 

@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 # importing the component modules registers their factories
+from kg.extraction import changes as _changes
 from kg.extraction import entities as _entities  # noqa: F401
 from kg.extraction import events as _events  # noqa: F401
 from kg.extraction import layers as _layers
@@ -97,7 +98,7 @@ def _analysis(article: Article, doc: Doc) -> Analysis:
                 del mentions[key]
         add(byline.start, byline.end, MentionKind.PERSON, "byline")
     ordered = sorted(mentions.values(), key=lambda m: (m.start, m.end, m.kind.value))
-    return Analysis(article, sentences, tuple(ordered))
+    return Analysis(article, sentences, tuple(ordered), _changes.records(article, doc, mentions, sentence_of))
 
 
 def extract(articles: Sequence[Article], nlp: Language | None = None) -> Iterator[Analysis]:

@@ -9,6 +9,7 @@ from collections import defaultdict
 from functools import cache
 
 from kg import knowledge
+from kg.careers import implied_bodies
 from kg.knowledge import Division, Level
 from kg.posts import posts_of
 from kg.records import Analysis, Article, EntityType, Mention, MentionKind
@@ -138,6 +139,10 @@ def titles_and_press(an: Analysis, ctx: Context, reg: Registry) -> None:
                 key = None
             if key:
                 reg.assign.setdefault(cue.title_mention.id, key)
+    for m, abbrev in implied_bodies(an):  # 任命甲为副区长: the body a changed post's title implies
+        full = org_name(abbrev, ctx)
+        if full:
+            reg.assign.setdefault(m.id, reg.add(f"org/{full}", EntityType.ORGANIZATION, full, None))
     if any(b.role in REPORTER_ROLES or not b.role for b in an.article.bylines):
         key = press_key(an.article)
         if key:

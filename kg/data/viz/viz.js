@@ -374,6 +374,64 @@
     return section;
   }
 
+  function sourceLine(sids) { // where a career step or change is stated: headline, date, file
+    var line = el("div", null, "meta");
+    sids.slice(0, 3).forEach(function (sid, i) {
+      var s = kg.sentences[sid];
+      var a = s.article ? kg.articles[s.article] : null;
+      var text = (a && a.headline ? "《" + a.headline + "》" : "") + (a && a.date ? a.date + " " : "") + s.file;
+      var quote = el("span", (i ? "；" : "来源：") + text);
+      quote.title = s.text; // shown as the element's plain-text tooltip
+      line.appendChild(quote);
+    });
+    if (sids.length > 3) line.appendChild(el("span", "（共 " + sids.length + " 句）"));
+    return line;
+  }
+
+  function careerTimeline(steps) { // a person's posts in date order, acting and former marked
+    var section = el("section");
+    section.appendChild(el("h3", "任职经历"));
+    var list = el("ol", null, "timeline");
+    steps.forEach(function (st) {
+      var li = el("li");
+      var when = [];
+      if (st.start || st.end) when.push((st.start || "?") + " 至 " + (st.end || "今"));
+      if (st.firstObserved) {
+        when.push("见报 " + st.firstObserved + (st.lastObserved !== st.firstObserved ? "–" + st.lastObserved : ""));
+      }
+      li.appendChild(el("span", when.join("；") || "日期不详", "when"));
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(linkTo(st.org, st.orgName));
+      li.appendChild(document.createTextNode(" " + st.title));
+      if (st.acting) li.appendChild(el("span", "代理", "tag"));
+      if (st.former) li.appendChild(el("span", "原任", "tag"));
+      st.changes.forEach(function (c) {
+        li.appendChild(el("span", c.label + (c.date ? " " + c.date : ""), "tag change"));
+      });
+      if (st.sentences.length) li.appendChild(sourceLine(st.sentences));
+      list.appendChild(li);
+    });
+    section.appendChild(list);
+    return section;
+  }
+
+  function decidedChanges(changes) { // appointments and departures a meeting or body decided
+    var section = el("section");
+    section.appendChild(el("h3", "人事任免（" + changes.length + "）"));
+    var list = el("ul");
+    changes.forEach(function (c) {
+      var li = el("li");
+      li.appendChild(el("span", c.label, "tag change"));
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(linkTo(c.person, c.personName));
+      li.appendChild(document.createTextNode(" " + c.post + (c.date ? "（" + c.date + "）" : "")));
+      if (c.sentences.length) li.appendChild(sourceLine(c.sentences));
+      list.appendChild(li);
+    });
+    section.appendChild(list);
+    return section;
+  }
+
   function field(parent, heading, text) {
     parent.appendChild(el("h3", heading));
     parent.appendChild(el("div", text));
@@ -410,6 +468,8 @@
       });
       panel.appendChild(posts);
     }
+    if (d.career && d.career.length) panel.appendChild(careerTimeline(d.career));
+    if (d.changes && d.changes.length) panel.appendChild(decidedChanges(d.changes));
     var connected = network.getConnectedEdges(id);
     if (connected.length) {
       panel.appendChild(el("h3", "关系（" + connected.length + "）"));

@@ -1,0 +1,499 @@
+"""Post changes: sentences that change who holds a post (任命, 选举, 当选, 免去, 辞去, 退休, 逝世).
+
+Runs after `kg_spans`, on the decided people (doc.ents), bodies (doc.ents) and titles
+(doc.spans["title"]). Cue words are data (kg/data/lexicon/change_cues.tsv); the grammar of the
+five forms is here:
+
+  as       决定任命甲为南岗区人民政府副区长、代理区长，乙为区人民政府秘书长
+  of       免去甲兼任的国家行政学院院长职务，乙的司法部副部长职务; 免去其中心主任职务
+  resign   接受甲辞去市人民政府市长职务的请求
+  subject  甲当选为省政协主席; 甲被任命为…; 甲辞去…职务
+  held     甲…辞职/退休/逝世/受免职处理: the posts printed with 甲 (该同志 -> the name before it)
+
+A list of posts is read like a title chain (bodies, titles, 、 and 兼 between them); a title
+without a body takes the body of the title before it in the same list (副区长、代理区长); 代理
+before a title makes it an acting post. Writes `doc._.kg_changes` (`ChangeSpan`s, character
+offsets) and `doc.spans["change"]` (the clauses, labelled by kind).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extraction.sentences import doc_text
+from kg.records import Article, ChangedPost, ChangeKind, Mention, MentionKind, PostChange
+from kg.resources import read_tsv
+
+FORMS = ("as", "of", "resign", "subject", "held")
+_LIST_GAP = re.compile(r"[、，,和及兼]|兼任|并兼")  # between the items of a post list
+_NAME_GAP = ("、", "和", "，", ",")  # between the names of a person list
+_ACTING = "代理"
+_ANAPHORS = re.compile(r"(?:该同志|该人|其|他|她)")
+_FORMER = re.compile(r"(?:原|前任|曾任|已故|离休|退休)$")  # not 前 alone: 目前, 日前
+_DUTY = re.compile(r"(?:的)?(?:职务|职|一职|等职务|等职)")
+_OF_JOIN = re.compile(r"(?:同志)?(?:的|兼任的|所任的|担任的|所兼任的)?")
+_ALSO_ACTING = re.compile(r"[，,]?并?(?:决定)?为(?=代理)")
+_HELD_GAP_MAX = 60  # characters between a named person and a 辞职/退休/逝世/免职 cue
+# between a name and 辞职/退休/逝世/免职: not yet done, not done, or done to others (接受…辞职)
+_NOT_DONE = re.compile(r"将|要|拟|准备|即将|不|未|没|接受|同意|批准|决定")
+
+
+@dataclass(frozen=True)
+class PostSpan:
+    """A post named in a change clause, in character offsets of the text."""
+
+    title: str
+    """Title as the post's kg:title (代理区长 for an acting post)."""
+    acting: bool
+    """Printed as 代理X."""
+    title_start: int
+    """Offset of the title mention."""
+    title_end: int
+    """End offset of the title mention."""
+    body: tuple[int, int] | None
+    """Offsets of the body mention printed with it (or inherited in the list), if any."""
+
+
+@dataclass(frozen=True)
+class ChangeSpan:
+    """A post change found in the text (character offsets)."""
+
+    kind: ChangeKind
+    """What the sentence states."""
+    cue: str
+    """The cue as printed."""
+    start: int
+    """Start of the clause."""
+    end: int
+    """End of the clause."""
+    person: tuple[int, int]
+    """Offsets of the person's name (the antecedent for 该同志/其)."""
+    posts: tuple[PostSpan, ...]
+    """The posts taken or left."""
+    cue_start: int
+    """Offset of the cue (its sentence states the change)."""
+
+
+@dataclass(frozen=True)
+class _Cue:
+    form: str
+    kind: ChangeKind
+    pattern: re.Pattern[str]
+
+
+@cache
+def cues() -> tuple[_Cue, ...]:
+    """The cue table (change_cues.tsv), checked."""
+    from kg.errors import DataFileError
+
+    out = []
+    for row in read_tsv("lexicon/change_cues.tsv", ("form", "kind", "cue")):
+        if row["form"] not in FORMS:
+            raise DataFileError(f"change_cues.tsv: form {row['form']!r} is not one of {', '.join(FORMS)}")
+        try:
+            kind = ChangeKind(row["kind"])
+        except ValueError:
+            allowed = ", ".join(k.value for k in ChangeKind)
+            raise DataFileError(f"change_cues.tsv: kind {row['kind']!r} is not one of {allowed}") from None
+        try:
+            out.append(_Cue(row["form"], kind, re.compile(row["cue"])))
+        except re.error as exc:
+            raise DataFileError(f"change_cues.tsv: bad regex {row['cue']!r}: {exc}") from exc
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class _Item:
+    start: int
+    end: int
+    kind: str  # P person, B body (organisation or place), T title
+
+
+class _Sentence:
+    """The people, bodies and titles of one sentence, in order."""
+
+    def __init__(self, text: str, start: int, end: int, items: list[_Item]):
+        self.text = text
+        self.start = start
+        self.end = end
+        self.items = items
+        self.at = {i.start: i for i in items}
+
+    def item_at(self, pos: int, kinds: str) -> _Item | None:
+        # a title may share its first character with a body (外交部|长): prefer the longer item
+        found = [i for i in self.items if i.start == pos and i.kind in kinds]
+        return max(found, key=lambda i: i.end - i.start) if found else None
+
+    def skip(self, pos: int, pattern: re.Pattern[str]) -> int:
+        m = pattern.match(self.text, pos, self.end)
+        return m.end() if m else pos
+
+    def persons(self, pos: int) -> tuple[list[_Item], int]:
+        """甲、乙和丙 starting at `pos` (after optional spaces)."""
+        out: list[_Item] = []
+        while True:
+            while pos < self.end and self.text[pos] in " \u3000":
+                pos += 1
+            p = self.item_at(pos, "P")
+            if p is None:
+                return out, pos
+            out.append(p)
+            pos = p.end
+            if self.text.startswith("同志", pos):
+                pos += 2
+            if pos < self.end and self.text[pos] in _NAME_GAP and self.item_at(pos + 1, "P"):
+                pos += 1
+                continue
+            return out, pos
+
+    def posts(self, pos: int) -> tuple[list[PostSpan], int]:
+        """A list of posts starting at `pos`: bodies and titles joined by 、/兼; ends before the
+        first other thing (a person, 职务, 的, punctuation)."""
+        out: list[PostSpan] = []
+        pending: _Item | None = None
+        last_body: tuple[int, int] | None = None
+        acting = False
+        end = pos
+        while pos < self.end:
+            if self.text.startswith(_ACTING, pos):
+                acting, pos = True, pos + len(_ACTING)
+                continue
+            item = self.item_at(pos, "T") or self.item_at(pos, "B")
+            if item is None:
+                gap = _LIST_GAP.match(self.text, pos, self.end)
+                if gap is None or pending is not None or acting or not out:
+                    break
+                nxt = gap.end()
+                if not (self.item_at(nxt, "TB") or self.text.startswith(_ACTING, nxt)):
+                    break
+                pos = nxt
+                continue
+            if item.kind == "B":
+                pending = item
+                pos = item.end
+                continue
+            if pending is not None:
+                body: tuple[int, int] | None = (pending.start, pending.end)
+            else:
+                body = last_body
+            title = self.text[item.start : item.end]
+            out.append(PostSpan(_ACTING + title if acting else title, acting, item.start, item.end, body))
+            last_body = body
+            pending, acting = None, False
+            pos = end = item.end
+        return out, end
+
+    def chain_before(self, person: _Item) -> list[PostSpan]:
+        """The posts printed before a name (省委常委、副省长陈向群), unless marked former."""
+        chain: list[_Item] = []
+        pos = person.start
+        for item in reversed([i for i in self.items if i.end <= person.start]):
+            gap = self.text[item.end : pos]
+            if len(gap) > 2 or _LIST_GAP.sub("", gap).strip():
+                break
+            if item.kind == "P":
+                break
+            chain.append(item)
+            pos = item.start
+        if not chain or _FORMER.search(self.text[max(self.start, pos - 3) : pos]):
+            return []
+        posts, _ = self.posts(pos)
+        return posts
+
+
+def _sentence_items(doc: Doc, start: int, end: int) -> list[_Item]:
+    items = [
+        _Item(e.start_char, e.end_char, "P" if e.label_ == "Person" else "B")
+        for e in doc.ents
+        if start <= e.start_char and e.end_char <= end and e.label_ in ("Person", "Organization", "Place")
+    ]
+    items += [
+        _Item(s.start_char, s.end_char, "T") for s in doc.spans["title"] if start <= s.start_char and s.end_char <= end
+    ]
+    return sorted(items, key=lambda i: (i.start, -i.end, i.kind))
+
+
+def _kind(kind: ChangeKind, posts: list[PostSpan]) -> ChangeKind:
+    if kind.takes_post and posts and all(p.acting for p in posts):
+        return ChangeKind.ACTING
+    return kind
+
+
+def _as_form(s: _Sentence, cue: _Cue, m: re.Match[str]) -> list[ChangeSpan]:
+    """CUE 甲、乙 为 POSTS (，丙为 POSTS)…"""
+    out: list[ChangeSpan] = []
+    pos = s.skip(m.end(), re.compile(r"[：:]?"))
+    while True:
+        people, after = s.persons(pos)
+        if not people or not s.text.startswith("为", after):
+            break
+        posts, end = s.posts(after + 1)
+        if not posts:
+            break
+        for p in people:
+            acting = [x for x in posts if x.acting]
+            plain = [x for x in posts if not x.acting]
+            if plain:
+                out.append(
+                    ChangeSpan(
+                        _kind(cue.kind, plain), m.group(0), m.start(), end, (p.start, p.end), tuple(plain), m.start()
+                    )
+                )
+            if acting:
+                out.append(
+                    ChangeSpan(
+                        ChangeKind.ACTING, m.group(0), m.start(), end, (p.start, p.end), tuple(acting), m.start()
+                    )
+                )
+        pos = end
+        also = _ALSO_ACTING.match(s.text, pos, s.end)  # 任命甲为副市长，并决定为代理市长
+        if also:
+            more, end2 = s.posts(also.end())
+            more = [
+                PostSpan(
+                    _ACTING + x.title.removeprefix(_ACTING),
+                    True,
+                    x.title_start,
+                    x.title_end,
+                    x.body or posts[-1].body,
+                )
+                for x in more
+            ]
+            for p in people:
+                if more:
+                    out.append(
+                        ChangeSpan(
+                            ChangeKind.ACTING, m.group(0), m.start(), end2, (p.start, p.end), tuple(more), m.start()
+                        )
+                    )
+            pos = end2
+        if pos < s.end and s.text[pos] in "，,；;":
+            pos += 1
+            continue
+        break
+    return out
+
+
+def _of_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item | None) -> list[ChangeSpan]:
+    """CUE 甲(的) POSTS 职务 (，乙的 POSTS 职务)…; 免去其…职务."""
+    out: list[ChangeSpan] = []
+    pos = m.end()
+    first = True
+    while True:
+        people, after = s.persons(pos)
+        if not people and first:
+            ana = _ANAPHORS.match(s.text, pos, s.end)
+            if ana and antecedent is not None:
+                people, after = [antecedent], ana.end()
+        if len(people) != 1:
+            break
+        after = s.skip(after, _OF_JOIN)
+        posts, end = s.posts(after)
+        duty = _DUTY.match(s.text, end, s.end)
+        if not posts or duty is None:
+            break
+        p = people[0]
+        out.append(ChangeSpan(cue.kind, m.group(0), m.start(), duty.end(), (p.start, p.end), tuple(posts), m.start()))
+        pos = duty.end()
+        first = False
+        if pos < s.end and s.text[pos] in "，,；;、":
+            pos += 1
+            continue
+        break
+    return out
+
+
+def _resign_form(s: _Sentence, cue: _Cue, m: re.Match[str]) -> list[ChangeSpan]:
+    """接受甲辞去 POSTS 职务(、乙辞去 POSTS 职务)(的请求)."""
+    out: list[ChangeSpan] = []
+    pos = m.end()
+    while True:
+        people, after = s.persons(pos)
+        if len(people) != 1 or not s.text.startswith("辞去", after):
+            break
+        posts, end = s.posts(after + 2)
+        duty = _DUTY.match(s.text, end, s.end)
+        if not posts or duty is None:
+            break
+        p = people[0]
+        out.append(ChangeSpan(cue.kind, m.group(0), m.start(), duty.end(), (p.start, p.end), tuple(posts), m.start()))
+        pos = duty.end()
+        if pos < s.end and s.text[pos] in "、，,；;":
+            pos += 1
+            continue
+        break
+    return out
+
+
+def _subject(s: _Sentence, at: int, max_gap: int, antecedent: _Item | None) -> _Item | None:
+    """The person a cue at `at` is said of: the last name before it in the clause."""
+    before = [i for i in s.items if i.end <= at]
+    people = [i for i in before if i.kind == "P"]
+    if people:
+        p = people[-1]
+        gap = s.text[p.end : at]
+        later = [i for i in before if i.start >= p.end]
+        if len(gap) <= max_gap and not re.search(r"[。；;]", gap) and not any(i.kind == "P" for i in later):
+            return p
+    head = s.text[s.start : at]
+    if antecedent is not None and re.match(r"^\s*(?:该同志|该人|其|他|她)", head) and not people:
+        return antecedent
+    return None
+
+
+def _subject_form(s: _Sentence, cue: _Cue, m: re.Match[str]) -> list[ChangeSpan]:
+    """甲(同志)(再次)当选为 POSTS; 甲被任命为 POSTS; 甲辞去 POSTS 职务."""
+    p = _subject(s, m.start(), 6, None)
+    if p is None or re.search(r"[，,、]", s.text[p.end : m.start()]):
+        return []
+    people = [p]  # 李四、王五当选为副省长: the names listed before the last one
+    while people[0].start > s.start + 1 and s.text[people[0].start - 1] in "、和":
+        before = [i for i in s.items if i.kind == "P" and i.end == people[0].start - 1]
+        if not before:
+            break
+        people.insert(0, before[0])
+    if s.text.startswith("的", m.end()):  # 新当选的…, 辞去的
+        return []
+    posts, end = s.posts(m.end())
+    if not posts:
+        return []
+    if cue.kind is ChangeKind.ACTING:  # 甲(副区长)代理X职务
+        posts = [
+            PostSpan(_ACTING + x.title.removeprefix(_ACTING), True, x.title_start, x.title_end, x.body) for x in posts
+        ]
+    if cue.kind in (ChangeKind.RESIGNED, ChangeKind.REMOVED, ChangeKind.ACTING):
+        duty = _DUTY.match(s.text, end, s.end)
+        if duty is None:
+            return []
+        end = duty.end()
+    kind = _kind(cue.kind, posts)
+    return [ChangeSpan(kind, m.group(0), x.start, end, (x.start, x.end), tuple(posts), m.start()) for x in people]
+
+
+def _held_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item | None, chains) -> list[ChangeSpan]:
+    sentence_start = s.start
+    """甲…辞职/退休/逝世/受免职处理: the posts printed with 甲."""
+    p = _subject(s, m.start(), _HELD_GAP_MAX if cue.kind is not ChangeKind.RETIRED else 4, antecedent)
+    if p is None:
+        return []
+    if p.start >= s.start:  # a name in this sentence: the cue must be said of it, and done
+        gap = s.text[p.end : m.start()]
+        if _NOT_DONE.search(gap) or (cue.kind is not ChangeKind.DIED and re.search(r"[，,]", gap)):
+            return []
+    posts = chains(p)
+    if not posts:
+        return []
+    start = p.start if p.start >= sentence_start else m.start()
+    return [ChangeSpan(cue.kind, m.group(0), start, m.end(), (p.start, p.end), tuple(posts), m.start())]
+
+
+def find_changes(doc: Doc) -> list[ChangeSpan]:
+    """Every post change stated in the document, in reading order."""
+    text = doc_text(doc)
+    out: dict[tuple, ChangeSpan] = {}
+    sentences: list[_Sentence] = []
+    for start, end in doc._.kg_sentences or [(0, len(text))]:
+        sentences.append(_Sentence(text, start, end, _sentence_items(doc, start, end)))
+    chain_of: dict[tuple[int, int], list[PostSpan]] = {}
+
+    def chains_in(sent: _Sentence):
+        def chain(p: _Item) -> list[PostSpan]:
+            if (p.start, p.end) not in chain_of:
+                owner = next((x for x in sentences if x.start <= p.start < x.end), sent)
+                chain_of[(p.start, p.end)] = owner.chain_before(p)
+            return chain_of[(p.start, p.end)]
+
+        return chain
+
+    last_person: _Item | None = None
+    paragraph_start = 0
+    for sent in sentences:
+        line_start = text.rfind("\n", 0, sent.start) + 1
+        if line_start != paragraph_start:  # a new paragraph: 该同志 cannot reach back further
+            paragraph_start = line_start
+            last_person = None
+        antecedent = last_person
+        for cue in cues():
+            for m in cue.pattern.finditer(text, sent.start, sent.end):
+                if m.end() == m.start():
+                    continue
+                if cue.form == "as":
+                    found = _as_form(sent, cue, m)
+                elif cue.form == "of":
+                    people_before = [i for i in sent.items if i.kind == "P" and i.end <= m.start()]
+                    found = _of_form(sent, cue, m, people_before[-1] if people_before else antecedent)
+                elif cue.form == "resign":
+                    found = _resign_form(sent, cue, m)
+                elif cue.form == "subject":
+                    found = _subject_form(sent, cue, m)
+                else:
+                    found = _held_form(sent, cue, m, antecedent, chains_in(sent))
+                for c in found:
+                    key = (c.person, tuple((p.title_start, p.title) for p in c.posts), c.kind.takes_post)
+                    if key not in out:  # the first (outermost) reading of a clause wins
+                        out[key] = c
+        people = [i for i in sent.items if i.kind == "P"]
+        if people:
+            last_person = people[-1]
+    return sorted(out.values(), key=lambda c: (c.start, c.person, c.kind.value))
+
+
+if not Doc.has_extension("kg_changes"):
+    Doc.set_extension("kg_changes", default=None)
+
+
+@Language.factory(
+    "kg_changes",
+    assigns=["doc._.kg_changes", "doc.spans"],
+    requires=["doc.ents", "doc.spans", "doc._.kg_sentences"],
+)
+def make_changes(nlp: Language, name: str) -> ChangeRules:
+    """Post changes (appointments, elections, removals, resignations, retirements, deaths)."""
+    return ChangeRules()
+
+
+class ChangeRules:
+    """Applies `find_changes` and writes doc.spans["change"] (the clauses, label = kind)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        changes = find_changes(doc)
+        doc._.kg_changes = changes
+        spans = []
+        for c in changes:
+            span = doc.char_span(c.start, c.end, label=c.kind.value, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans["change"] = spans
+        return doc
+
+
+def records(
+    article: Article,
+    doc: Doc,
+    mentions: Mapping[tuple[int, int, MentionKind], Mention],
+    sentence_of: Callable[[int], int],
+) -> tuple[PostChange, ...]:
+    """The document's `ChangeSpan`s as `PostChange` records over the article's mentions (a
+    change whose person or title is not a mention is dropped)."""
+    out = []
+    for c in doc._.kg_changes or ():
+        person = mentions.get((*c.person, MentionKind.PERSON))
+        posts = []
+        for p in c.posts:
+            title = mentions.get((p.title_start, p.title_end, MentionKind.TITLE))
+            body = None
+            if p.body is not None:
+                body = mentions.get((*p.body, MentionKind.ORGANIZATION)) or mentions.get((*p.body, MentionKind.PLACE))
+            if title is not None:
+                posts.append(ChangedPost(p.title, p.acting, title, body))
+        if person is None or not posts:
+            continue
+        sentence = sentence_of(c.cue_start)
+        out.append(PostChange(article.id, c.kind, c.cue, sentence, c.start, c.end, person, tuple(posts)))
+    return tuple(out)

@@ -1,0 +1,86 @@
+"""Post-change extraction (kg_changes) on real sentences: People's Daily NER corpus (1998), the
+seeds, and the standard formula of a standing committee's appointment notice (loads the
+pipeline: slow)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extraction.changes import cues
+
+pytestmark = pytest.mark.slow
+
+
+def changes(nlp, text):
+    doc = nlp(text)
+    out = set()
+    for c in doc._.kg_changes:
+        person = text[c.person[0] : c.person[1]]
+        for p in c.posts:
+            body = text[p.body[0] : p.body[1]] if p.body else None
+            out.add((c.kind.value, person, p.title, body))
+    return doc, out
+
+
+def test_removals_listed_after_one_cue(nlp):
+    # People's Daily 1998: 免去甲兼任的X职务，乙的Y职务，丙的Z职务
+    doc, got = changes(nlp, "免去李贵鲜兼任的国家行政学院院长职务，张耕的司法部副部长职务，刘松金的交通部副部长职务。")
+    assert got == {
+        ("removed", "李贵鲜", "院长", "国家行政学院"),
+        ("removed", "张耕", "副部长", "司法部"),
+        ("removed", "刘松金", "副部长", "交通部"),
+    }
+    assert [s.label_ for s in doc.spans["change"]] == ["removed"] * 3
+
+
+def test_elections(nlp):
+    _, got = changes(nlp, "在这次会上，彭珮云再次当选中国人口学会会长。")
+    assert got == {("elected", "彭珮云", "会长", "中国人口学会")}
+    _, got = changes(
+        nlp,
+        "在第二届全国人民代表大会第一次会议上，彭真同志仍当选为全国人大常委会副委员长，仍兼任全国人大常委会秘书长。",
+    )
+    assert got == {("elected", "彭真", "副委员长", "全国人大常委会")}
+
+
+def test_acting_post_and_the_post_it_comes_with(nlp):
+    # the notice formula: 决定任命甲为X副区长、代理区长 (the acting post inherits the body)
+    _, got = changes(nlp, "会议决定任命李明为南岗区人民政府副区长、代理区长。")
+    assert got == {
+        ("appointed", "李明", "副区长", "南岗区人民政府"),
+        ("acting", "李明", "代理区长", "南岗区人民政府"),
+    }
+
+
+def test_removal_of_the_person_named_before(nlp):
+    # seeds/002: the 该同志 of the next sentence is the official named with his posts
+    text = (
+        "庄河市营商环境建设局党组书记、局长孙承川履职不力问题。该同志对疫情防控工作重视不够,敏感性不强,"
+        "在全市疫情防控工作关键期,违反工作纪律,擅离职守,不参加重要会议,造成不良影响,受免职处理。"
+    )
+    _, got = changes(nlp, text)
+    assert got == {
+        ("removed", "孙承川", "党组书记", "庄河市营商环境建设局"),
+        ("removed", "孙承川", "局长", "庄河市营商环境建设局"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a former post: not a death in office
+        "新华社北京4月13日电原北京外国语学院顾问、副部级离休干部陆曦同志因病医治无效，于4月3日在北京逝世，享年92岁。",
+        "在京剧艺术大师张君秋逝世一周年之际，《中国京剧音配像精粹·张君秋专辑》在天津首发。",
+        "通过花旗网上银行进行人民币同城或异地转账将免去全部手续费。",
+        "原告代理律师,国晖律师事务所律师石媛昨日告诉记者，5名原告所在公司类似的案例有20多起。",
+        "九届人大一次会议，新当选的朱基总理强调，加大国有企业改革力度。",
+    ],
+)
+def test_no_change_where_none_is_stated(nlp, text):
+    _, got = changes(nlp, text)
+    assert got == set()
+
+
+def test_cue_table_is_checked():
+    forms = {c.form for c in cues()}
+    assert forms == {"as", "of", "resign", "subject", "held"}
