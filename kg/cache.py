@@ -40,7 +40,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from kg.records import Analysis, Article, Mention, Sentence
+from kg.records import Analysis, Article, Mention, PostChange, Sentence
 
 log = logging.getLogger(__name__)
 
@@ -166,18 +166,13 @@ class AnalysisCache:
         if hashlib.sha256(payload).digest() != digest:
             return self._bad(path, "does not match its checksum (truncated or corrupted)")
         try:
-            sentences, mentions = pickle.loads(payload)
+            findings = pickle.loads(payload)
         except Exception as exc:  # a checksummed payload still failed: treat as corrupt, never crash
             return self._bad(path, f"cannot be unpickled: {exc}")
-        if not (
-            isinstance(sentences, tuple)
-            and isinstance(mentions, tuple)
-            and all(type(s) is Sentence for s in sentences)
-            and all(type(m) is Mention and m.article == article.id for m in mentions)
-        ):
-            return self._bad(path, "holds something other than this article's sentences and mentions")
+        if not _findings_of(findings, article):
+            return self._bad(path, "holds something other than this article's findings")
         self.hits += 1
-        return Analysis(article, sentences, mentions)
+        return Analysis.of(article, findings)
 
     def _bad(self, path: Path, why: str) -> None:
         log.warning("cache entry %s %s; extracting the article again", path, why)
@@ -190,7 +185,7 @@ class AnalysisCache:
         if not self._writable:
             return
         path = self._path(article_key(analysis.article))
-        payload = pickle.dumps((analysis.sentences, analysis.mentions), protocol=5)
+        payload = pickle.dumps(analysis.findings(), protocol=5)
         data = MAGIC + hashlib.sha256(payload).digest() + payload
         tmp = None
         try:
@@ -221,3 +216,17 @@ class AnalysisCache:
                     shutil.rmtree(folder, ignore_errors=True)
         except OSError as exc:
             log.warning("analysis cache %s cannot be tidied: %s", self.root, exc)
+
+
+def _findings_of(findings: object, article: Article) -> bool:
+    """Whether an unpickled cache payload is `Analysis.findings()` of `article`: sentences,
+    mentions of this article and post changes, each a tuple of its record type."""
+    kinds = (Sentence, Mention, PostChange)
+    if not (isinstance(findings, tuple) and len(findings) == len(kinds)):
+        return False
+    if not all(
+        isinstance(part, tuple) and all(type(x) is kind for x in part)
+        for part, kind in zip(findings, kinds, strict=True)
+    ):
+        return False
+    return all(m.article == article.id for m in findings[1]) and all(c.article == article.id for c in findings[2])

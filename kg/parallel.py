@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from kg.errors import KGError
 from kg.profile import Profiler
-from kg.records import Analysis, Article, Mention, Sentence
+from kg.records import Analysis, Article
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +84,11 @@ def _chunks(n_items: int, sizes: Sequence[int], workers: int) -> list[tuple[int,
     return ranges
 
 
-def _extract_chunk(articles: Sequence[Article]) -> list[tuple[tuple[Sentence, ...], tuple[Mention, ...]]]:
-    """Worker task: the sentences and mentions of each article (the parent has the articles)."""
+def _extract_chunk(articles: Sequence[Article]) -> list[tuple]:
+    """Worker task: the findings of each article (`Analysis.findings`: the parent has the articles)."""
     from kg.extraction import extract, load_pipeline
 
-    return [(a.sentences, a.mentions) for a in extract(articles, load_pipeline())]
+    return [a.findings() for a in extract(articles, load_pipeline())]
 
 
 def _load_in_worker() -> None:
@@ -139,8 +139,8 @@ def _extract_in_pool(
             # the bar (and its monitor thread) only after the workers are forked
             with _bar(len(articles), progress) as bar:
                 for job, start in jobs:  # in submission order, whichever worker finishes first
-                    for i, (sentences, mentions) in enumerate(job.result(), start=start):
-                        results.append(Analysis(articles[i], sentences, mentions))
+                    for i, findings in enumerate(job.result(), start=start):
+                        results.append(Analysis.of(articles[i], findings))
                         keep(results[-1])
                         bar.update(1)
     except BrokenProcessPool as exc:

@@ -13,7 +13,7 @@ in the decoded source file (BOM excluded, line endings as in the file).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import Enum
 
 
@@ -284,6 +284,16 @@ class Analysis:
     """Entity mentions and title cues, sorted by offset."""
     changes: tuple[PostChange, ...] = ()
     """Post changes stated in it (appointments, departures), in reading order."""
+
+    def findings(self) -> tuple:
+        """Every field but the article, in declaration order: what extraction workers send back
+        and the analysis cache keeps (the article is already known to both)."""
+        return tuple(getattr(self, f.name) for f in fields(self) if f.name != "article")
+
+    @classmethod
+    def of(cls, article: Article, findings: tuple) -> Analysis:
+        """The analysis of `article` from its `findings()`."""
+        return cls(article, *findings)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from records_helper import O, P, T, analysis
 
 from kg import cache as kgcache
 from kg.cache import AnalysisCache, article_key
+from kg.records import ChangedPost, ChangeKind, PostChange
 
 TEXT = (
     "本报讯 记者明绍庚报道 8月5日，省委副书记、省长、省政府党组书记刘宁主持召开省政府党组会议和常务会议，"
@@ -41,6 +42,20 @@ def test_an_analysis_comes_back_equal(tmp_path):
     c.put(a)
     assert AnalysisCache(tmp_path).get(a.article) == a
     assert [p.name for p in c.dir.rglob("*") if p.name.endswith(".tmp")] == []  # no temporary file left
+
+
+def test_post_changes_come_back_too(tmp_path):
+    """Every finding of extraction is kept, not only sentences and mentions (the post changes of
+    an article were once dropped by the cache and by the worker pool)."""
+    a = _liu_ning()
+    person = next(m for m in a.mentions if m.text == "刘宁")
+    title = next(m for m in a.mentions if m.text == "省长")
+    change = PostChange(
+        a.article.id, ChangeKind.APPOINTED, "任命", 0, 0, 2, person, (ChangedPost("省长", False, title, None),)
+    )
+    with_change = dataclasses.replace(a, changes=(change,))
+    AnalysisCache(tmp_path).put(with_change)
+    assert AnalysisCache(tmp_path).get(a.article).changes == (change,)
 
 
 def test_the_key_covers_text_and_metadata():
