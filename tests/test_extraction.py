@@ -370,3 +370,13 @@ def test_pkuseg_with_a_user_dictionary_still_splits_by_it(nlp):
     finally:
         seg.preprocesser.trie = default
     assert "党组会议" not in seg.cut(text)
+
+
+def test_sports_teams_are_bodies_named_by_a_place_or_sponsor(nlp):
+    # People's Daily 1998 (example.dev); the seeds (驰援湖北医疗队, 共和国“种子队”)
+    _, got = found(nlp, "防守历来是巴西队的致命弱点，特别是惧怕身材高大的前锋。")
+    assert ("Organization", "巴西队") in got and ("Place", "巴西") not in got
+    _, got = found(nlp, "此次叶钊颖能先拿下一分则中国队完全有可能以5∶0胜出。")
+    assert ("Organization", "中国队") in got
+    _, got = found(nlp, "辽宁派出的驰援湖北医疗队2000多名队员。作为共和国“种子队”，要打出威风。")
+    assert not {n for k, n in got if k == "Organization" and n.endswith("队")}

@@ -70,7 +70,7 @@ def _surnames() -> frozenset[str]:
 def _suffix_automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
     for suffix, info in knowledge.org_suffixes().items():
-        auto.add_word(suffix, (suffix, info.needs_proper_prefix))
+        auto.add_word(suffix, (suffix, info.needs_proper_prefix, info.kind == "team"))
     auto.make_automaton()
     return auto
 
@@ -411,7 +411,7 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
         by_end[c.end].append(c)
     generic = knowledge.generic_phrases()
     stop_verbs = _stop_verbs()
-    for end_index, (suffix, needs_proper) in _suffix_automaton().iter(text):
+    for end_index, (suffix, needs_proper, team) in _suffix_automaton().iter(text):
         end = end_index + 1
         s = end - len(suffix)
         inside = v.word(end - 1)
@@ -481,6 +481,8 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             continue  # 平山县北部, 委内瑞拉西部: a part of a region, not a department
         if len(name) <= len(suffix) or (needs_proper and not proper):
             continue
+        if team and not _team_name(v, s, by_end):
+            continue  # a team is a place or a sponsor + 队 (中国队, 四川全兴队), not 湖北医疗队, “种子队”
         if any(g in name for g in ("有关", "相关", "各级", "各地", "所属", "全省", "全市", "全国")):
             continue
         if name in generic or text[tail_start:end] in generic or _generic_tail(name, generic):
@@ -501,8 +503,19 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             c.start <= n.start and n.end <= c.end - len(ending) for n in named
         ):
             continue  # 文化协会: a common noun before a word that needs a name
+        if suffixes[ending].kind == "team" and not _team_name(v, c.end - len(ending), by_end):
+            continue  # 湖北医疗队, “种子队”: a team's name is a place + 队 (中国队)
         out.append(replace(c, priority=1))
     return out
+
+
+def _team_name(v: _DocView, s: int, by_end: dict[int, list[Candidate]]) -> bool:
+    """Whether the 队 at `s` follows a team's name: a place or body ending right there (中国|队,
+    巴西|足球队) or the model's own proper word (全兴|队); not 湖北医疗|队 or “种子|队”."""
+    if any(c.source != "deixis" and c.kind in (PLACE, ORG) for c in by_end.get(s, ())):
+        return True
+    w = v.word(s - 1)
+    return w is not None and w.end == s and w.tag in ("nz", "PER") and not _quoted(v.text, w.start, s)
 
 
 def _generic_tail(name: str, generic: frozenset[str]) -> bool:
