@@ -380,3 +380,28 @@ def test_sports_teams_are_bodies_named_by_a_place_or_sponsor(nlp):
     assert ("Organization", "中国队") in got
     _, got = found(nlp, "辽宁派出的驰援湖北医疗队2000多名队员。作为共和国“种子队”，要打出威风。")
     assert not {n for k, n in got if k == "Organization" and n.endswith("队")}
+
+
+def test_name_boundaries_in_lists_appointments_and_glued_words(nlp):
+    # dev texts of other papers (陕西, 北京, 江西, 宁夏, 上海 official news) and People's Daily 1998
+    _, got = found(nlp, "省人大常委会副主任庄长兴、姜锋、郭青、戴征社、郭大为，秘书长文引学出席会议。")
+    people = {n for k, n in got if k == "Person"}
+    assert people == {"庄长兴", "姜锋", "郭青", "戴征社", "郭大为", "文引学"}
+    _, got = found(nlp, "张震宇、刘炯天和秘书长王树山出席会议。")
+    assert ("Person", "王树山") in got and ("Person", "长王树山") not in got
+    _, got = found(nlp, "市领导游钧、杨艺文参加。")
+    assert {("Person", "游钧"), ("Person", "杨艺文")} <= got
+    _, got = found(nlp, "大会主席团常务主席吴信宝、吴延风、洪流、陈良、胡军在主席台前排就座。")
+    assert ("Person", "洪流") in got
+    _, got = found(nlp, "省委常委、省委统战部部长陈兴超作人事事项说明。")
+    assert ("Person", "陈兴超") in got
+    _, got = found(nlp, "会议经审议和无记名投票方式表决，决定王晓任陕西省人民政府副省长。")
+    assert {("Person", "王晓"), ("Organization", "陕西省人民政府")} <= got
+    _, got = found(nlp, "新任陕西省人民政府副省长王晓进行了宪法宣誓。")
+    assert ("Organization", "陕西省人民政府") in got
+    _, got = found(nlp, "要求各乡镇和县公安局加强管理。")
+    assert ("Organization", "县公安局") in got and not {n for _, n in got if "和县" in n}
+    _, got = found(nlp, "韩国队1∶1逼平比利时队，两队均被淘汰。")
+    assert ("Organization", "比利时队") in got
+    _, got = found(nlp, "鄂尔多斯市高质量建设国家重要农畜产品生产基地促进乡村振兴若干政策措施")
+    assert ("Place", "促进乡") not in got

@@ -47,10 +47,29 @@ _STOP_CHARS = set("的了和与及在是为对从把被将等各该本其并或�
 _AFTER_NAME = re.compile(
     r"^(?:[、，,。；;：:（(“\s]|$|主持|出席|参加|讲话|说|表示|指出|强调|介绍|一同|陪同|调研|在|等|和|与|及|同志|"
     r"代表|会见|看望|察看|检查|听取|要求|提出|参观|考察|宣布|致辞|发表|出任|任|兼|为|对|向|到|赴|率|带领|"
-    r"先生|女士|夫妇|夫人)"
+    r"先生|女士|夫妇|夫人|作|所作|列席|就|同志)"
 )
 # words that say someone holds or held a post, never the start of a body's name (任|军事科学院)
-_ROLE_WORDS = frozenset({"任", "原", "前", "现", "兼", "现任", "曾任", "历任", "担任", "出任", "兼任"})
+_ROLE_WORDS = frozenset(
+    {
+        "任",
+        "原",
+        "前",
+        "现",
+        "兼",
+        "现任",
+        "曾任",
+        "历任",
+        "担任",
+        "出任",
+        "兼任",
+        "新任",
+        "拟任",
+        "继任",
+        "改任",
+        "转任",
+    }
+)
 _INDUSTRY_WORDS = frozenset({"科技", "电气", "化工", "石化", "控股", "实业"})
 _LIST_DELIMITERS = frozenset("、，,。；;等和与及\n")
 _TERRITORIAL = ("镇", "乡", "街道", "村", "社区", "县", "区", "市", "省", "旗", "嘎查", "苏木", "屯")
@@ -128,14 +147,23 @@ def _valid_person(text: str) -> bool:
 _NOT_IN_NAME = frozenset({"v", "vd", "d", "ad", "p", "c", "u", "r", "f", "s", "m", "q", "w", "xc", "TIME"})
 
 
-def _name_shaped(v: _DocView, start: int, end: int) -> bool:
+def _name_shaped(v: _DocView, start: int, end: int, title_start: int | None = None) -> bool:
     """Whether text[start:end], guessed as a name by a rule, fits the model's words: it starts a
     word, no word of two or more characters inside it is a verb, adverb, conjunction, time…, and
     it neither starts with a preposition or conjunction nor ends in a particle or locative
     (刘蓓|等, 招待会|上). Other single characters are let through: surnames are often tagged
-    as something else (何, 应, 涂)."""
+    as something else (何, 应, 涂). After a title (`title_start`), the model may have glued the
+    title to the surname (秘书长文|引学): then the name need only end where a word ends."""
     if start not in v.starts:
-        return False  # 委员|会会议上: the title ended inside a word
+        w = v.word(start)
+        glued = (
+            title_start is not None
+            and w is not None
+            and (w.start, w.end) == (title_start, start + 1)
+            and v.text[w.start : w.end] not in knowledge.titles()  # 秘书|长: the word is a longer title
+            and end - start < 4
+        )
+        return glued and end in v.ends  # else 委员|会会议上: the title ended inside a word
     inside, i = [], v.word_at[start]
     while i < len(v.words) and v.words[i].start < end:
         inside.append(v.words[i])
@@ -161,11 +189,14 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
     text = v.text
     titles = knowledge.titles()
     title_ends = {c.end for c in cands if c.kind is TITLE}
+    title_starts = {c.start for c in cands if c.kind is TITLE}
     for c in cands:
         if c.kind is PERSON and c.source == "lac":
             start, end = c.start, c.end
             if end - start == 3 and text[end - 1] in "说称讲":  # 苏硕说
                 end -= 1
+            elif end - start == 3 and text[end - 1] in "任为" and _post_follows(v, end, title_starts):
+                end -= 1  # 决定王晓任|陕西省人民政府副省长: the name, then the post
             if start in title_ends and _FOREIGN_NAME.match(text[start:end]):
                 out.append(Candidate(start, end, PERSON, "lac", 3))  # 国务卿奥尔布赖特: a title names a person
                 continue
@@ -193,7 +224,12 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
                 continue  # four characters (川上文博) only with a clear verb after them
             plausible = len(name) == n and _CJK.match(name) and (_has_surname(name) or n == 4)
             after = text[c.end + n : c.end + n + 2]
-            if plausible and _valid_person(name) and _AFTER_NAME.match(after) and _name_shaped(v, c.end, c.end + n):
+            if (
+                plausible
+                and _valid_person(name)
+                and _AFTER_NAME.match(after)
+                and _name_shaped(v, c.end, c.end + n, c.start)
+            ):
                 out = [p for p in out if not (p.start == c.end and p.end != c.end + n)]
                 out.append(Candidate(c.end, c.end + n, PERSON, "rule:title+name", 4))
                 break
@@ -202,6 +238,19 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
         name = m.group(1)
         if _has_surname(name) and _valid_person(name):
             out.append(Candidate(m.start(1), m.end(1), PERSON, "rule:deputy", 3))
+    # a list whose first name the model missed: 市领导游钧、杨艺文参加 (the name before 、 starts
+    # after a title or a leader word)
+    for p in list(out):
+        if text[p.start - 1 : p.start] != "、":
+            continue
+        for n in (3, 2):
+            s = p.start - 1 - n
+            name = text[s : p.start - 1]
+            if s < 1 or not _CJK.match(name) or not _has_surname(name) or not _valid_person(name):
+                continue
+            if (s in title_ends or text[s - 2 : s] == "领导") and s in v.starts and s + n in v.ends:
+                out.append(Candidate(s, s + n, PERSON, "rule:name-list", 3))
+                break
     # lists of names: A、B、C参加
     known = {(p.start, p.end) for p in out}
     changed = True
@@ -225,6 +274,21 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
                             changed = True
                         break
     return out
+
+
+def _complement(v: _DocView, w: Word) -> bool:
+    """Whether the one-character adjective `w` completes the verb before it (逼|平, 讲|好, 抓|实):
+    a result of the action, never the first character of a name."""
+    if w.end - w.start != 1 or w.tag not in ("a", "ad"):
+        return False
+    before = v.word(w.start - 1)
+    return before is not None and before.end == w.start and before.tag in ("v", "vd")
+
+
+def _post_follows(v: _DocView, end: int, title_starts: set[int]) -> bool:
+    """Whether a body, place or title starts at `end` (王晓任|陕西省人民政府副省长)."""
+    w = v.word(end)
+    return end in title_starts or (w is not None and w.start == end and w.tag in ("ORG", "LOC"))
 
 
 def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
@@ -300,9 +364,14 @@ def _inside_other_place(v: _DocView, c: Candidate) -> bool:
     """Whether a gazetteer name starts inside a word that is itself a place name and ends
     inside the match (广东|山区 holds no 东山区), or inside the model's longer place name
     (大兴县 holds no 兴县); a word the model merely cut badly (朝阳北|票市) does not count."""
+    last = v.word(c.end - 1)
+    if last is not None and last.start == c.end - 1 < last.end - 1 and last.tag not in ("LOC", "ORG", "nz"):
+        return True  # 促进|乡村: the level character starts a common word (促进乡 is a town too)
     w = v.word(c.start)
     if w is None or not w.start < c.start < w.end:
         return False
+    if v.text[c.start] in _STOP_CHARS and w.tag not in ("LOC", "ORG", "nz"):
+        return True  # 各乡镇和县公安局: 和 joins a list, 和县 is no place here
     gaz = knowledge.gazetteer()
     if w.end >= c.end:  # 大|兴县 inside the model's place 大兴县: a longer name, not 兴县
         head = v.text[w.start : c.start]
@@ -429,6 +498,9 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
         if w is not None and w.tag in ("v", "vd", "vn") and w.start == s and w.end == end and len(suffix) == 1:
             continue
         start = w.start if w is not None else s
+        if w is not None and w.tag not in ("ORG", "LOC", "nz", "nw"):
+            joined = max(text.rfind(c, start, s) for c in "和与及、")
+            start = joined + 1 if joined >= 0 else start  # 各乡镇和|县公安局: a list, then the body
         # 南部新城开工建设|中心医院: a verb inside the model's word ends the name
         cuts = [text.rfind(verb, start, s) + len(verb) for verb in stop_verbs if text.rfind(verb, start, s) >= 0]
         start = max([start, *cuts])
@@ -459,6 +531,8 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             chunk = text[w.start : w.end]
             if chunk.strip() == "电" or w.tag == "TIME" or chunk != chunk.strip() or chunk in _ROLE_WORDS:
                 break  # 新华社北京5月24日电|外交部, 1991年|任县政府: a date or a space ends the name
+            if w.tag == "PER" and proper or _complement(v, w):
+                break  # 王晓任|陕西省人民政府, 逼平|比利时队, 讲好|新时代人民政协: not part of the name
             if set(chunk) & _STOP_CHARS or chunk in generic or chunk in stop_verbs:
                 break
             if (

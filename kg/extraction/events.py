@@ -146,6 +146,8 @@ def _extend_left(
             break
         if w.tag in ("v", "vd") and chunk not in verbs:
             break
+        if len(chunk) == 1 and w.tag in ("a", "ad") and getattr(v.by_end.get(w.start), "tag", "") in ("v", "vd"):
+            break  # 撰写好|委员大会发言: 好 completes the verb
         if w.tag not in _NAME_TAGS and w.tag not in ("v", "vd"):
             break
         if w.tag == "m" and not _ORDINAL.match(chunk):
