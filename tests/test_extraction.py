@@ -405,3 +405,17 @@ def test_name_boundaries_in_lists_appointments_and_glued_words(nlp):
     assert ("Organization", "比利时队") in got
     _, got = found(nlp, "鄂尔多斯市高质量建设国家重要农畜产品生产基地促进乡村振兴若干政策措施")
     assert ("Place", "促进乡") not in got
+
+
+def test_venues_zones_and_former_counties_are_places(nlp):
+    # dev texts (上海虹口, 重庆九龙坡, 南宁) and People's Daily 1998
+    _, got = found(nlp, "1月13日，上海市虹口区第十六届人民代表大会第八次会议在区工人文化宫隆重开幕。")
+    assert ("Place", "区工人文化宫") in got
+    _, got = found(nlp, "切实助推长江文化艺术湾区建设。")
+    assert ("Place", "长江文化艺术湾区") in got and ("Place", "长江") not in got
+    _, got = found(nlp, "国防部长迟浩田上将今晚在人民大会堂会见了来访的秘鲁武装力量司令。")
+    assert ("Place", "人民大会堂") in got
+    _, got = found(nlp, "妥善处理原邕宁县土地遗留问题。")
+    assert ("Place", "邕宁县") in got
+    _, got = found(nlp, "农业产业园建设加快推进。")
+    assert not {n for k, n in got if k == "Place"}  # a zone needs a proper name

@@ -32,7 +32,7 @@ from kg.extraction.lac import Word
 from kg.extraction.layers import Candidate
 from kg.extraction.sentences import doc_text
 from kg.records import MentionKind
-from kg.resources import read_lines
+from kg.resources import read_lines, read_tsv
 
 PERSON, ORG, PLACE, TITLE = MentionKind.PERSON, MentionKind.ORGANIZATION, MentionKind.PLACE, MentionKind.TITLE
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -331,10 +331,14 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
         heads = nxt
     # community / street words: a proper name ending in 社区/自然村/街道
     gaz_names = knowledge.gazetteer().by_name
-    for m in re.finditer("社区|自然村|街道|产业园|园区|开发区|新城|新区|大院", text):
+    words = _place_words()
+    for m in _place_word_re().finditer(text):
         end = m.end()
         start = m.start()
         proper = False
+        w = v.word(start)
+        if w is not None and w.start < start and w.end == end and w.tag in ("LOC", "ORG", "nz", "n"):
+            start, proper = w.start, w.tag != "n"  # 工人|文化宫, 人民|大会堂 inside one word of the model
         w = v.word(start - 1)
         while w is not None and w.end == start and w.tag in ("LOC", "ORG", "nz", "PER", "n") and start - w.start <= 6:
             if set(text[w.start : w.end]) & _STOP_CHARS or text[w.start : w.end] in gaz_names:
@@ -345,7 +349,7 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
         name = text[start : m.start()]
         # a settlement (金山社区) may have a common-noun name; a park or zone needs a proper one
         # (中南数字产业园, not 农业产业园)
-        settlement = m.group(0) in ("社区", "自然村", "街道", "大院")  # compounds name like communities
+        settlement = words[m.group(0)] == "any"  # compounds name like communities
         named = (settlement or proper) and 2 <= len(name) <= 8 and name not in _BAD_PLACE_PREFIX
         if named and name[:1] not in _PLACE_DETERMINERS:
             out.append(Candidate(start, end, PLACE, "rule:place-word", 2))
@@ -358,6 +362,17 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             start += cut + (2 if head.startswith("街道", cut) else 1)
         out.append(Candidate(start, m.end(), PLACE, "rule:address", 3))
     return out
+
+
+@cache
+def _place_words() -> dict[str, str]:
+    """Place-final words (社区, 产业园, 文化宫) -> whether any name or only a proper one names them."""
+    return {r["word"]: r["name"] for r in read_tsv("lexicon/place_words.tsv", ("word", "name"))}
+
+
+@cache
+def _place_word_re() -> re.Pattern[str]:
+    return re.compile("|".join(sorted(_place_words(), key=lambda w: (-len(w), w))))
 
 
 def _inside_other_place(v: _DocView, c: Candidate) -> bool:
@@ -437,7 +452,7 @@ def _lac_place_ok(text: str, c: Candidate, cands: list[Candidate]) -> bool:
     ):
         return False  # 国家高新技术产业开发区, 一座月牙形环形山: a kind of place, not a place
     if surface.endswith(("市", "省", "县")) and surface not in knowledge.gazetteer().by_name:
-        return False  # every real city, province and county is in the gazetteer
+        return text[c.start - 1 : c.start] == "原"  # every real one is in the gazetteer, but for 原邕宁县
     # a chain the gazetteer knows piece by piece (北京市西城区广内街道): keep the pieces
     return not any(
         g.kind is PLACE and g.source in ("gaz:full", "gaz:town") and g.start == c.start and g.end < c.end for g in cands
