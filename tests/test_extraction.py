@@ -419,3 +419,42 @@ def test_venues_zones_and_former_counties_are_places(nlp):
     assert ("Place", "邕宁县") in got
     _, got = found(nlp, "农业产业园建设加快推进。")
     assert not {n for k, n in got if k == "Place"}  # a zone needs a proper name
+
+
+def test_sessions_documents_and_what_a_meeting_heard(nlp):
+    # dev texts (陕西, 河南, 上海虹口, 天津, 鄂尔多斯, 甘肃, 南宁, 贵州) and their general forms
+    _, got = found(nlp, "2月25日，省十三届人大常委会第三十一次会议在西安召开。")
+    assert ("meeting:Meeting", "省十三届人大常委会第三十一次会议") in got
+    _, got = found(nlp, "7月11日，市政协十二届二十二次主席会议在郑州召开。区第十六届人大第八次会议开幕。")
+    assert {("meeting:Meeting", "市政协十二届二十二次主席会议"), ("meeting:Meeting", "区第十六届人大第八次会议")} <= got
+    _, got = found(
+        nlp,
+        "会议听取了市人民政府关于2022年国有资产管理情况的报告，表决通过了关于召开市十五届人大三次会议的决定。",
+    )
+    assert {
+        ("policy:Policy", "市人民政府关于2022年国有资产管理情况的报告"),
+        ("policy:Policy", "关于召开市十五届人大三次会议的决定"),
+    } <= got
+    _, got = found(nlp, "根据全国人大常委会关于实行宪法宣誓制度的决定，新任副省长王晓向宪法宣誓。")
+    assert ("policy:Policy", "全国人大常委会关于实行宪法宣誓制度的决定") in got
+    _, got = found(
+        nlp, "积极贯彻落实国发〔2022〕2号文件精神。会议审议了关于引入重庆市美术家协会落户九龙美术半岛的请示。"
+    )
+    assert {
+        ("policy:Policy", "国发〔2022〕2号"),
+        ("policy:Policy", "关于引入重庆市美术家协会落户九龙美术半岛的请示"),
+    } <= got
+    _, got = found(nlp, "按照5月6日市长黄兴国在天津市政府驻北京办事处召开的推进京津冀协同发展工作座谈会的讲话精神")
+    assert ("meeting:Meeting", "推进京津冀协同发展工作座谈会") in got
+    _, got = found(nlp, "会议传达学习了3月30日中央政治局会议精神和习近平总书记致中国发展高层论坛2023年年会的贺信精神")
+    assert {("meeting:Meeting", "中央政治局会议"), ("meeting:Meeting", "中国发展高层论坛2023年年会")} <= got
+    _, got = found(nlp, "在浦东开发开放30周年庆祝大会上的重要讲话。全省脱贫攻坚重点领域固强补弱现场推进会举行。")
+    assert {
+        ("meeting:Meeting", "浦东开发开放30周年庆祝大会"),
+        ("meeting:Meeting", "全省脱贫攻坚重点领域固强补弱现场推进会"),
+    } <= got
+    _, got = found(
+        nlp,
+        "内容包括处理原则、新规划为经营性项目用地的土地处置办法、有关土地费用的计算办法等。科学制定节能管理的基本制度。",
+    )
+    assert not {n for k, n in got if k == "policy:Policy"}  # descriptions, not titles
