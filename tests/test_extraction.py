@@ -458,3 +458,17 @@ def test_sessions_documents_and_what_a_meeting_heard(nlp):
         "内容包括处理原则、新规划为经营性项目用地的土地处置办法、有关土地费用的计算办法等。科学制定节能管理的基本制度。",
     )
     assert not {n for k, n in got if k == "policy:Policy"}  # descriptions, not titles
+
+
+def test_places_without_a_place_word(nlp):
+    # People's Daily 1998 (example.dev) and dev texts (天津, 重庆九龙坡); the seeds (非洲猪瘟)
+    _, got = found(
+        nlp, "扎加洛今天在里约热内卢宣布了名单。总统亲自签署命令：开始修建莫斯科到圣彼得堡时速300公里的高速铁路。"
+    )
+    assert {("Place", "里约热内卢"), ("Place", "莫斯科")} <= got
+    _, got = found(nlp, "要抓好非洲猪瘟等重大动物疫病防控。中美关系持续改善。")
+    assert not {n for k, n in got if k == "Place"}  # a disease, a pair of abbreviations
+    _, got = found(nlp, "亚明区长就为企业提供优质服务提出要求。引入重庆市美术家协会（市美协）落户。")
+    assert ("Place", "亚明") not in got and ("Place", "美协") not in got
+    _, got = found(nlp, "深入学习贯彻习近平新时代中国特色社会主义思想，中国经济持续向好。")
+    assert [n for k, n in got if k == "Place"] == ["中国"]  # the second one; the first is in the name

@@ -303,8 +303,9 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             if v.aligned(c.start, c.end) or (w and w.start == c.start and w.tag in ("LOC", "ORG")):
                 out.append(c)
         elif c.source == "lac":
-            if _lac_place_ok(text, c, cands):
-                out.append(replace(c, priority=1))
+            ok = _lac_place_ok(v, c, cands)
+            if ok:  # a name without a place word (伦敦) is marked: it names no place inside a body
+                out.append(replace(c, priority=1, source="lac" if ok is True else "lac:bare"))
         elif c.source.startswith("gaz:") and _inside_other_place(v, c):
             continue  # 广|东山区 in 广东山区: the name starts inside another place's name
         else:
@@ -350,7 +351,8 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
         # a settlement (金山社区) may have a common-noun name; a park or zone needs a proper one
         # (中南数字产业园, not 农业产业园)
         settlement = words[m.group(0)] == "any"  # compounds name like communities
-        named = (settlement or proper) and 2 <= len(name) <= 8 and name not in _BAD_PLACE_PREFIX
+        named = (settlement or proper) and 2 <= len(name) <= 12 and name not in _BAD_PLACE_PREFIX
+        named = named and not name.startswith("国家")  # 国家高新技术产业开发区: a kind of zone
         if named and name[:1] not in _PLACE_DETERMINERS:
             out.append(Candidate(start, end, PLACE, "rule:place-word", 2))
     # street addresses: 广安门北街20号院, 江汉北路社区42号小区
@@ -437,16 +439,57 @@ _PLACE_ENDINGS = (
 _ADDRESS = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:街|路|巷|胡同|社区)\d{1,4}号(?:院|楼|小区)")
 
 
-def _lac_place_ok(text: str, c: Candidate, cands: list[Candidate]) -> bool:
+@cache
+def _place_initials() -> frozenset[str]:
+    return frozenset(read_lines("lexicon/place_initials.txt"))
+
+
+# what the model glues to a place in weather reports and what ends a direction, not a name
+_WEATHER = ("晴", "阴", "多云", "雨", "雪", "雾", "瘟", "病", "疫", "炎", "冠")  # and diseases (非洲猪瘟, 新冠)
+_DIRECTION_ENDS = ("部", "方", "面", "边", "侧", "端", "段", "线", "路", "道", "园", "站")
+
+
+def _bare_place_name(v: _DocView, c: Candidate) -> bool:
+    """The statistical model's place without a place word (伦敦, 东南亚, 科索沃, 京津冀): taken
+    unless it is a pair of one-character abbreviations (中美, 京沪), a city glued to the weather
+    (悉尼晴), a disease (非洲猪瘟) or a direction (西部, 中西部)."""
+    text = v.text
+    surface = text[c.start : c.end]
+    nxt = v.word(c.end)
+    if nxt is not None and nxt.start == c.end and nxt.tag in ("vn", "an", "ORG", "PER", "nw"):
+        return False  # 济南|污水处理, 日本|雅马哈
+    if text[c.end : c.end + 1] in ("村", "镇", "乡", "屯"):
+        return False  # 新建|村: a settlement's name
+    before = v.word(c.start - 1)
+    if before is not None and before.end == c.start and before.tag in ("m", "q"):
+        return False  # 20件|惠民实事: a count before a modifier, not a place
+    if len(surface) > 8 or surface.endswith(_WEATHER) or surface.endswith(_DIRECTION_ENDS):
+        return False
+    initials = _place_initials()
+    if len(surface) == 2 and surface[0] in initials and surface[1] in initials:
+        return False
+    titles = knowledge.titles()
+    if text[c.start - 1 : c.start] in ("省", "市", "县", "区") or any(
+        text[c.end : c.end + k] in titles for k in (2, 3)
+    ):
+        return False  # 市|美协, 亚明|区长: a body's abbreviation, a given name before a title
+    gaz = knowledge.gazetteer()
+    return not any(surface[:k] in gaz.by_name or surface[:k] in gaz.by_short for k in range(2, len(surface) - 1))
+
+
+def _lac_place_ok(v: _DocView, c: Candidate, cands: list[Candidate]) -> bool | str:
     """The statistical model's place: a place-like word, not figurative, not a known chain."""
+    text = v.text
     surface = text[c.start : c.end]
     if len(surface) < 2 or not _CJK.match(surface) or "之" in surface or surface in knowledge.titles():
         return False
     if _quoted(text, c.start, c.end) or surface in knowledge.generic_phrases():
         return False
     ending = next((e for e in _PLACE_ENDINGS if surface.endswith(e)), None)
-    if ending is None or len(surface) - len(ending) < (1 if ending in _NATURAL else 2):
-        return False  # 万村, 自然村: a settlement word needs a name before it (辽河 is fine)
+    if ending is None:
+        return "bare" if _bare_place_name(v, c) else False
+    if len(surface) - len(ending) < (1 if ending in _NATURAL else 2):
+        return surface.endswith("洲") and len(surface) == 2  # 亚洲, 非洲; not 万村, 自然村 (辽河 is fine)
     if surface.startswith("国家") or re.search(
         r"[一这那每][座个条片][\u4e00-\u9fff]{0,4}$", text[max(0, c.start - 6) : c.start]
     ):
@@ -705,6 +748,9 @@ def decide(text: str, words: list[Word], cands: list[Candidate]) -> list[Candida
     ents = [c for c in ents if text[c.start : c.end] not in knowledge.generic_phrases()]
     chosen = _select(ents)
     chosen = _propagate(v, chosen)
+    # a place inside a fixed programme's name is part of the name (习近平新时代中国特色社会主义思想)
+    terms = [c for c in cands if c.kind is MentionKind.POLICY and c.source == "lex:policy"]
+    chosen = [c for c in chosen if c.kind is not PLACE or not any(t.start <= c.start and c.end <= t.end for t in terms)]
     nested = _nested(chosen, places, fixed_orgs, text)
     title_layer = _titles(text, titles, chosen)
     return sorted([*chosen, *nested, *title_layer], key=lambda c: (c.start, c.end, c.kind.value))
@@ -718,7 +764,7 @@ def _propagate(v: _DocView, chosen: list[Candidate]) -> list[Candidate]:
     seen: set[str] = set()
     for c in chosen:
         surface = text[c.start : c.end]
-        if surface in seen or len(surface) < 2 or c.source == "lac" and c.kind is not PERSON:
+        if surface in seen or len(surface) < 2 or c.source.startswith("lac") and c.kind is not PERSON:
             continue
         seen.add(surface)
         for m in re.finditer(re.escape(surface), text):
@@ -742,6 +788,7 @@ def _nested(chosen: list[Candidate], places: list[Candidate], orgs: list[Candida
         c
         for c in (*places, *orgs)
         if (c.source != "lac" or c.kind is PLACE)
+        and c.source != "lac:bare"
         and text[c.start : c.end] not in china
         and c.source != "deixis"
         and (c.kind is PLACE or c.end - c.start >= 3)

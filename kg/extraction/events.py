@@ -161,6 +161,9 @@ def _extend_left(
         if _ANNIVERSARY.match(chunk):  # 浦东开发开放|30周年|庆祝大会: what is celebrated is named
             start, named, anniversary = w.start, True, True
             continue
+        if anniversary and chunk in _name_verbs("meeting"):
+            start = w.start  # 庆祝|中国共产党成立100周年大会: the celebrating verb opens the name
+            break
         placed = any(a.kind is MentionKind.PLACE and not a.nested for a in anchors.get(w.start, ()))
         if w.tag in ("v", "vd") and chunk not in verbs and not anniversary and not (placed and len(chunk) == 2):
             break  # (a verb right after a place stays: 中国|发展|高层论坛)
