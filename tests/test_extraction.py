@@ -472,3 +472,12 @@ def test_places_without_a_place_word(nlp):
     assert ("Place", "亚明") not in got and ("Place", "美协") not in got
     _, got = found(nlp, "深入学习贯彻习近平新时代中国特色社会主义思想，中国经济持续向好。")
     assert [n for k, n in got if k == "Place"] == ["中国"]  # the second one; the first is in the name
+
+
+def test_bodies_side_by_side_and_joint_issuers(nlp):
+    # dev texts (陕西, 江西, 南宁)
+    _, got = found(nlp, "在省委省政府领导下，紧扣省委、省政府中心任务，发挥专门协商机构作用。")
+    orgs = {n for k, n in got if k == "Organization"}
+    assert orgs == {"省委", "省政府"}
+    _, got = found(nlp, "审议了南宁市委、南宁市人民政府关于加快建设南宁生物国家高技术产业基地的决定。")
+    assert ("policy:Policy", "南宁市委、南宁市人民政府关于加快建设南宁生物国家高技术产业基地的决定") in got

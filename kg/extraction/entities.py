@@ -538,6 +538,7 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
         by_end[c.end].append(c)
     generic = knowledge.generic_phrases()
     stop_verbs = _stop_verbs()
+    abbrev_spans = {(c.start, c.end) for c in lexical if c.source == "lex:abbrev"}
     for end_index, (suffix, needs_proper, team) in _suffix_automaton().iter(text):
         end = end_index + 1
         s = end - len(suffix)
@@ -545,6 +546,8 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
         inside_named = (
             len(suffix) >= 2 and inside is not None and inside.tag in ("ORG", "LOC", "nz") and inside.end > end
         )
+        if _central(text, suffix, end):
+            continue  # 省政府中心任务: the central task, not a centre
         if suffix in _INDUSTRY_WORDS and text[end : end + 1] not in _LIST_DELIMITERS:
             continue  # 化工 names a company only as an item: 鸿翼化工、博仕科技等
         glued = _head_title(text, end)
@@ -566,6 +569,8 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
         tail_start = start  # start of the part after the last named anchor
         while True:
             anchor = min(by_end.get(start, ()), key=lambda c: c.start, default=None)
+            if anchor is not None and anchor.kind is ORG and (start, end) in abbrev_spans:
+                break  # 省委|省政府: two bodies side by side, the second complete in itself
             if anchor is not None and anchor.source != "deixis":
                 start = anchor.start
                 proper = True
@@ -629,6 +634,8 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
         ending = next((surface[i:] for i in range(len(surface)) if surface[i:] in suffixes), None)
         if not _CJK.match(surface) or len(surface) < 3 or ending is None or _tiled(c, lexical):
             continue
+        if _central(text, ending, c.end):
+            continue
         if _generic_tail(surface, generic) or any(verb in surface for verb in stop_verbs):
             continue
         if suffixes[ending].needs_proper_prefix and not any(
@@ -639,6 +646,11 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             continue  # 湖北医疗队, “种子队”: a team's name is a place + 队 (中国队)
         out.append(replace(c, priority=1))
     return out
+
+
+def _central(text: str, suffix: str, end: int) -> bool:
+    """Whether 中心 ending at `end` is 'central' (中心任务, 中心城区), not a centre's name."""
+    return suffix == "中心" and text[end : end + 2] in ("工作", "任务", "城区", "城市", "环节", "位置", "地位")
 
 
 def _team_name(v: _DocView, s: int, by_end: dict[int, list[Candidate]]) -> bool:

@@ -402,8 +402,13 @@ def policies(text: str, words: list[Word], entities: list[Candidate], lexical: l
     for m in _GUANYU.finditer(text):
         end = m.end()
         draft = _DRAFT.match(text[end:])
-        issuer = issuers.get(m.start())  # 全国人大常委会|关于实行宪法宣誓制度的决定: the issuer opens the title
-        start = issuer.start if issuer is not None else m.start()
+        start = m.start()  # 全国人大常委会|关于实行宪法宣誓制度的决定: the issuers open the title
+        while (issuer := issuers.get(start) or issuers.get(start - 1)) is not None and text[issuer.end : start] in (
+            "",
+            " ",
+            "、",
+        ):
+            start = issuer.start  # 中共南宁市委 南宁市人民政府|关于…的决定: joint issuers
         out.append(Candidate(start, end + (draft.end() if draft else 0), POLICY, "rule:guanyu", 5))
     for name, pattern in read_patterns("lexicon/policy_patterns.tsv"):
         for m in pattern.finditer(text):
