@@ -405,6 +405,8 @@ def test_name_boundaries_in_lists_appointments_and_glued_words(nlp):
     assert ("Organization", "比利时队") in got
     _, got = found(nlp, "鄂尔多斯市高质量建设国家重要农畜产品生产基地促进乡村振兴若干政策措施")
     assert ("Place", "促进乡") not in got
+    _, got = found(nlp, "深入学习贯彻习近平总书记来陕考察重要讲话精神。")
+    assert {n for k, n in got if k == "Person"} == {"习近平"}  # 来陕: coming to Shaanxi
 
 
 def test_venues_zones_and_former_counties_are_places(nlp):

@@ -140,6 +140,7 @@ def _valid_person(text: str) -> bool:
         and text not in _known_names()
         and not text.endswith(("省", "市", "县", "区"))
         and not any(verb in text for verb in ("召开", "举行", "出席"))
+        and not (len(text) == 2 and text[0] in _MOTION and text[1] in _place_initials())  # 来陕, 访华
     )
 
 
@@ -444,6 +445,8 @@ def _place_initials() -> frozenset[str]:
     return frozenset(read_lines("lexicon/place_initials.txt"))
 
 
+# verbs of motion before a one-character place (来陕, 访华, 赴京)
+_MOTION = frozenset("来赴回离抵进入驻访在旅")
 # what the model glues to a place in weather reports and what ends a direction, not a name
 _WEATHER = ("晴", "阴", "多云", "雨", "雪", "雾", "瘟", "病", "疫", "炎", "冠")  # and diseases (非洲猪瘟, 新冠)
 _DIRECTION_ENDS = ("部", "方", "面", "边", "侧", "端", "段", "线", "路", "道", "园", "站")
