@@ -483,3 +483,9 @@ def test_bodies_side_by_side_and_joint_issuers(nlp):
     assert orgs == {"省委", "省政府"}
     _, got = found(nlp, "审议了南宁市委、南宁市人民政府关于加快建设南宁生物国家高技术产业基地的决定。")
     assert ("policy:Policy", "南宁市委、南宁市人民政府关于加快建设南宁生物国家高技术产业基地的决定") in got
+
+
+def test_a_foreign_states_national_body(nlp):
+    # People's Daily 1998 (example.dev)
+    _, got = found(nlp, "美国国务院在一项声明中说，这只能进一步加剧紧张局势。")
+    assert ("Organization", "美国国务院") in got and ("nested:Place", "美国") in got

@@ -445,6 +445,7 @@ def _place_initials() -> frozenset[str]:
     return frozenset(read_lines("lexicon/place_initials.txt"))
 
 
+_CHINA = frozenset({"中国", "中华人民共和国", "我国", "中华"})
 # verbs of motion before a one-character place (来陕, 访华, 赴京)
 _MOTION = frozenset("来赴回离抵进入驻访在旅")
 # what the model glues to a place in weather reports and what ends a direction, not a name
@@ -535,6 +536,12 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
                     out.append(Candidate(p.start, a.end, ORG, "rule:place+abbrev", 4))
             for a in by_start.get(p.end, []):
                 out.append(Candidate(p.start, a.end, ORG, "rule:place+abbrev", 4))
+    # a foreign state's national body: 美国|国务院, 日本|外交部 (China's own are named without it)
+    countries = {c.end: c for c in places if c.source == "gaz:country" and text[c.start : c.end] not in _CHINA}
+    for c in lexical:
+        country = countries.get(c.start)
+        if c.source == "lex:org" and country is not None:
+            out.append(Candidate(country.start, c.end, ORG, "rule:foreign-body", 4))
     # place/body + name + organisation word
     by_end: dict[int, list[Candidate]] = defaultdict(list)
     for c in (*places, *out):
