@@ -489,3 +489,11 @@ def test_a_foreign_states_national_body(nlp):
     # People's Daily 1998 (example.dev)
     _, got = found(nlp, "美国国务院在一项声明中说，这只能进一步加剧紧张局势。")
     assert ("Organization", "美国国务院") in got and ("nested:Place", "美国") in got
+
+
+def test_a_team_named_by_its_sponsor_but_not_by_its_task(nlp):
+    # People's Daily 1998 (example.dev); the seeds (“种子队”)
+    _, got = found(nlp, "泰山队的巴西外援卡洛斯和海狮队的巴西外援里贝罗各为自己的球队攻入一球。")
+    assert {("Organization", "泰山队"), ("Organization", "海狮队")} <= got
+    _, got = found(nlp, "作为共和国“种子队”，要打出威风。东丰县中医院成立医疗队，入驻到各乡镇。")
+    assert not {n for k, n in got if k == "Organization" and n.endswith("队")}

@@ -668,6 +668,10 @@ def _team_name(v: _DocView, s: int, by_end: dict[int, list[Candidate]]) -> bool:
     巴西|足球队) or the model's own proper word (全兴|队); not 湖北医疗|队 or “种子|队”."""
     if any(c.source != "deixis" and c.kind in (PLACE, ORG) for c in by_end.get(s, ())):
         return True
+    whole = v.word(s)  # the model's own two-character team name (松日队, 泰山队), not 医疗队 (generic)
+    if whole is not None and whole.tag == "ORG" and s - whole.start == 2 and whole.end == s + 1:
+        surface = v.text[whole.start : whole.end]
+        return surface not in knowledge.generic_phrases() and not _quoted(v.text, whole.start, whole.end)
     w = v.word(s - 1)
     return w is not None and w.end == s and w.tag in ("nz", "PER") and not _quoted(v.text, w.start, s)
 
