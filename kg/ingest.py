@@ -395,7 +395,14 @@ def _ends_sentence(text: str) -> bool:
 
 def _byline_line(text: str) -> re.Match[str] | None:
     b = _bylines()
-    for name in ("reporter_line", "photo_credit_line", "dateline_line"):
+    for name in (
+        "reporter_line",
+        "photo_credit_line",
+        "dateline_line",
+        "credit_line",
+        "web_credit_line",
+        "source_author_line",
+    ):
         m = b[name].match(text)
         if m:
             return m
@@ -408,7 +415,10 @@ def _is_credit_end(text: str) -> bool:
     """A line that closes an article: a trailing dateline or a photo credit."""
     b = _bylines()
     return bool(
-        b["dateline_line"].match(text) or b["photo_credit_line"].match(text) or b["photo_credit_tail"].search(text)
+        b["dateline_line"].match(text)
+        or b["photo_credit_line"].match(text)
+        or b["photo_credit_tail"].search(text)
+        or b["credit_tail"].search(text)
     )
 
 
@@ -666,7 +676,11 @@ def _new_article(group: list[_Line], nxt: _Line | None, cur: _Raw | None, rest: 
 # raw article -> Article
 
 
-_ROLES = ("记者", "通讯员", "实习生", "特约记者")
+# a role printed inside a byline cell, switching the role of the names after it (记者 李艳红 通讯员
+# 张三, 文/本报记者 张三 图/李四); 本报 and the slash are not part of the role
+_ROLE_IN_CELL = re.compile(
+    r"^(?:本报)?(特约记者|记者|通讯员|实习生|文/图|文|图|摄影)(?:[/／:：]|(?=[\u4e00-\u9fff]{2})|$)"
+)
 
 
 def _names(cell: str | None, role: str) -> list[tuple[str, str]]:
@@ -674,9 +688,8 @@ def _names(cell: str | None, role: str) -> list[tuple[str, str]]:
     names after it (记者 李艳红 通讯员 张三)."""
     out = []
     for token in re.split(r"[\s、]+", (cell or "").strip()):
-        head = next((r for r in _ROLES if token.startswith(r)), None)
-        if head is not None:
-            role, token = head, token[len(head) :]
+        while (head := _ROLE_IN_CELL.match(token)) is not None and head.end() > 0:
+            role, token = head.group(1), token[head.end() :]
         if 2 <= len(token) <= 8:
             out.append((token, role))
     return out
@@ -725,17 +738,25 @@ def _build(parts: list[_Raw], issue: Issue) -> Article:
             text = line.text
             m = _byline_line(text)
             if m is None:
-                for name in ("benbao_paren", "benbao_report", "benbao_place", "agency_dateline", "benbao"):
+                for name in (
+                    "benbao_paren",
+                    "benbao_report",
+                    "benbao_place",
+                    "agency_dateline",
+                    "benbao_spaced",
+                    "benbao",
+                ):
                     m = b[name].match(text)
                     if m:
                         break
             if m is None:
-                m = b["photo_credit_tail"].search(text)
+                m = b["photo_credit_tail"].search(text) or b["credit_tail"].search(text)
             if m is None:
                 continue
             groups = m.groupdict()
             if groups.get("agency") and agency is None:
-                agency = "本报" if groups["agency"] == issue.paper else groups["agency"]  # 河北日报讯
+                own = issue.paper and groups["agency"].endswith(issue.paper)  # 河北日报讯, 新甘肃·甘肃日报记者
+                agency = "本报" if own else groups["agency"]
             if groups.get("place") and place is None:
                 place = groups["place"]
             if groups.get("date") and date is None:

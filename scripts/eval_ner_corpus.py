@@ -53,12 +53,22 @@ def read_bio(path: Path) -> list[tuple[str, set[tuple[int, int, str]]]]:
     return sentences
 
 
+def _overlap(a: int, b: int, spans: set[tuple[int, int, str]], text: str) -> str:
+    """The spans of the other side overlapping [a, b), as 'type:surface' (empty: none)."""
+    return " ".join(f"{t}:{text[x:y]}" for x, y, t in sorted(spans) if x < b and a < y)
+
+
+def _context(text: str, a: int, b: int) -> str:
+    return text[max(0, a - 12) : a].replace("\n", "/") + "[" + text[a:b] + "]" + text[b : b + 12].replace("\n", "/")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--limit", type=int, default=0, help="first N sentences only (default: all)")
     ap.add_argument("--per-doc", type=int, default=20, help="sentences packed into one pseudo-article")
     ap.add_argument("--show", type=int, default=15, help="errors of each kind to print")
+    ap.add_argument("--errors", type=Path, help="write every error (TSV: kind, type, span, overlap, context)")
     args = ap.parse_args()
 
     from kg.extraction import load_pipeline
@@ -69,6 +79,7 @@ def main() -> None:
     nlp = load_pipeline()
     tp, fp, fn = Counter(), Counter(), Counter()
     errors: dict[str, list[str]] = {"spurious": [], "missed": []}
+    rows: list[tuple[str, ...]] = []
     for at in range(0, len(sentences), args.per_doc):
         pack = sentences[at : at + args.per_doc]
         text = "\n".join(s for s, _ in pack)
@@ -83,9 +94,11 @@ def main() -> None:
         for a, b, t in sorted(found - gold):
             fp[t] += 1
             errors["spurious"].append(f"{t:12} {text[a:b]}  «{text[max(0, a - 12) : b + 12]}»")
+            rows.append(("spurious", t, text[a:b], _overlap(a, b, gold, text), _context(text, a, b)))
         for a, b, t in sorted(gold - found):
             fn[t] += 1
             errors["missed"].append(f"{t:12} {text[a:b]}  «{text[max(0, a - 12) : b + 12]}»")
+            rows.append(("missed", t, text[a:b], _overlap(a, b, found, text), _context(text, a, b)))
 
     print(f"{args.corpus.name}: {len(sentences)} sentences, {sum(len(s) for s, _ in sentences):,} characters")
     print(f"{'type':14} {'P':>6} {'R':>6} {'F1':>6}   tp/fp/fn")
@@ -94,6 +107,8 @@ def main() -> None:
         r = tp[t] / ((tp[t] + fn[t]) or 1)
         f = 2 * p * r / ((p + r) or 1)
         print(f"{t:14} {p:6.3f} {r:6.3f} {f:6.3f}   {tp[t]}/{fp[t]}/{fn[t]}")
+    if args.errors:
+        args.errors.write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
     rng = random.Random(0)
     for kind, rows in errors.items():
         print(f"\n{kind} (sample of {min(args.show, len(rows))} of {len(rows)}):")

@@ -370,3 +370,130 @@ def test_pkuseg_with_a_user_dictionary_still_splits_by_it(nlp):
     finally:
         seg.preprocesser.trie = default
     assert "党组会议" not in seg.cut(text)
+
+
+def test_sports_teams_are_bodies_named_by_a_place_or_sponsor(nlp):
+    # People's Daily 1998 (example.dev); the seeds (驰援湖北医疗队, 共和国“种子队”)
+    _, got = found(nlp, "防守历来是巴西队的致命弱点，特别是惧怕身材高大的前锋。")
+    assert ("Organization", "巴西队") in got and ("Place", "巴西") not in got
+    _, got = found(nlp, "此次叶钊颖能先拿下一分则中国队完全有可能以5∶0胜出。")
+    assert ("Organization", "中国队") in got
+    _, got = found(nlp, "辽宁派出的驰援湖北医疗队2000多名队员。作为共和国“种子队”，要打出威风。")
+    assert not {n for k, n in got if k == "Organization" and n.endswith("队")}
+
+
+def test_name_boundaries_in_lists_appointments_and_glued_words(nlp):
+    # dev texts of other papers (陕西, 北京, 江西, 宁夏, 上海 official news) and People's Daily 1998
+    _, got = found(nlp, "省人大常委会副主任庄长兴、姜锋、郭青、戴征社、郭大为，秘书长文引学出席会议。")
+    people = {n for k, n in got if k == "Person"}
+    assert people == {"庄长兴", "姜锋", "郭青", "戴征社", "郭大为", "文引学"}
+    _, got = found(nlp, "张震宇、刘炯天和秘书长王树山出席会议。")
+    assert ("Person", "王树山") in got and ("Person", "长王树山") not in got
+    _, got = found(nlp, "市领导游钧、杨艺文参加。")
+    assert {("Person", "游钧"), ("Person", "杨艺文")} <= got
+    _, got = found(nlp, "大会主席团常务主席吴信宝、吴延风、洪流、陈良、胡军在主席台前排就座。")
+    assert ("Person", "洪流") in got
+    _, got = found(nlp, "省委常委、省委统战部部长陈兴超作人事事项说明。")
+    assert ("Person", "陈兴超") in got
+    _, got = found(nlp, "会议经审议和无记名投票方式表决，决定王晓任陕西省人民政府副省长。")
+    assert {("Person", "王晓"), ("Organization", "陕西省人民政府")} <= got
+    _, got = found(nlp, "新任陕西省人民政府副省长王晓进行了宪法宣誓。")
+    assert ("Organization", "陕西省人民政府") in got
+    _, got = found(nlp, "要求各乡镇和县公安局加强管理。")
+    assert ("Organization", "县公安局") in got and not {n for _, n in got if "和县" in n}
+    _, got = found(nlp, "韩国队1∶1逼平比利时队，两队均被淘汰。")
+    assert ("Organization", "比利时队") in got
+    _, got = found(nlp, "鄂尔多斯市高质量建设国家重要农畜产品生产基地促进乡村振兴若干政策措施")
+    assert ("Place", "促进乡") not in got
+    _, got = found(nlp, "深入学习贯彻习近平总书记来陕考察重要讲话精神。")
+    assert {n for k, n in got if k == "Person"} == {"习近平"}  # 来陕: coming to Shaanxi
+
+
+def test_venues_zones_and_former_counties_are_places(nlp):
+    # dev texts (上海虹口, 重庆九龙坡, 南宁) and People's Daily 1998
+    _, got = found(nlp, "1月13日，上海市虹口区第十六届人民代表大会第八次会议在区工人文化宫隆重开幕。")
+    assert ("Place", "区工人文化宫") in got
+    _, got = found(nlp, "切实助推长江文化艺术湾区建设。")
+    assert ("Place", "长江文化艺术湾区") in got and ("Place", "长江") not in got
+    _, got = found(nlp, "国防部长迟浩田上将今晚在人民大会堂会见了来访的秘鲁武装力量司令。")
+    assert ("Place", "人民大会堂") in got
+    _, got = found(nlp, "妥善处理原邕宁县土地遗留问题。")
+    assert ("Place", "邕宁县") in got
+    _, got = found(nlp, "农业产业园建设加快推进。")
+    assert not {n for k, n in got if k == "Place"}  # a zone needs a proper name
+
+
+def test_sessions_documents_and_what_a_meeting_heard(nlp):
+    # dev texts (陕西, 河南, 上海虹口, 天津, 鄂尔多斯, 甘肃, 南宁, 贵州) and their general forms
+    _, got = found(nlp, "2月25日，省十三届人大常委会第三十一次会议在西安召开。")
+    assert ("meeting:Meeting", "省十三届人大常委会第三十一次会议") in got
+    _, got = found(nlp, "7月11日，市政协十二届二十二次主席会议在郑州召开。区第十六届人大第八次会议开幕。")
+    assert {("meeting:Meeting", "市政协十二届二十二次主席会议"), ("meeting:Meeting", "区第十六届人大第八次会议")} <= got
+    _, got = found(
+        nlp,
+        "会议听取了市人民政府关于2022年国有资产管理情况的报告，表决通过了关于召开市十五届人大三次会议的决定。",
+    )
+    assert {
+        ("policy:Policy", "市人民政府关于2022年国有资产管理情况的报告"),
+        ("policy:Policy", "关于召开市十五届人大三次会议的决定"),
+    } <= got
+    _, got = found(nlp, "根据全国人大常委会关于实行宪法宣誓制度的决定，新任副省长王晓向宪法宣誓。")
+    assert ("policy:Policy", "全国人大常委会关于实行宪法宣誓制度的决定") in got
+    _, got = found(
+        nlp, "积极贯彻落实国发〔2022〕2号文件精神。会议审议了关于引入重庆市美术家协会落户九龙美术半岛的请示。"
+    )
+    assert {
+        ("policy:Policy", "国发〔2022〕2号"),
+        ("policy:Policy", "关于引入重庆市美术家协会落户九龙美术半岛的请示"),
+    } <= got
+    _, got = found(nlp, "按照5月6日市长黄兴国在天津市政府驻北京办事处召开的推进京津冀协同发展工作座谈会的讲话精神")
+    assert ("meeting:Meeting", "推进京津冀协同发展工作座谈会") in got
+    _, got = found(nlp, "会议传达学习了3月30日中央政治局会议精神和习近平总书记致中国发展高层论坛2023年年会的贺信精神")
+    assert {("meeting:Meeting", "中央政治局会议"), ("meeting:Meeting", "中国发展高层论坛2023年年会")} <= got
+    _, got = found(nlp, "在浦东开发开放30周年庆祝大会上的重要讲话。全省脱贫攻坚重点领域固强补弱现场推进会举行。")
+    assert {
+        ("meeting:Meeting", "浦东开发开放30周年庆祝大会"),
+        ("meeting:Meeting", "全省脱贫攻坚重点领域固强补弱现场推进会"),
+    } <= got
+    _, got = found(
+        nlp,
+        "内容包括处理原则、新规划为经营性项目用地的土地处置办法、有关土地费用的计算办法等。科学制定节能管理的基本制度。",
+    )
+    assert not {n for k, n in got if k == "policy:Policy"}  # descriptions, not titles
+
+
+def test_places_without_a_place_word(nlp):
+    # People's Daily 1998 (example.dev) and dev texts (天津, 重庆九龙坡); the seeds (非洲猪瘟)
+    _, got = found(
+        nlp, "扎加洛今天在里约热内卢宣布了名单。总统亲自签署命令：开始修建莫斯科到圣彼得堡时速300公里的高速铁路。"
+    )
+    assert {("Place", "里约热内卢"), ("Place", "莫斯科")} <= got
+    _, got = found(nlp, "要抓好非洲猪瘟等重大动物疫病防控。中美关系持续改善。")
+    assert not {n for k, n in got if k == "Place"}  # a disease, a pair of abbreviations
+    _, got = found(nlp, "亚明区长就为企业提供优质服务提出要求。引入重庆市美术家协会（市美协）落户。")
+    assert ("Place", "亚明") not in got and ("Place", "美协") not in got
+    _, got = found(nlp, "深入学习贯彻习近平新时代中国特色社会主义思想，中国经济持续向好。")
+    assert [n for k, n in got if k == "Place"] == ["中国"]  # the second one; the first is in the name
+
+
+def test_bodies_side_by_side_and_joint_issuers(nlp):
+    # dev texts (陕西, 江西, 南宁)
+    _, got = found(nlp, "在省委省政府领导下，紧扣省委、省政府中心任务，发挥专门协商机构作用。")
+    orgs = {n for k, n in got if k == "Organization"}
+    assert orgs == {"省委", "省政府"}
+    _, got = found(nlp, "审议了南宁市委、南宁市人民政府关于加快建设南宁生物国家高技术产业基地的决定。")
+    assert ("policy:Policy", "南宁市委、南宁市人民政府关于加快建设南宁生物国家高技术产业基地的决定") in got
+
+
+def test_a_foreign_states_national_body(nlp):
+    # People's Daily 1998 (example.dev)
+    _, got = found(nlp, "美国国务院在一项声明中说，这只能进一步加剧紧张局势。")
+    assert ("Organization", "美国国务院") in got and ("nested:Place", "美国") in got
+
+
+def test_a_team_named_by_its_sponsor_but_not_by_its_task(nlp):
+    # People's Daily 1998 (example.dev); the seeds (“种子队”)
+    _, got = found(nlp, "泰山队的巴西外援卡洛斯和海狮队的巴西外援里贝罗各为自己的球队攻入一球。")
+    assert {("Organization", "泰山队"), ("Organization", "海狮队")} <= got
+    _, got = found(nlp, "作为共和国“种子队”，要打出威风。东丰县中医院成立医疗队，入驻到各乡镇。")
+    assert not {n for k, n in got if k == "Organization" and n.endswith("队")}

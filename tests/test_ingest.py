@@ -317,3 +317,51 @@ def test_a_page_without_line_breaks_is_read_as_text_not_furniture(tmp_path, capl
     assert not result.failures and len(result.articles) >= 1
     assert "刘宁主持召开省政府党组会议" in result.articles[0].text
     assert "holds a line of 20026 characters" in caplog.text
+
+
+BODY = "5月12日，省政府召开常务会议，研究部署安全生产工作。会议研究了其他事项。"
+
+
+@pytest.mark.parametrize(
+    ("credit", "expected"),
+    [
+        # composed in the house styles of provincial and city papers and their news sites
+        ("文/图 张三\n\n" + BODY, [("张三", "文/图")]),
+        ("文/本报记者 张三 图/李四\n\n" + BODY, [("张三", "记者"), ("李四", "图")]),
+        ("记者 张三 通讯员 李四\n\n" + BODY, [("张三", "记者"), ("李四", "通讯员")]),
+        ("记者：张三 李四\n\n" + BODY, [("张三", "记者"), ("李四", "记者")]),
+        ("新甘肃·甘肃日报记者 张三 李四\n\n" + BODY, [("张三", "记者"), ("李四", "记者")]),
+        ("来源：甘肃日报 作者：吕宝林 薛砚\n\n" + BODY, [("吕宝林", "记者"), ("薛砚", "记者")]),
+        ("本报讯 记者 张三 通讯员 李四 " + BODY, [("张三", "记者"), ("李四", "通讯员")]),
+        (BODY + "（记者 张三 报道）", [("张三", "记者")]),
+        (BODY + "\n\n（本报记者 张三 李四）", [("张三", "记者"), ("李四", "记者")]),
+        (BODY + "\n\n责任编辑：王五", []),
+    ],
+)
+def test_bylines_in_many_house_styles(tmp_path, credit, expected):
+    text = "省政府召开常务会议\n\n" + credit + "\n"
+    (article,) = read_articles([write(tmp_path / "a.txt", text)], MetaOverrides(paper="甘肃日报")).articles
+    assert article.headline == "省政府召开常务会议"
+    assert [(b.name, b.role) for b in article.bylines] == expected
+    for b in article.bylines:
+        assert article.text[b.start : b.end] == b.name
+
+
+def test_web_credit_line_gives_authors_and_date(tmp_path):
+    # 甘肃日报's site (dev text g25): the credit line under the headline
+    text = "全省脱贫攻坚重点领域固强补弱现场推进会举行\n\n2019年04月11日 甘肃日报 吕宝林 薛砚\n\n" + BODY + "\n"
+    (article,) = read_articles([write(tmp_path / "g.txt", text)], MetaOverrides(paper="甘肃日报")).articles
+    assert article.headline == "全省脱贫攻坚重点领域固强补弱现场推进会举行"
+    assert [b.name for b in article.bylines] == ["吕宝林", "薛砚"]
+    assert (article.agency, article.dateline_date) == ("本报", dt.date(2019, 4, 11))
+
+
+def test_paper_datelines_without_place_or_with_dian(tmp_path):
+    # 本报5月12日讯 … 今天 and 人民日报's 本报北京5月12日电（记者 X）
+    text = "省政府召开常务会议\n\n本报5月12日讯 今天，省政府召开常务会议。会议研究了其他事项。\n"
+    (article,) = read_articles([write(tmp_path / "e.txt", text)], MetaOverrides(date="2019-05-13")).articles
+    assert (article.agency, article.dateline_date) == ("本报", dt.date(2019, 5, 12))
+    text = "省政府召开常务会议\n\n本报北京5月12日电（记者 张三）5月12日，省政府召开常务会议。会议研究了其他事项。\n"
+    (article,) = read_articles([write(tmp_path / "l.txt", text)], MetaOverrides(date="2019-05-13")).articles
+    assert (article.dateline_place, article.dateline_date) == ("北京", dt.date(2019, 5, 12))
+    assert [b.name for b in article.bylines] == ["张三"]

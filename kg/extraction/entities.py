@@ -32,7 +32,7 @@ from kg.extraction.lac import Word
 from kg.extraction.layers import Candidate
 from kg.extraction.sentences import doc_text
 from kg.records import MentionKind
-from kg.resources import read_lines
+from kg.resources import read_lines, read_tsv
 
 PERSON, ORG, PLACE, TITLE = MentionKind.PERSON, MentionKind.ORGANIZATION, MentionKind.PLACE, MentionKind.TITLE
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -47,10 +47,29 @@ _STOP_CHARS = set("的了和与及在是为对从把被将等各该本其并或�
 _AFTER_NAME = re.compile(
     r"^(?:[、，,。；;：:（(“\s]|$|主持|出席|参加|讲话|说|表示|指出|强调|介绍|一同|陪同|调研|在|等|和|与|及|同志|"
     r"代表|会见|看望|察看|检查|听取|要求|提出|参观|考察|宣布|致辞|发表|出任|任|兼|为|对|向|到|赴|率|带领|"
-    r"先生|女士|夫妇|夫人)"
+    r"先生|女士|夫妇|夫人|作|所作|列席|就|同志)"
 )
 # words that say someone holds or held a post, never the start of a body's name (任|军事科学院)
-_ROLE_WORDS = frozenset({"任", "原", "前", "现", "兼", "现任", "曾任", "历任", "担任", "出任", "兼任"})
+_ROLE_WORDS = frozenset(
+    {
+        "任",
+        "原",
+        "前",
+        "现",
+        "兼",
+        "现任",
+        "曾任",
+        "历任",
+        "担任",
+        "出任",
+        "兼任",
+        "新任",
+        "拟任",
+        "继任",
+        "改任",
+        "转任",
+    }
+)
 _INDUSTRY_WORDS = frozenset({"科技", "电气", "化工", "石化", "控股", "实业"})
 _LIST_DELIMITERS = frozenset("、，,。；;等和与及\n")
 _TERRITORIAL = ("镇", "乡", "街道", "村", "社区", "县", "区", "市", "省", "旗", "嘎查", "苏木", "屯")
@@ -70,7 +89,7 @@ def _surnames() -> frozenset[str]:
 def _suffix_automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
     for suffix, info in knowledge.org_suffixes().items():
-        auto.add_word(suffix, (suffix, info.needs_proper_prefix))
+        auto.add_word(suffix, (suffix, info.needs_proper_prefix, info.kind == "team"))
     auto.make_automaton()
     return auto
 
@@ -121,6 +140,7 @@ def _valid_person(text: str) -> bool:
         and text not in _known_names()
         and not text.endswith(("省", "市", "县", "区"))
         and not any(verb in text for verb in ("召开", "举行", "出席"))
+        and not (len(text) == 2 and text[0] in _MOTION and text[1] in _place_initials())  # 来陕, 访华
     )
 
 
@@ -128,14 +148,23 @@ def _valid_person(text: str) -> bool:
 _NOT_IN_NAME = frozenset({"v", "vd", "d", "ad", "p", "c", "u", "r", "f", "s", "m", "q", "w", "xc", "TIME"})
 
 
-def _name_shaped(v: _DocView, start: int, end: int) -> bool:
+def _name_shaped(v: _DocView, start: int, end: int, title_start: int | None = None) -> bool:
     """Whether text[start:end], guessed as a name by a rule, fits the model's words: it starts a
     word, no word of two or more characters inside it is a verb, adverb, conjunction, time…, and
     it neither starts with a preposition or conjunction nor ends in a particle or locative
     (刘蓓|等, 招待会|上). Other single characters are let through: surnames are often tagged
-    as something else (何, 应, 涂)."""
+    as something else (何, 应, 涂). After a title (`title_start`), the model may have glued the
+    title to the surname (秘书长文|引学): then the name need only end where a word ends."""
     if start not in v.starts:
-        return False  # 委员|会会议上: the title ended inside a word
+        w = v.word(start)
+        glued = (
+            title_start is not None
+            and w is not None
+            and (w.start, w.end) == (title_start, start + 1)
+            and v.text[w.start : w.end] not in knowledge.titles()  # 秘书|长: the word is a longer title
+            and end - start < 4
+        )
+        return glued and end in v.ends  # else 委员|会会议上: the title ended inside a word
     inside, i = [], v.word_at[start]
     while i < len(v.words) and v.words[i].start < end:
         inside.append(v.words[i])
@@ -161,11 +190,14 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
     text = v.text
     titles = knowledge.titles()
     title_ends = {c.end for c in cands if c.kind is TITLE}
+    title_starts = {c.start for c in cands if c.kind is TITLE}
     for c in cands:
         if c.kind is PERSON and c.source == "lac":
             start, end = c.start, c.end
             if end - start == 3 and text[end - 1] in "说称讲":  # 苏硕说
                 end -= 1
+            elif end - start == 3 and text[end - 1] in "任为" and _post_follows(v, end, title_starts):
+                end -= 1  # 决定王晓任|陕西省人民政府副省长: the name, then the post
             if start in title_ends and _FOREIGN_NAME.match(text[start:end]):
                 out.append(Candidate(start, end, PERSON, "lac", 3))  # 国务卿奥尔布赖特: a title names a person
                 continue
@@ -193,7 +225,12 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
                 continue  # four characters (川上文博) only with a clear verb after them
             plausible = len(name) == n and _CJK.match(name) and (_has_surname(name) or n == 4)
             after = text[c.end + n : c.end + n + 2]
-            if plausible and _valid_person(name) and _AFTER_NAME.match(after) and _name_shaped(v, c.end, c.end + n):
+            if (
+                plausible
+                and _valid_person(name)
+                and _AFTER_NAME.match(after)
+                and _name_shaped(v, c.end, c.end + n, c.start)
+            ):
                 out = [p for p in out if not (p.start == c.end and p.end != c.end + n)]
                 out.append(Candidate(c.end, c.end + n, PERSON, "rule:title+name", 4))
                 break
@@ -202,6 +239,19 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
         name = m.group(1)
         if _has_surname(name) and _valid_person(name):
             out.append(Candidate(m.start(1), m.end(1), PERSON, "rule:deputy", 3))
+    # a list whose first name the model missed: 市领导游钧、杨艺文参加 (the name before 、 starts
+    # after a title or a leader word)
+    for p in list(out):
+        if text[p.start - 1 : p.start] != "、":
+            continue
+        for n in (3, 2):
+            s = p.start - 1 - n
+            name = text[s : p.start - 1]
+            if s < 1 or not _CJK.match(name) or not _has_surname(name) or not _valid_person(name):
+                continue
+            if (s in title_ends or text[s - 2 : s] == "领导") and s in v.starts and s + n in v.ends:
+                out.append(Candidate(s, s + n, PERSON, "rule:name-list", 3))
+                break
     # lists of names: A、B、C参加
     known = {(p.start, p.end) for p in out}
     changed = True
@@ -227,6 +277,21 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
+def _complement(v: _DocView, w: Word) -> bool:
+    """Whether the one-character adjective `w` completes the verb before it (逼|平, 讲|好, 抓|实):
+    a result of the action, never the first character of a name."""
+    if w.end - w.start != 1 or w.tag not in ("a", "ad"):
+        return False
+    before = v.word(w.start - 1)
+    return before is not None and before.end == w.start and before.tag in ("v", "vd")
+
+
+def _post_follows(v: _DocView, end: int, title_starts: set[int]) -> bool:
+    """Whether a body, place or title starts at `end` (王晓任|陕西省人民政府副省长)."""
+    w = v.word(end)
+    return end in title_starts or (w is not None and w.start == end and w.tag in ("ORG", "LOC"))
+
+
 def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
     out: list[Candidate] = []
     text = v.text
@@ -239,8 +304,9 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             if v.aligned(c.start, c.end) or (w and w.start == c.start and w.tag in ("LOC", "ORG")):
                 out.append(c)
         elif c.source == "lac":
-            if _lac_place_ok(text, c, cands):
-                out.append(replace(c, priority=1))
+            ok = _lac_place_ok(v, c, cands)
+            if ok:  # a name without a place word (伦敦) is marked: it names no place inside a body
+                out.append(replace(c, priority=1, source="lac" if ok is True else "lac:bare"))
         elif c.source.startswith("gaz:") and _inside_other_place(v, c):
             continue  # 广|东山区 in 广东山区: the name starts inside another place's name
         else:
@@ -267,10 +333,14 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
         heads = nxt
     # community / street words: a proper name ending in 社区/自然村/街道
     gaz_names = knowledge.gazetteer().by_name
-    for m in re.finditer("社区|自然村|街道|产业园|园区|开发区|新城|新区|大院", text):
+    words = _place_words()
+    for m in _place_word_re().finditer(text):
         end = m.end()
         start = m.start()
         proper = False
+        w = v.word(start)
+        if w is not None and w.start < start and w.end == end and w.tag in ("LOC", "ORG", "nz", "n"):
+            start, proper = w.start, w.tag != "n"  # 工人|文化宫, 人民|大会堂 inside one word of the model
         w = v.word(start - 1)
         while w is not None and w.end == start and w.tag in ("LOC", "ORG", "nz", "PER", "n") and start - w.start <= 6:
             if set(text[w.start : w.end]) & _STOP_CHARS or text[w.start : w.end] in gaz_names:
@@ -281,8 +351,9 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
         name = text[start : m.start()]
         # a settlement (金山社区) may have a common-noun name; a park or zone needs a proper one
         # (中南数字产业园, not 农业产业园)
-        settlement = m.group(0) in ("社区", "自然村", "街道", "大院")  # compounds name like communities
-        named = (settlement or proper) and 2 <= len(name) <= 8 and name not in _BAD_PLACE_PREFIX
+        settlement = words[m.group(0)] == "any"  # compounds name like communities
+        named = (settlement or proper) and 2 <= len(name) <= 12 and name not in _BAD_PLACE_PREFIX
+        named = named and not name.startswith("国家")  # 国家高新技术产业开发区: a kind of zone
         if named and name[:1] not in _PLACE_DETERMINERS:
             out.append(Candidate(start, end, PLACE, "rule:place-word", 2))
     # street addresses: 广安门北街20号院, 江汉北路社区42号小区
@@ -296,13 +367,29 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
+@cache
+def _place_words() -> dict[str, str]:
+    """Place-final words (社区, 产业园, 文化宫) -> whether any name or only a proper one names them."""
+    return {r["word"]: r["name"] for r in read_tsv("lexicon/place_words.tsv", ("word", "name"))}
+
+
+@cache
+def _place_word_re() -> re.Pattern[str]:
+    return re.compile("|".join(sorted(_place_words(), key=lambda w: (-len(w), w))))
+
+
 def _inside_other_place(v: _DocView, c: Candidate) -> bool:
     """Whether a gazetteer name starts inside a word that is itself a place name and ends
     inside the match (广东|山区 holds no 东山区), or inside the model's longer place name
     (大兴县 holds no 兴县); a word the model merely cut badly (朝阳北|票市) does not count."""
+    last = v.word(c.end - 1)
+    if last is not None and last.start == c.end - 1 < last.end - 1 and last.tag not in ("LOC", "ORG", "nz"):
+        return True  # 促进|乡村: the level character starts a common word (促进乡 is a town too)
     w = v.word(c.start)
     if w is None or not w.start < c.start < w.end:
         return False
+    if v.text[c.start] in _STOP_CHARS and w.tag not in ("LOC", "ORG", "nz"):
+        return True  # 各乡镇和县公安局: 和 joins a list, 和县 is no place here
     gaz = knowledge.gazetteer()
     if w.end >= c.end:  # 大|兴县 inside the model's place 大兴县: a longer name, not 兴县
         head = v.text[w.start : c.start]
@@ -353,22 +440,66 @@ _PLACE_ENDINGS = (
 _ADDRESS = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:街|路|巷|胡同|社区)\d{1,4}号(?:院|楼|小区)")
 
 
-def _lac_place_ok(text: str, c: Candidate, cands: list[Candidate]) -> bool:
+@cache
+def _place_initials() -> frozenset[str]:
+    return frozenset(read_lines("lexicon/place_initials.txt"))
+
+
+_CHINA = frozenset({"中国", "中华人民共和国", "我国", "中华"})
+# verbs of motion before a one-character place (来陕, 访华, 赴京)
+_MOTION = frozenset("来赴回离抵进入驻访在旅")
+# what the model glues to a place in weather reports and what ends a direction, not a name
+_WEATHER = ("晴", "阴", "多云", "雨", "雪", "雾", "瘟", "病", "疫", "炎", "冠")  # and diseases (非洲猪瘟, 新冠)
+_DIRECTION_ENDS = ("部", "方", "面", "边", "侧", "端", "段", "线", "路", "道", "园", "站")
+
+
+def _bare_place_name(v: _DocView, c: Candidate) -> bool:
+    """The statistical model's place without a place word (伦敦, 东南亚, 科索沃, 京津冀): taken
+    unless it is a pair of one-character abbreviations (中美, 京沪), a city glued to the weather
+    (悉尼晴), a disease (非洲猪瘟) or a direction (西部, 中西部)."""
+    text = v.text
+    surface = text[c.start : c.end]
+    nxt = v.word(c.end)
+    if nxt is not None and nxt.start == c.end and nxt.tag in ("vn", "an", "ORG", "PER", "nw"):
+        return False  # 济南|污水处理, 日本|雅马哈
+    if text[c.end : c.end + 1] in ("村", "镇", "乡", "屯"):
+        return False  # 新建|村: a settlement's name
+    before = v.word(c.start - 1)
+    if before is not None and before.end == c.start and before.tag in ("m", "q"):
+        return False  # 20件|惠民实事: a count before a modifier, not a place
+    if len(surface) > 8 or surface.endswith(_WEATHER) or surface.endswith(_DIRECTION_ENDS):
+        return False
+    initials = _place_initials()
+    if len(surface) == 2 and surface[0] in initials and surface[1] in initials:
+        return False
+    titles = knowledge.titles()
+    if text[c.start - 1 : c.start] in ("省", "市", "县", "区") or any(
+        text[c.end : c.end + k] in titles for k in (2, 3)
+    ):
+        return False  # 市|美协, 亚明|区长: a body's abbreviation, a given name before a title
+    gaz = knowledge.gazetteer()
+    return not any(surface[:k] in gaz.by_name or surface[:k] in gaz.by_short for k in range(2, len(surface) - 1))
+
+
+def _lac_place_ok(v: _DocView, c: Candidate, cands: list[Candidate]) -> bool | str:
     """The statistical model's place: a place-like word, not figurative, not a known chain."""
+    text = v.text
     surface = text[c.start : c.end]
     if len(surface) < 2 or not _CJK.match(surface) or "之" in surface or surface in knowledge.titles():
         return False
     if _quoted(text, c.start, c.end) or surface in knowledge.generic_phrases():
         return False
     ending = next((e for e in _PLACE_ENDINGS if surface.endswith(e)), None)
-    if ending is None or len(surface) - len(ending) < (1 if ending in _NATURAL else 2):
-        return False  # 万村, 自然村: a settlement word needs a name before it (辽河 is fine)
+    if ending is None:
+        return "bare" if _bare_place_name(v, c) else False
+    if len(surface) - len(ending) < (1 if ending in _NATURAL else 2):
+        return surface.endswith("洲") and len(surface) == 2  # 亚洲, 非洲; not 万村, 自然村 (辽河 is fine)
     if surface.startswith("国家") or re.search(
         r"[一这那每][座个条片][\u4e00-\u9fff]{0,4}$", text[max(0, c.start - 6) : c.start]
     ):
         return False  # 国家高新技术产业开发区, 一座月牙形环形山: a kind of place, not a place
     if surface.endswith(("市", "省", "县")) and surface not in knowledge.gazetteer().by_name:
-        return False  # every real city, province and county is in the gazetteer
+        return text[c.start - 1 : c.start] == "原"  # every real one is in the gazetteer, but for 原邕宁县
     # a chain the gazetteer knows piece by piece (北京市西城区广内街道): keep the pieces
     return not any(
         g.kind is PLACE and g.source in ("gaz:full", "gaz:town") and g.start == c.start and g.end < c.end for g in cands
@@ -405,19 +536,28 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
                     out.append(Candidate(p.start, a.end, ORG, "rule:place+abbrev", 4))
             for a in by_start.get(p.end, []):
                 out.append(Candidate(p.start, a.end, ORG, "rule:place+abbrev", 4))
+    # a foreign state's national body: 美国|国务院, 日本|外交部 (China's own are named without it)
+    countries = {c.end: c for c in places if c.source == "gaz:country" and text[c.start : c.end] not in _CHINA}
+    for c in lexical:
+        country = countries.get(c.start)
+        if c.source == "lex:org" and country is not None:
+            out.append(Candidate(country.start, c.end, ORG, "rule:foreign-body", 4))
     # place/body + name + organisation word
     by_end: dict[int, list[Candidate]] = defaultdict(list)
     for c in (*places, *out):
         by_end[c.end].append(c)
     generic = knowledge.generic_phrases()
     stop_verbs = _stop_verbs()
-    for end_index, (suffix, needs_proper) in _suffix_automaton().iter(text):
+    abbrev_spans = {(c.start, c.end) for c in lexical if c.source == "lex:abbrev"}
+    for end_index, (suffix, needs_proper, team) in _suffix_automaton().iter(text):
         end = end_index + 1
         s = end - len(suffix)
         inside = v.word(end - 1)
         inside_named = (
             len(suffix) >= 2 and inside is not None and inside.tag in ("ORG", "LOC", "nz") and inside.end > end
         )
+        if _central(text, suffix, end):
+            continue  # 省政府中心任务: the central task, not a centre
         if suffix in _INDUSTRY_WORDS and text[end : end + 1] not in _LIST_DELIMITERS:
             continue  # 化工 names a company only as an item: 鸿翼化工、博仕科技等
         glued = _head_title(text, end)
@@ -429,6 +569,9 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
         if w is not None and w.tag in ("v", "vd", "vn") and w.start == s and w.end == end and len(suffix) == 1:
             continue
         start = w.start if w is not None else s
+        if w is not None and w.tag not in ("ORG", "LOC", "nz", "nw"):
+            joined = max(text.rfind(c, start, s) for c in "和与及、")
+            start = joined + 1 if joined >= 0 else start  # 各乡镇和|县公安局: a list, then the body
         # 南部新城开工建设|中心医院: a verb inside the model's word ends the name
         cuts = [text.rfind(verb, start, s) + len(verb) for verb in stop_verbs if text.rfind(verb, start, s) >= 0]
         start = max([start, *cuts])
@@ -436,6 +579,8 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
         tail_start = start  # start of the part after the last named anchor
         while True:
             anchor = min(by_end.get(start, ()), key=lambda c: c.start, default=None)
+            if anchor is not None and anchor.kind is ORG and (start, end) in abbrev_spans:
+                break  # 省委|省政府: two bodies side by side, the second complete in itself
             if anchor is not None and anchor.source != "deixis":
                 start = anchor.start
                 proper = True
@@ -459,6 +604,8 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             chunk = text[w.start : w.end]
             if chunk.strip() == "电" or w.tag == "TIME" or chunk != chunk.strip() or chunk in _ROLE_WORDS:
                 break  # 新华社北京5月24日电|外交部, 1991年|任县政府: a date or a space ends the name
+            if w.tag == "PER" and proper or _complement(v, w):
+                break  # 王晓任|陕西省人民政府, 逼平|比利时队, 讲好|新时代人民政协: not part of the name
             if set(chunk) & _STOP_CHARS or chunk in generic or chunk in stop_verbs:
                 break
             if (
@@ -481,6 +628,8 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             continue  # 平山县北部, 委内瑞拉西部: a part of a region, not a department
         if len(name) <= len(suffix) or (needs_proper and not proper):
             continue
+        if team and not _team_name(v, s, by_end):
+            continue  # a team is a place or a sponsor + 队 (中国队, 四川全兴队), not 湖北医疗队, “种子队”
         if any(g in name for g in ("有关", "相关", "各级", "各地", "所属", "全省", "全市", "全国")):
             continue
         if name in generic or text[tail_start:end] in generic or _generic_tail(name, generic):
@@ -495,14 +644,36 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
         ending = next((surface[i:] for i in range(len(surface)) if surface[i:] in suffixes), None)
         if not _CJK.match(surface) or len(surface) < 3 or ending is None or _tiled(c, lexical):
             continue
+        if _central(text, ending, c.end):
+            continue
         if _generic_tail(surface, generic) or any(verb in surface for verb in stop_verbs):
             continue
         if suffixes[ending].needs_proper_prefix and not any(
             c.start <= n.start and n.end <= c.end - len(ending) for n in named
         ):
             continue  # 文化协会: a common noun before a word that needs a name
+        if suffixes[ending].kind == "team" and not _team_name(v, c.end - len(ending), by_end):
+            continue  # 湖北医疗队, “种子队”: a team's name is a place + 队 (中国队)
         out.append(replace(c, priority=1))
     return out
+
+
+def _central(text: str, suffix: str, end: int) -> bool:
+    """Whether 中心 ending at `end` is 'central' (中心任务, 中心城区), not a centre's name."""
+    return suffix == "中心" and text[end : end + 2] in ("工作", "任务", "城区", "城市", "环节", "位置", "地位")
+
+
+def _team_name(v: _DocView, s: int, by_end: dict[int, list[Candidate]]) -> bool:
+    """Whether the 队 at `s` follows a team's name: a place or body ending right there (中国|队,
+    巴西|足球队) or the model's own proper word (全兴|队); not 湖北医疗|队 or “种子|队”."""
+    if any(c.source != "deixis" and c.kind in (PLACE, ORG) for c in by_end.get(s, ())):
+        return True
+    whole = v.word(s)  # the model's own two-character team name (松日队, 泰山队), not 医疗队 (generic)
+    if whole is not None and whole.tag == "ORG" and s - whole.start == 2 and whole.end == s + 1:
+        surface = v.text[whole.start : whole.end]
+        return surface not in knowledge.generic_phrases() and not _quoted(v.text, whole.start, whole.end)
+    w = v.word(s - 1)
+    return w is not None and w.end == s and w.tag in ("nz", "PER") and not _quoted(v.text, w.start, s)
 
 
 def _generic_tail(name: str, generic: frozenset[str]) -> bool:
@@ -603,6 +774,9 @@ def decide(text: str, words: list[Word], cands: list[Candidate]) -> list[Candida
     ents = [c for c in ents if text[c.start : c.end] not in knowledge.generic_phrases()]
     chosen = _select(ents)
     chosen = _propagate(v, chosen)
+    # a place inside a fixed programme's name is part of the name (习近平新时代中国特色社会主义思想)
+    terms = [c for c in cands if c.kind is MentionKind.POLICY and c.source == "lex:policy"]
+    chosen = [c for c in chosen if c.kind is not PLACE or not any(t.start <= c.start and c.end <= t.end for t in terms)]
     nested = _nested(chosen, places, fixed_orgs, text)
     title_layer = _titles(text, titles, chosen)
     return sorted([*chosen, *nested, *title_layer], key=lambda c: (c.start, c.end, c.kind.value))
@@ -616,7 +790,7 @@ def _propagate(v: _DocView, chosen: list[Candidate]) -> list[Candidate]:
     seen: set[str] = set()
     for c in chosen:
         surface = text[c.start : c.end]
-        if surface in seen or len(surface) < 2 or c.source == "lac" and c.kind is not PERSON:
+        if surface in seen or len(surface) < 2 or c.source.startswith("lac") and c.kind is not PERSON:
             continue
         seen.add(surface)
         for m in re.finditer(re.escape(surface), text):
@@ -640,6 +814,7 @@ def _nested(chosen: list[Candidate], places: list[Candidate], orgs: list[Candida
         c
         for c in (*places, *orgs)
         if (c.source != "lac" or c.kind is PLACE)
+        and c.source != "lac:bare"
         and text[c.start : c.end] not in china
         and c.source != "deixis"
         and (c.kind is PLACE or c.end - c.start >= 3)

@@ -29,21 +29,34 @@ MEETING, POLICY = MentionKind.MEETING, MentionKind.POLICY
 _NAME_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "a", "ad", "ORG", "LOC", "PER", "m", "q", "f", "s", "TIME", "j"})
 _STOP_CHARS = set("，,。；;：:、！？!?（）()\n …了和与及在是为对从把被将等各该其并或这那此每由向于以到")
 _ORDINAL = re.compile(r"^(?:第?[一二三四五六七八九十百\d]+[届次期]|[一二三四五六七八九十两\d]+年|若干|首[届次期])$")
-_NAME_VERBS = frozenset({"促进", "支持", "鼓励", "扶持", "加强", "保障"})  # verbs that open policy names
 _MEDIA = re.compile(r"(报|日报|晚报|周报|时报|邮报|杂志|周刊|期刊|月刊|网)$")
 _QUOTE = re.compile(r"“[^“”\n]{1,30}”|\"[^\"\n]{1,30}\"")
 _DRAFT = re.compile(r"^\s*[（(](?:草案|试行|送审稿|征求意见稿|修订草案)[)）]")
 # a meeting name opened by its scope may hold a verb: 全省优化营商环境工作会议, 全市推进…大会
-_SCOPED_NAME = re.compile(r"(全省|全市|全县|全区|全州|全盟|全国)([\u4e00-\u9fff]{1,8})$")
+_SCOPED_NAME = re.compile(r"(全省|全市|全县|全区|全州|全盟|全国)([\u4e00-\u9fff]{1,14})$")
+# a day or a time of day before a meeting's name is when it met, not part of it (3月30日|中央政治局会议)
+_LEADING_DAY = re.compile(r"^(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上|晚)?|^(?:今天|昨天|近日|日前|上午|下午)")
+_ANNIVERSARY = re.compile(r"^[\d一二三四五六七八九十百]+周年$")
+# where a verb-opened name may begin: a clause boundary, 的, or the verb that introduces the name
+_NAME_OPENERS = re.compile(r"(?:^|[，,。；;：:、\n“（(的]|召开|举行|举办|出席|参加|主持|在)$")
 _EVENT_VERB = re.compile(r"召开|举行|举办|主持|出席|参加|传达|学习|贯彻|落实|听取|审议|部署|召集|会议|大会")
 _PERIOD = re.compile(r"[”\"]?(?:时期|期间|开局|末|初|以来|前期|中期|后期)")
 _NUMBERED = re.compile(r"[一二三四五六七八九十两百千\d]")
 _MAX_NAME = 40
+# 关于…的决定: the title of a document (决定, 意见, 请示, 报告…) whatever its subject
+_GUANYU = re.compile(r"关于[^，。；、\n《》]{2,40}?的(?:决定|意见|通知|办法|规定|决议|批复|请示|报告|方案|建议|通报)")
 
 
 @cache
 def _stop_verbs() -> frozenset[str]:
     return frozenset(read_lines("lexicon/stop_verbs.txt"))
+
+
+@cache
+def _name_verbs(layer: str) -> frozenset[str]:
+    """Verbs that may open a meeting's or policy's name (name_verbs.tsv)."""
+    rows = read_tsv("lexicon/name_verbs.tsv", ("verb", "layer"))
+    return frozenset(r["verb"] for r in rows if r["layer"] in (layer, "both"))
 
 
 @cache
@@ -108,6 +121,7 @@ def _extend_left(
     text = v.text
     named = False
     quoted = False
+    anniversary = False
     w = v.word_at.get(start)
     if w is not None and w.start < start:  # the suffix ends a longer word
         prefix = text[w.start : start]
@@ -144,11 +158,20 @@ def _extend_left(
         chunk = text[w.start : w.end]
         if set(chunk) & _STOP_CHARS or chunk in _stop_verbs():
             break
-        if w.tag in ("v", "vd") and chunk not in verbs:
+        if _ANNIVERSARY.match(chunk):  # 浦东开发开放|30周年|庆祝大会: what is celebrated is named
+            start, named, anniversary = w.start, True, True
+            continue
+        if anniversary and chunk in _name_verbs("meeting"):
+            start = w.start  # 庆祝|中国共产党成立100周年大会: the celebrating verb opens the name
             break
+        placed = any(a.kind is MentionKind.PLACE and not a.nested for a in anchors.get(w.start, ()))
+        if w.tag in ("v", "vd") and chunk not in verbs and not anniversary and not (placed and len(chunk) == 2):
+            break  # (a verb right after a place stays: 中国|发展|高层论坛)
+        if len(chunk) == 1 and w.tag in ("a", "ad") and getattr(v.by_end.get(w.start), "tag", "") in ("v", "vd"):
+            break  # 撰写好|委员大会发言: 好 completes the verb
         if w.tag not in _NAME_TAGS and w.tag not in ("v", "vd"):
             break
-        if w.tag == "m" and not _ORDINAL.match(chunk):
+        if w.tag == "m" and not _ORDINAL.match(chunk) and not anniversary:
             break  # counts (8项, 一系列, 3个, 多层次) are not part of a name
         if w.tag == "m" or chunk == "若干":
             named = True  # an ordinal or a duration (第七次, 三年), or 若干政策
@@ -195,10 +218,14 @@ def meetings(text: str, words: list[Word], entities: list[Candidate]) -> list[Ca
             out.append(Candidate(quote[0], quote[1], MEETING, "rule:meeting-quoted", 4))
             continue
         start, named = _extend_left(v, s, e, anchors, allow_de=True, verbs=frozenset())
-        scoped = _SCOPED_NAME.search(text, max(0, start - 14), start)
+        start, named = _verb_opened(v, start, named, anchors)
+        scoped = _SCOPED_NAME.search(text, max(0, start - 20), start)
         if scoped and not _EVENT_VERB.search(scoped.group(2)) and not set(scoped.group(2)) & _STOP_CHARS:
             start, named = scoped.start(), True  # 全省|优化|营商环境工作会议: the name runs from 全省
         start = _strip_leading(text, start, e)
+        day = _LEADING_DAY.match(text[start:s])
+        if day:
+            start = _strip_leading(text, start + day.end(), e)
         surface = text[start:e]
         if text[start:s] in knowledge.meeting_kinds():
             continue  # 论坛会议: two meeting words, no name
@@ -216,6 +243,19 @@ def meetings(text: str, words: list[Word], entities: list[Candidate]) -> list[Ca
             continue
         out.append(Candidate(start, e, MEETING, "rule:meeting", 4))
     return _outermost(out)
+
+
+def _verb_opened(v: _Words, start: int, named: bool, anchors: dict[int, list[Candidate]]) -> tuple[int, bool]:
+    """Take a verb that opens the name into it where the name begins after a boundary or an
+    introducing verb: 召开的|推进京津冀协同发展工作座谈会; the name may go on to a place or body
+    before the verb (全省|推进…会议 is left to the scope rule)."""
+    w = v.by_end.get(start)
+    if w is None or v.text[w.start : w.end] not in _name_verbs("meeting"):
+        return start, named
+    if not _NAME_OPENERS.search(v.text, max(0, w.start - 2), w.start) and not anchors.get(w.start):
+        return start, named
+    anchor = min(anchors.get(w.start, ()), key=lambda c: c.start, default=None)
+    return (anchor.start, True) if anchor is not None else (w.start, True)
 
 
 def _convened_by_body(text: str, start: int, entities: list[Candidate]) -> bool:
@@ -268,7 +308,7 @@ def _quote_before(text: str, s: int) -> int | None:
     if close < 0:
         return None
     between = text[close + 1 : s]
-    if set(between) & (_STOP_CHARS - {"与"}) or any(v in between for v in _stop_verbs()):
+    if set(between) & (_STOP_CHARS - {"与"}) or "的" in between or any(v in between for v in _stop_verbs()):
         return None
     opening = text.rfind("“", max(0, close - 40), close)
     if opening < 0 or "”" in text[opening + 1 : close]:
@@ -285,7 +325,7 @@ def _policy_span(v: _Words, s: int, e: int, strength: str, anchors) -> tuple[int
     if q is not None:
         start, quoted = q, True
     start, named = _extend_left(
-        v, start, e, anchors, allow_de=False, verbs=_NAME_VERBS | {"若干"}, anchor_names=strength != "weak"
+        v, start, e, anchors, allow_de=False, verbs=_name_verbs("policy") | {"若干"}, anchor_names=strength != "weak"
     )
     # stop words at the front (一系列政策, 全省…): cut them off
     for w in sorted(_POLICY_STOP_WORDS, key=lambda w: (-len(w), w)):
@@ -304,6 +344,7 @@ def _policy_span(v: _Words, s: int, e: int, strength: str, anchors) -> tuple[int
             at >= 0
             and at + len(verb) <= start
             and not set(gap) & _STOP_CHARS
+            and "的" not in gap  # 制定|节能管理的基本制度: a description, not a title
             and not any(sv in gap for sv in _stop_verbs())
         ):
             found.append((at + len(verb), len(verb)))
@@ -319,6 +360,7 @@ def _policy_span(v: _Words, s: int, e: int, strength: str, anchors) -> tuple[int
             text[e : e + 1] in ("、", "等")
             and text[clause : clause + 1] == "、"
             and not set(between) & _STOP_CHARS
+            and "的" not in between
             and not any(vb in between for vb in _stop_verbs())
             and e - item_start <= 16
         ):
@@ -326,6 +368,8 @@ def _policy_span(v: _Words, s: int, e: int, strength: str, anchors) -> tuple[int
     name = text[start:s]
     if len(name) < 2 or name in knowledge.generic_phrases():
         return None
+    if text[start - 1 : start] == "的" and not (quoted or named or governed or listed):
+        return None  # …项目用地的|土地收回办法: what a clause describes, not a document's title
     if strength == "weak":
         ok = quoted or named or governed or listed
     else:
@@ -354,14 +398,29 @@ def policies(text: str, words: list[Word], entities: list[Candidate], lexical: l
         out.append(Candidate(m.start(1), m.end(1), POLICY, "rule:book-title", 6))
         if draft:
             out.append(Candidate(m.start(1), m.end() + draft.end(), POLICY, "rule:book-title", 6))
-    for m in re.finditer(r"关于[^，。；、\n《》]{2,40}?的(?:决定|意见|通知|办法|规定|决议|批复)", text):
+    issuers = {e.end: e for e in entities if e.kind is MentionKind.ORGANIZATION and not e.nested}
+    for m in _GUANYU.finditer(text):
         end = m.end()
         draft = _DRAFT.match(text[end:])
-        out.append(Candidate(m.start(), end + (draft.end() if draft else 0), POLICY, "rule:guanyu", 5))
+        start = m.start()  # 全国人大常委会|关于实行宪法宣誓制度的决定: the issuers open the title
+        while (issuer := issuers.get(start) or issuers.get(start - 1)) is not None and text[issuer.end : start] in (
+            "",
+            " ",
+            "、",
+        ):
+            start = issuer.start  # 中共南宁市委 南宁市人民政府|关于…的决定: joint issuers
+        out.append(Candidate(start, end + (draft.end() if draft else 0), POLICY, "rule:guanyu", 5))
     for name, pattern in read_patterns("lexicon/policy_patterns.tsv"):
         for m in pattern.finditer(text):
             group = "name" if "name" in pattern.groupindex else 0
-            out.append(Candidate(m.start(group), m.end(group), POLICY, f"pattern:{name}", 5))
+            start = m.start(group)
+            if name == "document_number":  # 贯彻落实|国发〔2022〕2号: the issuer's code follows the verb
+                head = text[start : text.index("〔", start) if "〔" in text[start : m.end(group)] else start]
+                cuts = [head.rfind(w) + len(w) for w in (*_stop_verbs(), *_DOC_VERBS, "的", "了") if w in head]
+                start += max(cuts, default=0)
+                if text.find("〔", start, m.end(group)) - start < 1:
+                    continue
+            out.append(Candidate(start, m.end(group), POLICY, f"pattern:{name}", 5))
     for c in lexical:
         if c.kind is POLICY and c.source == "lex:policy":
             nxt = text[c.end : c.end + 1]
