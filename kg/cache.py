@@ -15,8 +15,9 @@ would change - always correct, never clever.
 
 Entries. One file per article, `<dir>/<vN-version>/<k[:2]>/<k>.pkl`: a magic line, the SHA-256
 of the payload, then the payload, a pickle of the article's sentences and mentions (frozen
-dataclasses from kg/records.py). Pickle is only read from a cache folder the user owns, after
-its checksum matched, and only when the format and pipeline version match; files are written
+dataclasses from kg/records.py). Pickle is only read from an entry file owned by the
+user running kg and writable by nobody else (opened without following links), after its
+checksum matched, and only when the format and pipeline version match; files are written
 to a temporary name and renamed into place, so a crash leaves either no entry or a whole one.
 An entry that cannot be read (truncated, corrupted, wrong types) is logged and ignored, and
 the article is extracted again and the entry rewritten; a cache that cannot be written is
@@ -153,12 +154,23 @@ class AnalysisCache:
         """The cached analysis of `article`, or None (absent, or unreadable: logged)."""
         path = self._path(article_key(article))
         try:
-            data = path.read_bytes()
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except FileNotFoundError:
             self.misses += 1
             return None
         except OSError as exc:
+            return self._bad(path, f"cannot be opened (a link, or unreadable): {exc}")
+        try:
+            st = os.fstat(fd)
+            if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
+                # another user could have written it: unpickling it would run their code
+                return self._bad(path, f"is not yours alone (owner uid {st.st_uid}, mode {st.st_mode & 0o777:o})")
+            with os.fdopen(fd, "rb", closefd=False) as fh:
+                data = fh.read()
+        except OSError as exc:
             return self._bad(path, f"cannot be read: {exc}")
+        finally:
+            os.close(fd)
         header = len(MAGIC)
         if not data.startswith(MAGIC) or len(data) < header + 32:
             return self._bad(path, "is not a kg cache entry of this format")

@@ -13,7 +13,8 @@ one, never a mix, and `--out` stays a plain folder (paths into it keep working).
 into the new folder before the swap. Where RENAME_EXCHANGE is unavailable (not Linux, or a
 file system without it) two renames are used: for a moment `--out` is absent, still never
 mixed. The old set is deleted after the swap; folders left by a killed build (their process
-gone) are deleted by the next build. A failure (disk full, read-only file system) removes the
+gone) are deleted by the next build, except the previous set of a build killed between the
+two renames (`--out` absent), which is renamed back to `--out`. A failure (disk full, read-only file system) removes the
 fresh folder and leaves `--out` as it was.
 
 Why not `--out` as a symlink to versioned folders: an existing `--out` folder cannot be
@@ -108,7 +109,7 @@ def _prefix(out: Path) -> str:
 def _remove_stale(out: Path) -> None:
     """Delete folders left beside `out` by builds that were killed (their process is gone)."""
     pattern = re.compile(re.escape(_prefix(out)) + r"(\d+)-")
-    for entry in out.parent.iterdir() if out.parent.is_dir() else ():
+    for entry in sorted(out.parent.iterdir()) if out.parent.is_dir() else ():
         m = pattern.match(entry.name)
         if not m or not entry.is_dir() or entry.is_symlink():
             continue
@@ -121,6 +122,11 @@ def _remove_stale(out: Path) -> None:
         except ProcessLookupError:
             pass
         except PermissionError:
+            continue
+        if entry.name.endswith("-old") and not out.exists():
+            # killed between the two renames of the fallback swap: this is the previous build
+            log.warning("restoring %s from %s, left by an interrupted build", out, entry)
+            os.rename(entry, out)
             continue
         log.info("removing %s, left by an interrupted build", entry)
         shutil.rmtree(entry, ignore_errors=True)

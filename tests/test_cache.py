@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import pickle
 import shutil
 
@@ -215,3 +216,52 @@ def test_an_interrupted_extraction_keeps_what_it_finished(tmp_path, monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         parallel.analyse([a.article for a in done], workers=1, cache=c)
     assert [c.get(a.article) for a in done] == [done[0], done[1], None]
+
+
+class _Planted:
+    """A pickle that runs code when loaded (what another user could plant in a shared cache)."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def _plant(c: AnalysisCache, a, marker) -> object:
+    import hashlib
+
+    path = _entry(c, a)
+    payload = pickle.dumps(_Planted(marker), protocol=5)
+    path.write_bytes(kgcache.MAGIC + hashlib.sha256(payload).digest() + payload)
+    return path
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to chown")
+def test_an_entry_owned_by_another_user_is_never_unpickled(tmp_path, caplog):
+    a = _liu_ning()
+    c = AnalysisCache(tmp_path)
+    c.put(a)
+    marker = tmp_path / "code-ran"
+    path = _plant(c, a, marker)
+    os.chown(path, 65534, 65534)  # nobody
+    with caplog.at_level(logging.WARNING, logger="kg.cache"):
+        assert c.get(a.article) is None
+    assert not marker.exists()
+    assert "is not yours alone" in caplog.text
+
+
+def test_an_entry_others_may_write_or_a_link_is_never_unpickled(tmp_path, caplog):
+    a = _liu_ning()
+    c = AnalysisCache(tmp_path)
+    c.put(a)
+    marker = tmp_path / "code-ran"
+    path = _plant(c, a, marker)
+    path.chmod(0o666)
+    assert c.get(a.article) is None
+    path.chmod(0o600)
+    elsewhere = tmp_path / "elsewhere.pkl"
+    path.rename(elsewhere)
+    path.symlink_to(elsewhere)
+    assert c.get(a.article) is None
+    assert not marker.exists()

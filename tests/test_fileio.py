@@ -160,3 +160,22 @@ def test_out_given_as_a_link_keeps_the_link(tmp_path):
         (staging / "graph.ttl").write_bytes(b"new")
     assert link.is_symlink() and _contents(link) == {"graph.ttl": b"new"}
     assert sorted(p.name for p in real.parent.iterdir()) == ["current"]
+
+
+def test_a_build_killed_inside_the_two_rename_swap_gets_the_previous_set_back(tmp_path):
+    """Without RENAME_EXCHANGE the swap is out -> <staging>-old, staging -> out, <staging>-old ->
+    staging. Killed after the first rename, --out is absent and the previous build sits in the
+    -old folder: the next build must put it back, not delete it as litter."""
+    out = tmp_path / "out"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    old = tmp_path / f".out.kg-build-{dead.pid}-abc-old"
+    _previous_build(old)
+    (old / "notes.txt").write_text("mine")
+    new = tmp_path / f".out.kg-build-{dead.pid}-abc"  # the killed build's own, complete set
+    new.mkdir()
+    (new / "graph.ttl").write_bytes(b"# killed build\n")
+    with pytest.raises(RuntimeError), output_set(out):
+        raise RuntimeError("this build fails too")
+    assert _contents(out) == {**OLD, "notes.txt": b"mine"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
