@@ -137,6 +137,18 @@ def _problem(out: Path, exc: OSError, doing: str) -> OutputError:
     return OutputError(f"{out}: cannot {doing} ({reason}); the previous build in it is unchanged")
 
 
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
+
+
+def _writing(exc: OSError, staging: Path) -> bool:
+    """Whether an error raised while a build wrote into `staging` is about the output: the disk
+    or the folder (full, read-only, over quota), or a file inside `staging`."""
+    if exc.errno in _OUTPUT_ERRNOS:
+        return True
+    names = [n for n in (exc.filename, exc.filename2) if n is not None]
+    return any(Path(os.fsdecode(n)).resolve().is_relative_to(staging.resolve()) for n in names)
+
+
 @contextlib.contextmanager
 def output_set(out: Path) -> Iterator[Path]:
     """A fresh folder beside `out` to write a build's files into; swapped in for `out` when the
@@ -168,6 +180,8 @@ def output_set(out: Path) -> Iterator[Path]:
         except OSError as exc:
             raise _problem(out, exc, "write the output set") from None
     except OSError as exc:
+        if not _writing(exc, staging):  # e.g. a missing model file: not the output folder's fault
+            raise
         raise _problem(out, exc, "write the output set") from None
     finally:
         if staging.exists():

@@ -71,6 +71,17 @@ def test_a_failed_build_leaves_the_previous_set_and_nothing_else(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_an_error_that_is_not_about_the_output_is_not_called_one(tmp_path):
+    """A missing input of the build (a model file, say) is not 'cannot write the output set'."""
+    out = tmp_path / "out"
+    _previous_build(out)
+    with pytest.raises(FileNotFoundError), output_set(out):
+        open(tmp_path / "models" / "missing.bin", "rb")  # noqa: SIM115
+    with pytest.raises(OutputError), output_set(out) as staging:
+        open(staging / "nowhere" / "graph.ttl", "wb")  # noqa: SIM115
+    assert _contents(out) == OLD
+
+
 def test_folders_of_killed_builds_are_removed(tmp_path):
     out = tmp_path / "out"
     _previous_build(out)
