@@ -98,7 +98,6 @@ def build_graph(
         with stage("link"):
             relations = link(analyses, resolution)
             careers = link_careers(analyses, resolution, relations)  # post changes, tenures
-            relations = list(careers.relations)
         with stage("export graph"):
             graph = export.to_graph(analyses, resolution, relations, careers)
         if validate:
@@ -120,7 +119,7 @@ def build_graph(
     return BuildSummary(
         articles=len(ingested.articles),
         entities=len(resolution.entities),
-        edges=sum(1 for r in relations),
+        edges=len(careers.relations),  # link's relations plus the posts appointments give
         triples=len(graph),
         seconds=time.perf_counter() - started,
         files=tuple(files),

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from kg import knowledge
 from kg.dates import find_dates
+from kg.posts import split_fused
 from kg.records import (
     Analysis,
     ChangeEvent,
@@ -59,12 +60,6 @@ class Careers:
     """The input relations plus HOLDS_POST for every appointment, sorted as `link` sorts."""
 
 
-def _split_fused(title: str) -> tuple[str | None, str]:
-    from kg.posts import _split_fused as split
-
-    return split(title)
-
-
 def implied_bodies(an: Analysis) -> Iterator[tuple[Mention, str]]:
     """(title mention, body abbreviation) for each changed post printed without a body:
     副区长 -> 区政府, 省委书记 -> 省委 (resolution assigns the title mention that body)."""
@@ -74,7 +69,7 @@ def implied_bodies(an: Analysis) -> Iterator[tuple[Mention, str]]:
             if post.body is not None and post.body.kind.value == "Organization":
                 continue
             text = post.title_mention.text
-            fused, _ = _split_fused(text)
+            fused, _ = split_fused(text)
             implied = fused or (titles[text].implies if text in titles else "")
             if implied:
                 yield post.title_mention, implied
@@ -82,7 +77,7 @@ def implied_bodies(an: Analysis) -> Iterator[tuple[Mention, str]]:
 
 def _bare(title: str, acting: bool) -> str:
     bare = title.removeprefix(_ACTING)
-    fused, rest = _split_fused(bare)
+    fused, rest = split_fused(bare)
     bare = rest if fused else bare
     return _ACTING + bare if acting else bare
 

@@ -212,7 +212,7 @@ def analyse(
     None) and `workers` processes for the articles it does not hold; `progress` shows a bar
     (articles/s, ETA) over the articles extracted; `profiler` gets a note on the extract stage."""
     if workers < 1:
-        raise ValueError(f"workers must be at least 1, not {workers}")
+        raise KGError(f"--workers must be at least 1, not {workers}")
     found: dict[int, Analysis] = {}
     if cache is not None:
         for i, article in enumerate(articles):

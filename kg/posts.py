@@ -39,7 +39,7 @@ class PostCue:
     """The title mention (for evidence)."""
 
 
-def _split_fused(title: str) -> tuple[str | None, str]:
+def split_fused(title: str) -> tuple[str | None, str]:
     """省委书记 -> (省委, 书记) when the title starts with a known body abbreviation."""
     abbrevs = knowledge.abbreviations()
     titles = knowledge.titles()
@@ -97,7 +97,7 @@ def posts_of(analysis: Analysis, person: Mention) -> list[PostCue]:
         if m.kind is not MentionKind.TITLE:
             pending_body = m
             continue
-        fused_body, bare = _split_fused(m.text)
+        fused_body, bare = split_fused(m.text)
         implied = titles[m.text].implies if m.text in titles else ""
         department = _department(m.text) if not fused_body and not implied else None
         if pending_body is not None:

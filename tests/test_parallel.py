@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from kg.errors import KGError
 from kg.parallel import _chunks, analyse, default_workers
 
 
@@ -24,7 +25,7 @@ def test_workers_default_to_the_cores_this_process_may_use():
 
 
 def test_zero_workers_is_refused():
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(KGError, match="at least 1"):
         analyse([], workers=0)
 
 
