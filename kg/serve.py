@@ -358,8 +358,10 @@ class WorkerPool:
         with self._lock:
             return [w.process.pid for w in self._all if w.process.pid is not None]
 
-    def run(self, job: Job, timeout: float) -> Answer:
-        """Answer one query, or 503 if it (or the wait for a free worker) exceeds `timeout` seconds."""
+    def run(self, job: Job, timeout: float, *, retry: bool = True) -> Answer:
+        """Answer one query, or 503 if it (or the wait for a free worker) exceeds `timeout` seconds.
+        A worker that dies for another reason than the memory cap is replaced and the query, which
+        only reads, is tried once more on another worker (`retry`) before a 500."""
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
@@ -388,6 +390,8 @@ class WorkerPool:
                     f"the query exceeded the memory limit of {self.memory_mb} MB (kg serve --memory-limit) "
                     "and was stopped",
                 )
+            if retry:
+                return self.run(job, timeout, retry=False)
             return _text(HTTPStatus.INTERNAL_SERVER_ERROR, "the query worker died while answering; try again")
         self._idle.put(worker)
         return Answer(status, content_type, body)

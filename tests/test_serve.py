@@ -10,6 +10,7 @@ import json
 import os
 import queue
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -358,6 +359,26 @@ def test_a_query_past_the_memory_cap_is_503_and_the_server_goes_on(seeds_graph, 
     finally:
         assert stop_server(running) == 0
     assert "Traceback" not in log.read_text()
+
+
+def test_a_query_sent_to_a_worker_that_died_is_answered_by_another(seeds_graph, tmp_path):
+    """A worker killed from outside (here SIGKILL while idle) costs the client nothing: the query,
+    which only reads, is tried once more on another worker, and the dead one is replaced."""
+    log = tmp_path / "serve.log"
+    running = start_server(seeds_graph, log, "--workers", "2", "--cache-mb", "0")
+    try:
+        found = subprocess.run(
+            ["pgrep", "-P", str(running.proc.pid), "-f", "spawn_main"], capture_output=True, text=True
+        )
+        workers = [int(pid) for pid in found.stdout.split()]
+        assert len(workers) == 2
+        os.kill(workers[0], signal.SIGKILL)
+        time.sleep(0.5)
+        statuses = [running.request(query=f"ASK {{ ?s a kg:Person }} # {i}")[0] for i in range(4)]
+        assert statuses == [200] * 4
+        assert "died" in log.read_text()  # the death is logged, not hidden
+    finally:
+        assert stop_server(running) == 0
 
 
 @pytest.mark.slow
