@@ -75,14 +75,21 @@ def _module_file(name: str) -> Path | None:
 
 
 def _kg_imports(path: Path) -> set[str]:
-    """Names of kg modules `path` imports (at any depth of the file)."""
+    """Names of kg modules `path` imports (at any depth of the file), relative imports included."""
     names: set[str] = set()
+    package = ("kg", *path.resolve().relative_to(PACKAGE).parent.parts)  # the package `path` is in
     for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names if alias.name.startswith("kg"))
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and node.module.startswith("kg"):
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)  # `from kg import knowledge`
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:  # `from .x import y` / `from .. import z`: relative to path's package
+                base = package[: len(package) - node.level + 1]
+                module = ".".join((*base, module) if module else base)
+            if not module.startswith("kg"):
+                continue
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)  # `from kg import knowledge`
     return names
 
 
