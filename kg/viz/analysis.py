@@ -159,16 +159,25 @@ def analysis_graph(graph: Graph, *, articles: bool = False) -> nx.MultiDiGraph:
     part_of = {
         part: whole for part, whole in graph.subject_objects(SDO.isPartOf) if (part, RDF.type, KG.ArticlePart) in graph
     }
+    # one scan per property rather than five look-ups per statement (an archive has millions)
+    subjects, predicates, objects = (dict(graph.subject_objects(x)) for x in (RDF.subject, RDF.predicate, RDF.object))
+    derived_from: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for stmt, source in graph.subject_objects(PROV.wasDerivedFrom):
+        derived_from[stmt].add(source)
+    rule_of: dict[URIRef, set[str]] = defaultdict(set)
+    for stmt, rule in graph.subject_objects(KG.rule):
+        rule_of[stmt].add(str(rule))
     for stmt in graph.subjects(RDF.type, RDF.Statement):
-        s, p, o = (graph.value(stmt, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+        s, p, o = subjects.get(stmt), predicates.get(stmt), objects.get(stmt)
         if s is None or p is None or o is None:
             continue
         s = part_of.get(s, s)
-        derived = set(graph.objects(stmt, PROV.wasDerivedFrom))
+        derived = derived_from.get(stmt, set())
         evidence[(s, p, o)] |= derived
-        rules[(s, p, o)] |= {str(r) for r in graph.objects(stmt, KG.rule)}
+        rules[(s, p, o)] |= rule_of.get(stmt, set())
         touching[s] |= derived
         touching[o] |= derived
+    del subjects, predicates, objects, derived_from, rule_of
 
     import networkx as nx
 

@@ -74,12 +74,12 @@ def _initial_positions(view: nx.MultiDiGraph, spacing: float = 40.0) -> dict[str
 
 
 def _iterations(nodes: int) -> int:
-    """Stabilisation iterations: 300 for small graphs, then a constant budget of node-iterations.
+    """Stabilisation iterations: 200 for small graphs, then a constant budget of node-iterations.
 
     A fixed count (not a time limit) keeps the layout the same on every machine; the budget keeps
     a 5,000-node page settling in a few seconds on two cores (scripts/bench_viz.py).
     """
-    return max(60, min(300, LAYOUT_BUDGET // max(nodes, 1)))
+    return max(60, min(200, LAYOUT_BUDGET // max(nodes, 1)))
 
 
 def _options(nodes: int, edges: int) -> dict:

@@ -11,7 +11,7 @@ hashes of the two inline scripts forbids any network request and any other scrip
 
 Bounded: besides the drawn entities (at most the view's node cap) and the listed ones (at most
 LIST_MAX), every list the panel shows is cut at `ITEMS_MAX` items (source sentences at
-`SOURCES_MAX`), with its full length given, so the page does not grow with the archive.
+`SOURCES_MAX`, `LISTED_SOURCES_MAX`), with its full length given, so the page does not grow with the archive.
 """
 
 from __future__ import annotations
@@ -37,8 +37,10 @@ EDGE_LABEL_LIMIT = 1500
 """Above this many edges, edge labels are not sent (they dominate drawing time)."""
 LABEL_CHARS = 16
 """Node labels longer than this are shortened on the canvas (the panel shows the full name)."""
-SOURCES_MAX = 20
-"""Source sentences the page keeps per entity or relation (the earliest; the count says how many)."""
+SOURCES_MAX = 10
+"""Source sentences the page keeps per drawn entity or relation (the earliest; the count says how many)."""
+LISTED_SOURCES_MAX = 3
+"""Source sentences the page keeps per listed entity (one without relations)."""
 STEP_SOURCES_MAX = 3
 """Source sentences per career step or post change (the panel shows three)."""
 ITEMS_MAX = 100
@@ -105,7 +107,7 @@ class _Payload:
             self.step(c)
         return item
 
-    def node(self, d: dict) -> dict:
+    def node(self, d: dict, sources: int = SOURCES_MAX) -> dict:
         return {
             "career": [self.step(viz_careers.step_json(s)) for s in d.get("career", ())[:ITEMS_MAX]],
             "careerCount": len(d.get("career", ())),
@@ -120,7 +122,7 @@ class _Payload:
                 for p in d["posts"][:ITEMS_MAX]
             ],
             "postCount": len(d["posts"]),
-            **self.sources(d["sources"]),
+            **self.sources(d["sources"], sources),
         }
 
     def finish(self, items: Iterable[dict]) -> tuple[dict, dict]:
@@ -160,7 +162,7 @@ def _payload(view: View, edge_ids: dict[tuple, str], see_more: Sequence[tuple[st
     g, source = view.graph, view.source
     build = _Payload(source.graph["evidence"])
     details = {node: build.node(g.nodes[node]) for node in sorted(g)}
-    listed = {node: build.node(source.nodes[node]) for node in view.listed}
+    listed = {node: build.node(source.nodes[node], LISTED_SOURCES_MAX) for node in view.listed}
     for d in listed.values():
         d["listed"] = True
     details.update(listed)
