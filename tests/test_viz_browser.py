@@ -262,8 +262,23 @@ var ctx = document.createElement('canvas').getContext('2d');
 return kgViz.labels.map(function (b) {
   ctx.font = b.font;
   var w = ctx.measureText(b.text).width;
-  return {text: b.text, x: b.x + (b.w - w) / 2, y: b.y, w: w, h: parseInt(/(\\d+)px/.exec(b.font)[1], 10)};
+  var px = parseInt(/(\\d+)px/.exec(b.font)[1], 10);
+  return {id: b.id, text: b.text, x: b.x + (b.w - w) / 2, y: b.y + (b.h - px) / 2, w: w, h: px};
 });
+"""
+
+
+COVERED = """
+var n = kgViz.network, order = kgViz.labelOrder, rank = {}, hits = [];
+order.forEach(function (id, i) { rank[id] = i; });
+arguments[0].forEach(function (l) {
+  for (var j = 0; j < rank[l.id]; j++) {
+    var b = n.getBoundingBox(order[j]);
+    var tl = n.canvasToDOM({x: b.left, y: b.top}), br = n.canvasToDOM({x: b.right, y: b.bottom});
+    if (l.x < br.x && tl.x < l.x + l.w && l.y < br.y && tl.y < l.y + l.h) hits.push([l.text, order[j]]);
+  }
+});
+return hits;
 """
 
 
@@ -284,6 +299,7 @@ def test_labels_do_not_overlap_at_any_zoom(driver, seeds):
         driver.execute_script("var n = kgViz.network; n.moveTo({scale: n.getScale() * arguments[0]})", zoom)
         labels = drawn_labels(driver)
         assert driver.execute_script(OVERLAPS, labels) == [], f"labels overlap at zoom x{zoom}"
+        assert driver.execute_script(COVERED, labels) == [], f"labels cover better connected nodes at zoom x{zoom}"
         shown.append(len(labels))
         open_page(driver, page)
     assert 40 <= shown[0] < shown[1] < shown[2], shown  # the overview names the hubs, zooming names more

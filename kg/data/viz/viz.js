@@ -98,8 +98,9 @@
   // A label keeps its size in screen pixels (12-18 px by degree) while zooming moves entities
   // apart, so two labels overlap only below some zoom. Ranked selected entity, its neighbours,
   // then by degree, each label gets the smallest zoom from which it overlaps none of the labels
-  // ranked before it that are drawn at that zoom: hubs are named in the overview, the others
-  // appear as one zooms in (and show their name on hover), and no two drawn labels overlap.
+  // ranked before it that are drawn at that zoom, and covers none of their nodes: hubs are named
+  // in the overview, the others appear as one zooms in (and show their name on hover), and no
+  // two drawn labels overlap.
 
   var LABEL_MIN_PX = 12;
   var LABEL_MAX_PX = 18;
@@ -128,14 +129,28 @@
   })();
   var labelOrder = [];
 
-  function labelAnchors(ids) { // canvas point under each node where its label hangs
+  function labelAnchors(ids, boxes) { // canvas point under each node where its label hangs
     var positions = network.getPositions(ids);
     var out = {};
     ids.forEach(function (id) {
       var box = network.getBoundingBox(id);
-      out[id] = { x: positions[id].x, y: box ? box.bottom : positions[id].y };
+      var p = positions[id];
+      boxes[id] = box || { left: p.x, right: p.x, top: p.y, bottom: p.y };
+      out[id] = { x: p.x, y: boxes[id].bottom };
     });
     return out;
+  }
+
+  function overNode(a, p, box) { // zoom below which label `a` hanging at `p` may cover node `box`
+    // label: x in [p.x*s - w/2, p.x*s + w/2], y in [p.y*s + gap, p.y*s + gap + h] (pixels);
+    // node: [left*s, right*s] x [top*s, bottom*s]. Overlap for s in (lo, hi); 0 if never.
+    function below(c, d) { return c > 0 ? d / c : Infinity; } // s*c < d holds for s < this
+    var hi = Math.min(below(box.left - p.x, a.w / 2), below(p.x - box.right, a.w / 2),
+      below(box.top - p.y, LABEL_GAP + a.h));
+    var c = box.bottom - p.y;
+    if (c <= 0) return 0;
+    var lo = LABEL_GAP / c;
+    return lo < hi ? hi : 0;
   }
 
   function placeLabels() { // the zoom from which each shown entity's label is drawn
@@ -149,7 +164,8 @@
     ids.sort(function (a, b) {
       return (first[b] || 0) - (first[a] || 0) || labelOf[b].degree - labelOf[a].degree || (a < b ? -1 : a > b ? 1 : 0);
     });
-    var anchor = labelAnchors(ids);
+    var nodeBox = {};
+    var anchor = labelAnchors(ids, nodeBox);
     var scale = {};
     for (var i = 0; i < ids.length; i++) {
       var a = labelOf[ids[i]];
@@ -164,10 +180,13 @@
         var sy = dy > 0 ? ((a.h + b.h) / 2 + LABEL_PAD) / dy : Infinity;
         var apart = Math.min(sx, sy); // from this zoom on, the two labels do not overlap
         if (apart > scale[ids[j]] && apart > need) need = apart;
+        var clear = overNode(a, p, nodeBox[ids[j]]); // nor does the label cover the better ranked node
+        if (clear > need) need = clear;
       }
       scale[ids[i]] = need;
     }
     labelOrder = ids;
+    state.labelOrder = ids;
     state.labelScale = scale;
     state.labelAnchor = anchor;
   }
@@ -259,7 +278,7 @@
   network.once("stabilizationIterationsDone", function () { settled(options.physics.stabilization.iterations); });
   network.once("stabilized", function (p) { settled(p && p.iterations); });
   if (nodeList.length === 0) {
-    loading.textContent = "没有可显示的节点";
+    loading.textContent = listed.length ? "本视图中的实体之间没有关系：见右侧列表" : "没有可显示的节点";
     state.ready = true;
     state.stabilizedAt = performance.now();
   }
