@@ -94,12 +94,18 @@ class _Payload:
         return (a.date if a else "", s.file, s.start if s.start is not None else -1, iri)
 
     def sources(self, iris: Iterable[str], limit: int = SOURCES_MAX) -> dict:
+        """The first `limit` sentences of `iris`: those the page already holds (the evidence of the
+        drawn relations, which come first), then by date, file and offset; in date order; and their count."""
         iris = list(iris)
-        found = sorted((i for i in iris if self.evidence.sentence(i) is not None), key=self._order)
-        for iri in found[:limit]:
+        found = sorted(
+            (i for i in iris if self.evidence.sentence(i) is not None),
+            key=lambda i: (i not in self.sentence_ids, self._order(i)),
+        )
+        kept = sorted(found[:limit], key=self._order)  # shown in date order
+        for iri in kept:
             self.sentence_ids.setdefault(iri, "")
         datasets = sorted({d for d in map(self.evidence.dataset, iris) if d is not None})
-        return {"sentences": found[:limit], "sentenceCount": len(found), "datasets": datasets}
+        return {"sentences": kept, "sentenceCount": len(found), "datasets": datasets}
 
     def step(self, item: dict) -> dict:  # a career step or change: its sentences, cut short
         item["sentences"] = self.sources(item["sentences"], STEP_SOURCES_MAX)["sentences"]
@@ -161,12 +167,7 @@ def _payload(view: View, edge_ids: dict[tuple, str], see_more: Sequence[tuple[st
     """Everything the page shows besides the drawing: legend, details, evidence, what is left out."""
     g, source = view.graph, view.source
     build = _Payload(source.graph["evidence"])
-    details = {node: build.node(g.nodes[node]) for node in sorted(g)}
-    listed = {node: build.node(source.nodes[node], LISTED_SOURCES_MAX) for node in view.listed}
-    for d in listed.values():
-        d["listed"] = True
-    details.update(listed)
-    edges = {}
+    edges = {}  # first: an entity's sources start with the evidence of its drawn relations
     for (u, v, key), eid in edge_ids.items():
         d = g.edges[u, v, key]
         edges[eid] = {
@@ -176,6 +177,11 @@ def _payload(view: View, edge_ids: dict[tuple, str], see_more: Sequence[tuple[st
             "rules": list(d["rules"]),
             **build.sources(d["evidence"]),
         }
+    details = {node: build.node(g.nodes[node]) for node in sorted(g)}
+    listed = {node: build.node(source.nodes[node], LISTED_SOURCES_MAX) for node in view.listed}
+    for d in listed.values():
+        d["listed"] = True
+    details.update(listed)
     sentences, articles = build.finish((*details.values(), *edges.values()))
     left = view.left_out
     return {
