@@ -115,7 +115,9 @@ def viz_command(graph_path: Path, out: Path, focus, depth, types, min_degree, ma
     """Write an interactive HTML view of the graph (offline, one file).
 
     Click a node or an edge for its names, posts, date and source sentences;
-    search by any name; filter by type and relation.
+    search by any name; filter by type and relation. Entities without relations
+    in the view are listed in the side panel; what the page leaves out (past
+    --max-nodes) is named there with the commands that show it.
 
     \b
     Example:
@@ -123,6 +125,7 @@ def viz_command(graph_path: Path, out: Path, focus, depth, types, min_degree, ma
       kg viz --focus 刘宁 --depth 2 --out output/liuning.html
       kg viz --type Person --type Organization --min-degree 2
       kg viz --graph output/graph.nt --type Meeting --type 地点
+      kg viz --max-nodes 2000 --out output/more.html
     """
     if depth is not None and focus is None:
         raise VizError("--depth needs --focus NAME (the depth is counted from the focused entity)")

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 BIG_GRAPH = 1000
 """From this many nodes on, the page uses the fast layout settings (see `_options`)."""
+MID_GRAPH = 300
+"""From this many nodes on (a full default page), a coarser Barnes-Hut approximation (see `_options`)."""
 LAYOUT_BUDGET = 300_000
 """Node-iterations of force layout a page may spend before it stops (see `_iterations`)."""
 
@@ -120,7 +122,8 @@ def _options(nodes: int, edges: int) -> dict:
                 "springConstant": 0.08,
                 "damping": 0.6,
                 "avoidOverlap": 0 if big else 0.3,
-                "theta": 1.2 if big else 0.5,  # coarser Barnes-Hut: a third of the cost of an iteration
+                # coarser Barnes-Hut for more nodes: 0.9 costs ~60 %, 1.2 a third of 0.5's iteration
+                "theta": 1.2 if big else 0.9 if nodes >= MID_GRAPH else 0.5,
             },
             "minVelocity": 1.0,
             "maxVelocity": 80,
