@@ -184,7 +184,9 @@ def bench(name: str, graph: Graph, folder: Path, driver, spec: ViewSpec | None =
         f"{name:>9}: {len(graph):8d} triples {analysis.number_of_nodes():6d} entities | page {r['nodes']:4d} drawn"
         f" {len(view.listed):4d} listed {size / 1e6:5.2f} MB | python {python:6.2f} s (analysis"
         f" {analysed - started:5.2f}, select {selected - analysed:4.2f}, render {python - (selected - started):4.2f})"
-        f" | idle after {r['wall']:5.2f} s (layout {t['layout'] - t['network']:4.2f} s, {r['iterations']} iterations)"
+        f" | idle after {r['wall']:5.2f} s (load+setup {t['network']:4.2f} s,"
+        f" layout {t['layout'] - t['network']:4.2f} s = {r['iterations']} iterations,"
+        f" labels {t['labels'] - t['layout']:4.2f} s, draw {t['drawn'] - t['labels']:4.2f} s)"
         f" | console errors: {len(r['errors'])}",
         flush=True,
     )

@@ -106,6 +106,7 @@
   var LABEL_MAX_PX = 18;
   var LABEL_GAP = 2; // pixels between a node and its label
   var LABEL_PAD = 3; // pixels kept free between two labels
+  var LABELLED_MAX = 1500; // labels placed (pairwise, so quadratic); the rest: on hover or selection
   var fontFace = options.nodes.font.face;
   var measure = document.createElement("canvas").getContext("2d");
   var labelOf = {};
@@ -167,6 +168,8 @@
     var nodeBox = {};
     var anchor = labelAnchors(ids, nodeBox);
     var scale = {};
+    ids.slice(LABELLED_MAX).forEach(function (id) { scale[id] = Infinity; });
+    ids = ids.slice(0, LABELLED_MAX);
     for (var i = 0; i < ids.length; i++) {
       var a = labelOf[ids[i]];
       var p = anchor[ids[i]];
@@ -251,6 +254,7 @@
     network.setOptions({ physics: { enabled: false } });
     network.fit();
     placeLabels();
+    timings.labels = performance.now();
     state.iterations = iterations || 0;
     loading.classList.add("done");
     var done = false;
