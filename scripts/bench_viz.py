@@ -1,20 +1,29 @@
-"""Benchmark of the HTML graph page: time until the page is idle (layout settled, physics off).
+"""Benchmark of the HTML graph page: page size and time against graph size.
 
-Opens the page in headless Chromium (Debian's chromium + chromedriver, via selenium) and polls
-`window.kgViz.ready`, which the page sets once vis-network's stabilisation is done and physics is
-switched off. Two graphs:
-  * the seeds graph (output/graph.ttl, or --graph; built from seeds/ into a temporary folder if
-    missing);
-  * a synthetic graph of 5,000 typed entities and 10,000 typed edges (seeded random, same RDF
-    terms and provenance as kg build writes), which must settle in under 10 s.
+Graphs: the seeds graph (output/graph.ttl, or --graph; built from seeds/ into a temporary folder
+if missing) and copies of it at --scales (default 1x, 10x, 100x): copy k renames every person,
+meeting, policy, article, sentence, statement, post, tenure and change (labels of people,
+meetings and policies get the copy number) and shares the places, organisations and datasets,
+so an archive's hubs (省政府, 辽宁省) grow with it as they do in print. With --synthetic, also a
+seeded random graph of --nodes typed entities and --edges typed edges, drawn whole (as
+`kg viz --max-nodes 5000` would), which must settle in under 10 s too.
 
-    .venv/bin/python scripts/bench_viz.py [--graph output/graph.ttl] [--nodes 5000 --edges 10000]
+For each graph it prints the triples, entities, the page's drawn and listed entities, its size
+in bytes, the time to make it in Python (analysis graph, selection, render) and, in headless
+Chromium (Debian's chromium + chromedriver, via selenium), the time until the page is idle
+(layout settled, physics off, first frame drawn). The page must stop growing with the graph:
+it fails (exit 1) if the page of the largest scale is more than 1.25x the page of the scale
+before it, or if any page takes longer than 10 s to settle.
+
+    .venv/bin/python scripts/bench_viz.py [--graph output/graph.ttl] [--scales 1 10 100]
+        [--synthetic --nodes 5000 --edges 10000] [--keep FOLDER]
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import tempfile
 import time
@@ -24,12 +33,18 @@ from rdflib import Graph, Literal, URIRef
 
 from kg.iri import digest, mint
 from kg.ns import KG, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
-from kg.viz import ViewSpec, analysis_graph, render, select
+from kg.viz import ViewSpec
+from kg.viz.analysis import analysis_graph
+from kg.viz.page import render
+from kg.viz.view import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from browser import chrome  # noqa: E402  (the browser tests' own launcher)
 
 LIMIT_SECONDS = 10.0
+GROWTH_LIMIT = 1.25
+"""Page of the largest scale / page of the one before: above this, the page grows with the archive."""
+COPIED = ("article", "change", "meeting", "person", "policy", "post", "sentence", "statement", "tenure")
 TYPES = {"Person": 0.25, "Organization": 0.25, "Place": 0.2, "Meeting": 0.15, "Policy": 0.15}
 # relation -> (subject type, object type), as kg build writes them (posts: person -> org)
 RELATIONS = {
@@ -119,6 +134,21 @@ def synthetic_graph(nodes: int, edges: int, seed: int = 5000) -> Graph:
     return g
 
 
+def scaled_graph(seeds_nt: str, copies: int) -> Graph:
+    """`copies` copies of the seeds graph (N-Triples text) sharing places, organisations, datasets."""
+    iri = re.compile(r"<(http://kg\.example\.org/id/(?:" + "|".join(COPIED) + r")/[^>]*)>")
+    label = re.compile(
+        r"^(<http://kg\.example\.org/id/(?:person|meeting|policy)/[^>]*> "
+        r"<http://www\.w3\.org/(?:2000/01/rdf-schema#label|2004/02/skos/core#altLabel)> \"[^\"]*)\"",
+        re.M,
+    )
+    parts = [seeds_nt]
+    for k in range(1, copies):
+        copy = iri.sub(rf"<\g<1>/c{k}>", seeds_nt)
+        parts.append(label.sub(rf'\g<1>{k}"', copy))
+    return Graph().parse(data="".join(parts), format="nt")
+
+
 def time_page(driver, page: Path, timeout: float = 60.0) -> dict:
     """Load `page` and wait until the layout has settled; the wall-clock and page-side times."""
     driver.get("about:blank")
@@ -137,27 +167,37 @@ def time_page(driver, page: Path, timeout: float = 60.0) -> dict:
     return {"wall": wall, "page": state["settled"] / 1000, **state, "errors": errors}
 
 
-def bench(name: str, graph: Graph, folder: Path, driver) -> float:
+def bench(name: str, graph: Graph, folder: Path, driver, spec: ViewSpec | None = None) -> dict:
     started = time.perf_counter()
-    view = select(analysis_graph(graph), ViewSpec(max_nodes=None))
+    analysis = analysis_graph(graph)
+    analysed = time.perf_counter()
+    view = select(analysis, spec or ViewSpec())
+    selected = time.perf_counter()
     html = render(view)
     python = time.perf_counter() - started
     page = folder / f"{name}.html"
     page.write_text(html, encoding="utf-8")
     r = time_page(driver, page)
     t = {k: v / 1000 for k, v in r["timings"].items()}
+    size = len(html.encode())
     print(
-        f"{name:>9}: {r['nodes']:5d} nodes {r['edges']:6d} edges | page {len(html.encode()) / 1e6:4.1f} MB, "
-        f"python {python:4.2f} s | idle after {r['wall']:5.2f} s = load+setup {t['network']:4.2f} s, "
-        f"layout {t['layout'] - t['network']:4.2f} s ({r['iterations']} iterations), "
-        f"draw {t['drawn'] - t['layout']:4.2f} s | console errors: {len(r['errors'])}"
+        f"{name:>9}: {len(graph):8d} triples {analysis.number_of_nodes():6d} entities | page {r['nodes']:4d} drawn"
+        f" {len(view.listed):4d} listed {size / 1e6:5.2f} MB | python {python:6.2f} s (analysis"
+        f" {analysed - started:5.2f}, select {selected - analysed:4.2f}, render {python - (selected - started):4.2f})"
+        f" | idle after {r['wall']:5.2f} s (load+setup {t['network']:4.2f} s,"
+        f" layout {t['layout'] - t['network']:4.2f} s = {r['iterations']} iterations,"
+        f" labels {t['labels'] - t['layout']:4.2f} s, draw {t['drawn'] - t['labels']:4.2f} s)"
+        f" | console errors: {len(r['errors'])}",
+        flush=True,
     )
-    return r["wall"]
+    return {"bytes": size, "wall": r["wall"], "errors": len(r["errors"])}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--graph", type=Path, default=Path("output/graph.ttl"), help="seeds graph (Turtle)")
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100], help="copies of the seeds graph")
+    parser.add_argument("--synthetic", action="store_true", help="also a seeded random graph")
     parser.add_argument("--nodes", type=int, default=5000)
     parser.add_argument("--edges", type=int, default=10000)
     parser.add_argument("--keep", type=Path, help="folder to keep the benchmark pages in")
@@ -173,19 +213,42 @@ def main() -> int:
             print(f"{args.graph} not found: building seeds/ into {tmp}", file=sys.stderr)
             build_graph([Path("seeds")], Path(tmp) / "seeds-out", formats=("ttl",), validate=False, html=False)
             seeds = Graph().parse(Path(tmp) / "seeds-out" / "graph.ttl")
-        started = time.perf_counter()
-        synthetic = synthetic_graph(args.nodes, args.edges)
-        print(f"synthetic graph: {len(synthetic)} triples in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        seeds_nt = seeds.serialize(format="nt")
         driver = chrome(Path(tmp) / "profile")
+        results = {}
         try:
-            bench("seeds", seeds, folder, driver)
-            wall = bench("synthetic", synthetic, folder, driver)
+            for scale in args.scales:
+                started = time.perf_counter()
+                graph = seeds if scale == 1 else scaled_graph(seeds_nt, scale)
+                print(
+                    f"{scale}x seeds: {len(graph)} triples, parsed in {time.perf_counter() - started:.1f} s",
+                    file=sys.stderr,
+                )
+                results[f"{scale}x"] = bench(f"{scale}x", graph, folder, driver)
+                del graph
+            if args.synthetic:
+                synthetic = synthetic_graph(args.nodes, args.edges)
+                results["synthetic"] = bench("synthetic", synthetic, folder, driver, ViewSpec(max_nodes=None))
         finally:
             driver.quit()
-    if wall >= LIMIT_SECONDS:
-        print(f"FAIL: the {args.nodes}-node page took {wall:.1f} s to settle (limit {LIMIT_SECONDS:.0f} s)")
-        return 1
-    return 0
+    failed = False
+    sizes = [results[f"{scale}x"]["bytes"] for scale in args.scales]
+    for scale, size in zip(args.scales, sizes, strict=True):
+        print(f"{scale:>5}x seeds: page {size:9d} bytes")
+    if len(sizes) > 1:
+        growth = sizes[-1] / sizes[-2]
+        print(f"page at {args.scales[-1]}x / page at {args.scales[-2]}x: {growth:.2f} (limit {GROWTH_LIMIT})")
+        if growth > GROWTH_LIMIT:
+            print("FAIL: the page grows with the graph")
+            failed = True
+    for name, r in results.items():
+        if r["wall"] >= LIMIT_SECONDS or r["errors"]:
+            print(
+                f"FAIL: the {name} page took {r['wall']:.1f} s to settle (limit {LIMIT_SECONDS:.0f} s), "
+                f"{r['errors']} console errors"
+            )
+            failed = True
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""kg.viz without a browser: the networkx analysis graph and its views, the page's data and safety."""
+"""kg.viz without a browser: styles, the networkx analysis graph, views, the page's data and safety,
+the command. (GraphMaker and `rdf` are shared with the other test_viz* modules.)"""
 
 from __future__ import annotations
 
@@ -19,19 +20,12 @@ from kg.errors import KGError, VizError
 from kg.iri import digest, mint
 from kg.ns import KG, ORG, PREFIXES, PROV, RDF, RDFS, SKOS
 from kg.records import EntityType, RelationKind
-from kg.viz import (
-    ViewSpec,
-    analysis_graph,
-    find_node,
-    relation_styles,
-    render,
-    script_json,
-    select,
-    type_keys,
-    type_styles,
-    viz_command,
-    write_html,
-)
+from kg.viz import ViewSpec, viz_command, write_html
+from kg.viz.analysis import analysis_graph
+from kg.viz.page import _script_json as script_json
+from kg.viz.page import render
+from kg.viz.styles import relation_styles, type_keys, type_styles
+from kg.viz.view import select
 
 NASTY = "<script>window.__xss=1</script>"
 NASTY_IMG = '<img src=x onerror="window.__xss=2">'
@@ -190,11 +184,12 @@ def test_node_details(nxg):
     assert meeting["dates"] == ("2021-08-05",)
     lonely = nxg.nodes[str(mint("policy/乡村振兴战略"))]
     assert nxg.degree(str(mint("policy/乡村振兴战略"))) == 0
-    sentences = nxg.graph["sentences"]
-    assert [sentences[s].text for s in lonely["sources"]] == ["会议强调，要全面推进乡村振兴战略。"]
-    first = sentences[lonely["sources"][0]]
+    evidence = nxg.graph["evidence"]
+    assert [evidence.sentence(s).text for s in lonely["sources"]] == ["会议强调，要全面推进乡村振兴战略。"]
+    first = evidence.sentence(lonely["sources"][0])
     assert first.file == "test_0001.txt" and first.start is not None
-    assert nxg.graph["articles"][first.article].headline == "刘宁主持召开省政府常务会议"
+    assert evidence.article(first.article).headline == "刘宁主持召开省政府常务会议"
+    assert evidence.sentence(str(mint("person/辽宁省/刘宁"))) is None  # not a sentence
 
 
 def test_articles_as_nodes_on_request(rdf):
@@ -208,38 +203,42 @@ def test_articles_as_nodes_on_request(rdf):
 # -- views ------------------------------------------------------------------------------------
 
 
+def _labels(g) -> set[str]:
+    return {d["label"] for _, d in g.nodes(data=True)}
+
+
 def test_ego_network_of_liu_ning(nxg):
     view = select(nxg, ViewSpec(focus="刘宁", depth=1))
-    labels = {d["label"] for _, d in view.nodes(data=True)}
-    assert "辽宁省人民政府" in labels
-    assert labels == {"刘宁", "辽宁省人民政府", "中共辽宁省委", "辽宁省人民政府常务会议"}
-    assert view.graph["focus"] == str(mint("person/辽宁省/刘宁"))
+    assert _labels(view.graph) == {"刘宁", "辽宁省人民政府", "中共辽宁省委", "辽宁省人民政府常务会议"}
+    assert view.focus == str(mint("person/辽宁省/刘宁")) and view.listed == ()
     deeper = select(nxg, ViewSpec(focus="刘宁", depth=2))
-    assert {"周波", "沈阳市", "辽宁省人民政府办公厅"} <= {d["label"] for _, d in deeper.nodes(data=True)}
-    assert set(select(nxg, ViewSpec(focus="刘宁", depth=0))) == {str(mint("person/辽宁省/刘宁"))}
+    assert {"周波", "沈阳市", "辽宁省人民政府办公厅"} <= _labels(deeper.graph)
+    assert set(select(nxg, ViewSpec(focus="刘宁", depth=0)).graph) == {str(mint("person/辽宁省/刘宁"))}
 
 
 def test_focus_by_alias_or_iri(nxg):
-    assert find_node(nxg, "省政府") == str(mint("org/辽宁省人民政府"))
-    assert find_node(nxg, str(mint("place/辽宁省"))) == str(mint("place/辽宁省"))
+    assert select(nxg, ViewSpec(focus="省政府", depth=0)).focus == str(mint("org/辽宁省人民政府"))
+    assert select(nxg, ViewSpec(focus=str(mint("place/辽宁省")), depth=0)).focus == str(mint("place/辽宁省"))
 
 
 def test_unknown_focus_lists_close_matches(nxg):
     with pytest.raises(VizError, match="no entity named '刘宇'.*close matches: .*刘宁"):
         select(nxg, ViewSpec(focus="刘宇"))
     with pytest.raises(VizError, match="no close match"):
-        find_node(nxg, "完全无关的名字")
+        select(nxg, ViewSpec(focus="完全无关的名字"))
 
 
 def test_type_filter(nxg):
     view = select(nxg, ViewSpec(types=("Person",)))
-    assert {d["type"] for _, d in view.nodes(data=True)} == {"Person"}
-    assert view.number_of_nodes() == 2 and view.number_of_edges() == 0
+    assert view.graph.number_of_nodes() == 0  # persons have no relations among themselves ...
+    assert {nxg.nodes[n]["label"] for n in view.listed} == {"刘宁", "周波"}  # ... so they are listed
     both = select(nxg, ViewSpec(types=type_keys(["人物", "organization"])))
-    assert {d["type"] for _, d in both.nodes(data=True)} == {"Person", "Organization"}
-    assert both.number_of_edges() == 4  # 3 posts + office subOrganizationOf government
+    assert {d["type"] for _, d in both.graph.nodes(data=True)} == {"Person", "Organization"}
+    assert both.graph.number_of_edges() == 4  # 3 posts + office subOrganizationOf government
+    assert [nxg.nodes[n]["label"] for n in both.listed] == ["周波"]
     focused = select(nxg, ViewSpec(focus="刘宁", depth=2, types=("Place",)))
-    assert {d["label"] for _, d in focused.nodes(data=True)} == {"刘宁", "沈阳市"}  # the focus stays
+    assert _labels(focused.graph) == {"刘宁"}  # the focus stays, drawn
+    assert [nxg.nodes[n]["label"] for n in focused.listed] == ["沈阳市"]
 
 
 def test_unknown_type_lists_allowed():
@@ -249,11 +248,38 @@ def test_unknown_type_lists_allowed():
 
 def test_min_degree_and_max_nodes(nxg):
     view = select(nxg, ViewSpec(min_degree=3))
-    assert all(nxg.degree(n) >= 3 for n in view)
-    assert {d["label"] for _, d in view.nodes(data=True)} == {"刘宁", "辽宁省人民政府", "辽宁省人民政府常务会议"}
+    assert all(nxg.degree(n) >= 3 for n in view.graph)
+    assert _labels(view.graph) == {"刘宁", "辽宁省人民政府", "辽宁省人民政府常务会议"}
     capped = select(nxg, ViewSpec(max_nodes=3))  # degrees 5, 4, 4 (ties by IRI), 3 ...
-    assert {d["label"] for _, d in capped.nodes(data=True)} == {"辽宁省人民政府常务会议", "刘宁", "辽宁省人民政府"}
-    assert str(mint("place/辽宁省")) in select(nxg, ViewSpec(focus="辽宁省", max_nodes=1))
+    assert _labels(capped.graph) == {"辽宁省人民政府常务会议", "刘宁", "辽宁省人民政府"}
+    assert str(mint("place/辽宁省")) in select(nxg, ViewSpec(focus="辽宁省", max_nodes=1)).graph
+
+
+def test_cap_keeps_a_connected_most_connected_part(nxg):
+    """Grown best-first from the best connected entity: each drawn entity has a drawn relation."""
+    import networkx as nx
+
+    for cap in range(2, 10):
+        view = select(nxg, ViewSpec(max_nodes=cap))
+        assert view.graph.number_of_nodes() == cap
+        assert nx.is_weakly_connected(view.graph)  # this graph's related entities form one component
+        left = view.left_out
+        assert left.capped == left.linked - cap and left.linked == 9
+        assert left.edges == nxg.number_of_edges() - view.graph.number_of_edges()
+        assert left.entities == 9 - cap  # the lonely policy is listed, not left out
+        if cap < 9:
+            assert left.hubs and all(h.node not in view.graph for h in left.hubs)
+            assert left.hubs[0].degree == max(nxg.degree(n) for n in nxg if n not in view.graph and nxg.degree(n))
+        else:
+            assert left.hubs == ()
+
+
+def test_entities_without_relations_are_listed_not_drawn(nxg):
+    view = select(nxg, ViewSpec())
+    lonely = str(mint("policy/乡村振兴战略"))
+    assert lonely not in view.graph and view.listed == (lonely,)
+    assert all(view.graph.degree(n) > 0 for n in view.graph)
+    assert view.left_out.entities == 0 and view.left_out.edges == 0 and view.left_out.capped == 0
 
 
 def test_styles_cover_the_model():
@@ -271,11 +297,14 @@ def _script(html: str, element_id: str) -> str:
 
 
 def test_page_data(nxg):
-    html = render(nxg)
+    html = render(select(nxg, ViewSpec()))
     nodes = json.loads(_script(html, "kg-nodes"))
     edges = json.loads(_script(html, "kg-edges"))
     data = json.loads(_script(html, "kg-data"))
-    assert len(nodes) == nxg.number_of_nodes() and len(edges) == nxg.number_of_edges()
+    assert len(nodes) == nxg.number_of_nodes() - 1 and len(edges) == nxg.number_of_edges()  # lonely: listed
+    lonely = str(mint("policy/乡村振兴战略"))
+    assert data["listed"] == [lonely] and data["details"][lonely]["listed"] is True
+    assert data["leftOut"]["entities"] == 0 and data["leftOut"]["commands"] == []
     liu = str(mint("person/辽宁省/刘宁"))
     assert [n["label"] for n in nodes if n["id"] == liu] == ["刘宁"]
     assert sorted(e["label"] for e in edges if e["from"] == liu) == ["主持", "党组书记", "副书记", "省长"]
@@ -292,7 +321,7 @@ def test_page_data(nxg):
 
 
 def test_page_is_self_contained(nxg):
-    html = render(nxg)
+    html = render(select(nxg, ViewSpec()))
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html, re.I)
     assert not re.search(r"@import|url\(\s*['\"]?(?:https?:)?//", html, re.I)
     assert "sourceMappingURL" not in html
@@ -308,7 +337,7 @@ def test_page_is_self_contained(nxg):
 
 
 def test_page_is_deterministic(rdf):
-    assert render(analysis_graph(rdf)) == render(analysis_graph(rdf))
+    assert render(select(analysis_graph(rdf), ViewSpec())) == render(select(analysis_graph(rdf), ViewSpec()))
 
 
 def test_embedded_json_is_escaped():
@@ -316,7 +345,7 @@ def test_embedded_json_is_escaped():
     evil = m.entity("person/evil", KG.Person, NASTY + "\u2028&", NASTY_IMG, "</SCRIPT><!--")
     org = m.entity("org/evil", KG.Organization, "\"'机构'\"")
     m.post(evil, org, "evil", "</script>", f"{NASTY}出席{NASTY_IMG}。")
-    html = render(analysis_graph(m.g))
+    html = render(select(analysis_graph(m.g), ViewSpec()))
     for raw in (NASTY, NASTY_IMG, "</SCRIPT>", "<!--", "\u2028", "</script>出席"):
         assert raw not in html
     assert "\\u003cscript\\u003ewindow.__xss=1\\u003c/script\\u003e" in html
@@ -335,23 +364,22 @@ def test_write_html(rdf, tmp_path):
     path = tmp_path / "out" / "graph.html"
     assert write_html(rdf, path) == path
     html = path.read_text(encoding="utf-8")
-    assert html.startswith("<!DOCTYPE html>") and len(json.loads(_script(html, "kg-nodes"))) == 10
+    assert html.startswith("<!DOCTYPE html>") and len(json.loads(_script(html, "kg-nodes"))) == 9
     assert [p.name for p in path.parent.iterdir()] == ["graph.html"]  # no temporary file left
 
 
 def test_empty_view(nxg):
     view = select(nxg, ViewSpec(types=("Meeting",), min_degree=1))
-    assert view.number_of_nodes() == 0
+    assert view.graph.number_of_nodes() == 0 and view.listed == ()
     html = render(view)
     assert json.loads(_script(html, "kg-nodes")) == [] and json.loads(_script(html, "kg-data"))["details"] == {}
 
 
 def test_initial_layout_is_seeded(nxg):
-    html = render(nxg)
+    html = render(select(nxg, ViewSpec()))
     nodes = {n["id"]: n for n in json.loads(_script(html, "kg-nodes"))}
-    lonely = nodes[str(mint("policy/乡村振兴战略"))]
-    assert lonely["physics"] is False and "x" not in lonely  # isolated: placed in a grid by the page
-    assert all("x" in n and "y" in n for i, n in nodes.items() if nxg.degree(i))
+    assert str(mint("policy/乡村振兴战略")) not in nodes  # no relation: listed, not drawn
+    assert len(nodes) == 9 and all("x" in n and "y" in n for n in nodes.values())
     options = json.loads(_script(html, "kg-options"))
     assert options["physics"]["stabilization"]["iterations"] > 0 and options["layout"]["randomSeed"]
 
@@ -411,3 +439,53 @@ def test_cli_help_has_example():
     assert result.exit_code == 0
     assert "Example:" in result.output and "  kg viz --focus 刘宁 --depth 2" in result.output
     assert "--type TYPE" in result.output and "--focus NAME" in result.output
+
+
+# -- bounded pages ----------------------------------------------------------------------------
+
+
+def test_capped_page_says_what_it_leaves_out_and_how_to_see_it(rdf, ttl, tmp_path):
+    out = tmp_path / "capped.html"
+    result = CliRunner().invoke(viz_command, ["--graph", str(ttl), "--out", str(out), "--max-nodes", "4"])
+    assert result.exit_code == 0, result.output
+    assert "4 nodes" in result.output and "1 listed without relations" in result.output
+    left = json.loads(_script(out.read_text(encoding="utf-8"), "kg-data"))["leftOut"]
+    assert left["capped"] == 5 and left["linked"] == 9 and left["maxNodes"] == 4 and left["entities"] == 5
+    assert sum(n for _, n in left["byType"]) == 5
+    commands = [c["command"] for c in left["commands"]]
+    assert commands[0] == f"kg viz --graph {ttl} --out view.html --max-nodes 9"
+    hub = left["hubs"][0]["name"]
+    assert f"kg viz --graph {ttl} --out view.html --focus {hub} --depth 1" in commands
+    # the commands work and show what was left out
+    whole = tmp_path / "view.html"
+    args = commands[0].split()[2:]
+    args[args.index("--out") + 1] = str(whole)
+    result = CliRunner().invoke(viz_command, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(_script(whole.read_text(encoding="utf-8"), "kg-data"))["leftOut"]["entities"] == 0
+
+
+def test_page_names_the_graph_file_beside_it(rdf, tmp_path):
+    (tmp_path / "graph.nt").write_text("", encoding="utf-8")
+    spec = ViewSpec(max_nodes=3)
+    from kg.viz import write_view
+
+    write_view(rdf, tmp_path / "graph.html", spec)
+    left = json.loads(_script((tmp_path / "graph.html").read_text(encoding="utf-8"), "kg-data"))["leftOut"]
+    assert left["commands"][0]["command"] == "kg viz --graph graph.nt --out view.html --max-nodes 9"
+    assert left["where"] == "在 graph.html 所在的文件夹中运行"
+
+
+def test_sources_are_cut_short_with_their_count():
+    from kg.viz.page import SOURCES_MAX
+
+    m = GraphMaker()
+    busy = m.entity("org/辽宁省人民政府", KG.Organization, "辽宁省人民政府")
+    other = m.entity("place/辽宁省", KG.Place, "辽宁省")
+    m.edge(busy, ns.SDO.location, other, "省政府在辽宁省。")
+    for n in range(SOURCES_MAX + 5):
+        m.mention(busy, f"辽宁省人民政府第{n}次发文。")
+    data = json.loads(_script(render(select(analysis_graph(m.g), ViewSpec())), "kg-data"))
+    details = data["details"][str(busy)]
+    assert details["sentenceCount"] == SOURCES_MAX + 6 and len(details["sentences"]) == SOURCES_MAX
+    assert len(data["sentences"]) <= SOURCES_MAX + 1

@@ -19,7 +19,9 @@ from test_viz import NASTY, NASTY_IMG, GraphMaker
 from kg import ns
 from kg.iri import mint
 from kg.ns import KG, ORG
-from kg.viz import analysis_graph, find_node, write_html
+from kg.viz import ViewSpec, write_html, write_view
+from kg.viz.analysis import analysis_graph
+from kg.viz.view import select
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "output" / "graph-screenshot.png"
@@ -88,12 +90,15 @@ def test_seeds_page_is_offline_and_complete(driver, seeds):
     outside = [u for u in got["requests"] if u != got["url"] and not u.startswith("data:")]
     assert outside == [], f"requests leaving the page: {outside}"
     assert severe(got["console"]) == []
-    entities = analysis_graph(graph).number_of_nodes()
-    assert entities > 300
+    g = analysis_graph(graph)
+    assert g.number_of_nodes() > 300
+    related = sum(1 for n in g if g.degree(n))
     counts = driver.execute_script(
-        "return [kgViz.nodes.length, kgViz.edges.length, document.querySelectorAll('#type-filters input').length]"
+        "return [kgViz.nodes.length, kgViz.edges.length, document.querySelectorAll('#type-filters input').length,"
+        " document.querySelectorAll('#listed li').length]"
     )
-    assert counts == [entities, analysis_graph(graph).number_of_edges(), 5]
+    # every related entity and relation drawn; the entities without relations listed instead
+    assert counts == [related, g.number_of_edges(), 5, g.number_of_nodes() - related]
     assert driver.execute_script("return kgViz.network.physics.physicsEnabled") is False  # settled, then stopped
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SCREENSHOT))
@@ -124,7 +129,7 @@ def test_search_focuses_and_shows_details(driver, seeds):
     from selenium.webdriver.common.keys import Keys
 
     graph, page = seeds
-    liu = find_node(analysis_graph(graph), "刘宁")
+    liu = select(analysis_graph(graph), ViewSpec(focus="刘宁", depth=0)).focus
     open_page(driver, page)
     box = driver.find_element(By.ID, "search-input")
     box.send_keys("刘宁")
@@ -236,9 +241,138 @@ def test_focused_view_opens_on_its_entity(driver, tmp_path):
     gov = m.entity("org/辽宁省人民政府", KG.Organization, "辽宁省人民政府")
     m.post(liu, gov, "辽宁省人民政府", "省长", "省长刘宁。")
     m.edge(gov, ORG.subOrganizationOf, mint("org/nowhere"), "无。")
-    from kg.viz import ViewSpec, write_view
-
     write_view(m.g, tmp_path / "view.html", ViewSpec(focus="刘宁"))
     open_page(driver, tmp_path / "view.html")
     assert driver.execute_script("return kgViz.network.getSelectedNodes()") == [str(liu)]
     assert driver.execute_script("return document.querySelector('#panel h2').textContent") == "刘宁"
+
+
+# -- readability and bounds ---------------------------------------------------------------------
+
+OVERLAPS = """
+var boxes = arguments[0], hits = [];
+for (var i = 0; i < boxes.length; i++) for (var j = i + 1; j < boxes.length; j++) {
+  var a = boxes[i], b = boxes[j];
+  if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h) hits.push([a.text, b.text]);
+}
+return hits;
+"""
+MEASURED = """
+var ctx = document.createElement('canvas').getContext('2d');
+return kgViz.labels.map(function (b) {
+  ctx.font = b.font;
+  var w = ctx.measureText(b.text).width;
+  var px = parseInt(/(\\d+)px/.exec(b.font)[1], 10);
+  return {id: b.id, text: b.text, x: b.x + (b.w - w) / 2, y: b.y + (b.h - px) / 2, w: w, h: px};
+});
+"""
+
+
+COVERED = """
+var n = kgViz.network, order = kgViz.labelOrder, rank = {}, hits = [];
+order.forEach(function (id, i) { rank[id] = i; });
+arguments[0].forEach(function (l) {
+  for (var j = 0; j < rank[l.id]; j++) {
+    var b = n.getBoundingBox(order[j]);
+    var tl = n.canvasToDOM({x: b.left, y: b.top}), br = n.canvasToDOM({x: b.right, y: b.bottom});
+    if (l.x < br.x && tl.x < l.x + l.w && l.y < br.y && tl.y < l.y + l.h) hits.push([l.text, order[j]]);
+  }
+});
+return hits;
+"""
+
+
+def drawn_labels(driver) -> list[dict]:
+    """The labels the page drew in its last frame, re-measured here from their text and font."""
+    driver.execute_script("kgViz.network.redraw()")
+    time.sleep(0.2)  # the redraw is the next animation frame
+    return driver.execute_script(MEASURED)
+
+
+def test_labels_do_not_overlap_at_any_zoom(driver, seeds):
+    """At the opening zoom, zoomed in and with a hub selected: no two drawn labels overlap, more
+    labels appear as one zooms in; drawing every label instead would overlap (the check sees it)."""
+    _, page = seeds
+    open_page(driver, page)
+    shown = []
+    for zoom in (1, 2.5, 6):
+        driver.execute_script("var n = kgViz.network; n.moveTo({scale: n.getScale() * arguments[0]})", zoom)
+        labels = drawn_labels(driver)
+        assert driver.execute_script(OVERLAPS, labels) == [], f"labels overlap at zoom x{zoom}"
+        assert driver.execute_script(COVERED, labels) == [], f"labels cover better connected nodes at zoom x{zoom}"
+        shown.append(len(labels))
+        open_page(driver, page)
+    assert 40 <= shown[0] < shown[1] < shown[2], shown  # the overview names the hubs, zooming names more
+    everything = driver.execute_script("return kgViz.labelBoxes(true)")
+    assert len(driver.execute_script(OVERLAPS, everything)) > 50  # all labels at once would overlap
+    # a selected entity's label and its neighbours' come first, still without overlaps
+    liu = driver.execute_script("return kgViz.nodes.get({filter: function (n) { return n.kgLabel === '刘宁'; }})[0].id")
+    driver.execute_script("kgViz.focusNode(arguments[0])", liu)
+    time.sleep(0.6)
+    labels = drawn_labels(driver)
+    assert "刘宁" in [b["text"] for b in labels]
+    assert driver.execute_script(OVERLAPS, labels) == []
+    edge_labels = driver.execute_script(
+        "return kgViz.edges.get({filter: function (e) { return Boolean(e.label); }}).map(function (e) { return e.label; })"
+    )
+    assert "省长" in edge_labels and len(edge_labels) == len(
+        driver.execute_script("return kgViz.network.getConnectedEdges(arguments[0])", liu)
+    )
+    driver.save_screenshot(str(SCREENSHOT.with_name("graph-screenshot-labels.png")))
+
+
+def test_entities_without_relations_are_listed_in_the_panel(driver, seeds):
+    from selenium.webdriver.common.by import By
+
+    graph, page = seeds
+    g = analysis_graph(graph)
+    lonely = sorted((n for n in g if not g.degree(n)), key=lambda n: (-len(g.nodes[n]["sources"]), n))
+    open_page(driver, page)
+    assert driver.execute_script("return kgViz.nodes.get(arguments[0])", lonely[0]) is None  # not drawn
+    section = driver.find_element(By.ID, "listed")
+    assert f"无关系的实体（{len(lonely)}）" in section.text
+    groups = {
+        d.get_attribute("data-type"): int(d.find_element(By.CSS_SELECTOR, "summary .count").text)
+        for d in section.find_elements(By.TAG_NAME, "details")
+    }
+    by_type: dict[str, int] = {}
+    for n in lonely:
+        by_type[g.nodes[n]["type"]] = by_type.get(g.nodes[n]["type"], 0) + 1
+    assert groups == by_type
+    # searchable: the filter narrows the list to the names containing it
+    name = g.nodes[lonely[0]]["label"]
+    box = section.find_element(By.CSS_SELECTOR, "input[type=search]")
+    box.send_keys(name)
+    visible = [b.text for b in section.find_elements(By.CSS_SELECTOR, "li button") if b.is_displayed()]
+    assert name in visible and len(visible) < len(lonely)
+    # clickable: its details and sources
+    next(b for b in section.find_elements(By.CSS_SELECTOR, "li button") if b.text == name).click()
+    panel = driver.find_element(By.ID, "panel")
+    assert panel.find_element(By.TAG_NAME, "h2").text == name
+    assert "本视图中无关系，未画出" in panel.text and "来源句子" in panel.text and ".txt:" in panel.text
+    # the search box finds it too
+    panel.find_element(By.CSS_SELECTOR, "button.back").click()
+    assert driver.find_element(By.ID, "listed")
+    driver.execute_script(
+        "document.getElementById('search-input').value = arguments[0];"
+        "document.getElementById('search-button').click();",
+        name,
+    )
+    wait_for(driver, "return kgViz.shown && kgViz.shown.node === arguments[0]", lonely[0])
+    assert severe(driver.get_log("browser")) == []
+
+
+def test_capped_page_says_what_is_left_out(driver, seeds, tmp_path):
+    graph, _ = seeds
+    page = tmp_path / "capped.html"
+    view = write_view(graph, page, ViewSpec(max_nodes=60), graph_file="output/graph.ttl")
+    got = open_page(driver, page)
+    assert severe(got["console"]) == []
+    assert driver.execute_script("return kgViz.nodes.length") == 60
+    text = driver.execute_script("return document.getElementById('left-out').textContent")
+    assert f"本页未显示 {view.left_out.entities} 个实体" in text
+    assert f"kg viz --graph output/graph.ttl --out view.html --max-nodes {view.left_out.linked}" in text
+    assert f"--focus {view.left_out.hubs[0].name} --depth 1" in text
+    assert "未显示" in driver.execute_script("return document.getElementById('counts').textContent")
+    labels = drawn_labels(driver)
+    assert labels and driver.execute_script(OVERLAPS, labels) == []

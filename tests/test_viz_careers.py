@@ -1,4 +1,4 @@
-"""Careers and decided changes in the page (kg.viz + kg.viz_careers), on a small graph in the
+"""Careers and decided changes in the page (kg.viz.careers, kg.viz.page), on a small graph in the
 data model kg.export_careers writes: a person's career timeline (acting and former marked, each
 with its source) and a meeting's list of the changes decided there; article text stays text."""
 
@@ -12,7 +12,10 @@ from test_viz import NASTY, NASTY_IMG, GraphMaker, _script
 from kg import ns
 from kg.iri import mint
 from kg.ns import KG, ORG, RDF
-from kg.viz import analysis_graph, render
+from kg.viz import ViewSpec
+from kg.viz.analysis import analysis_graph
+from kg.viz.page import render
+from kg.viz.view import select
 
 SENTENCE = "会议决定任命王晓为陕西省人民政府副省长、代理省长。"
 
@@ -61,7 +64,7 @@ def test_career_timeline_in_date_order_with_marks_and_sources():
         ("陕西省人民政府", "副省长", False, False, "2022-02-25", ""),
     ]
     assert [c.label for c in steps[1].changes] == ["代理"] and [c.label for c in steps[2].changes] == ["任命"]
-    data = json.loads(_script(render(analysis_graph(g)), "kg-data"))
+    data = json.loads(_script(render(select(analysis_graph(g), ViewSpec())), "kg-data"))
     career = data["details"][str(person)]["career"]
     assert [c["title"] for c in career] == ["市长", "代理省长", "副省长"]
     texts = {data["sentences"][sid]["text"] for step in career for sid in step["sentences"]}
@@ -71,7 +74,7 @@ def test_career_timeline_in_date_order_with_marks_and_sources():
 
 def test_meeting_lists_the_changes_decided_there():
     g, person, meeting = _graph()
-    data = json.loads(_script(render(analysis_graph(g)), "kg-data"))
+    data = json.loads(_script(render(select(analysis_graph(g), ViewSpec())), "kg-data"))
     changes = data["details"][str(meeting)]["changes"]
     assert [(c["label"], c["personName"], c["post"], c["date"]) for c in changes] == [
         ("代理", "王晓", "陕西省人民政府代理省长", "2022-02-25"),
@@ -83,7 +86,7 @@ def test_meeting_lists_the_changes_decided_there():
 
 def test_article_text_in_careers_stays_text():
     g, person, meeting = _graph(sentence=f"{NASTY}任命{NASTY_IMG}。", name=NASTY)
-    html = render(analysis_graph(g))
+    html = render(select(analysis_graph(g), ViewSpec()))
     assert NASTY not in html and NASTY_IMG not in html
     data = json.loads(_script(html, "kg-data"))
     assert data["details"][str(meeting)]["changes"][0]["personName"] == NASTY

@@ -40,13 +40,21 @@
     return info.title ? label + "（" + info.title + "）" : label;
   }
 
+  // node labels are drawn by placeLabels (below), edge labels only for the selected entity's
+  // relations: vis-network gets neither, the page keeps them as kgLabel
   nodeList.forEach(function (n) {
     var d = kg.details[n.id];
     n.title = tip(d.name + "\n" + (typeStyle[d.type] ? typeStyle[d.type].label : d.type));
+    n.kgLabel = n.label;
+    delete n.label;
   });
   edgeList.forEach(function (e) {
     e.title = tip(edgeName(kg.edges[e.id]));
+    e.kgLabel = e.label;
+    delete e.label;
   });
+  var listed = kg.listed || [];
+  var leftOut = kg.leftOut || {};
 
   // sizes (and label sizes) grow with the log of the degree: hubs stand out, yet the many nodes
   // of middling degree still get labels large enough to read in the overview
@@ -70,9 +78,12 @@
     focused: null,
     shown: null,
     timings: timings,
+    labels: [],
+    labelScale: {},
     focusNode: focusNode,
     showNode: showNode,
     showEdge: showEdge,
+    labelBoxes: labelBoxes,
   };
   window.kgViz = state;
 
@@ -82,46 +93,168 @@
 
   // -- layout: a bounded number of stabilisation iterations, then physics off ------------------
 
-  function placeIsolated() { // entities in no relation: a grid under the connected part, one row block per type
-    var isolated = nodeList.filter(function (n) { return n.physics === false; });
-    if (!isolated.length) return;
-    var connected = nodeList.filter(function (n) { return n.physics !== false; }).map(function (n) { return n.id; });
-    var box = { left: 0, right: 0, bottom: 0 };
-    if (connected.length) {
-      var positions = network.getPositions(connected);
-      var xs = connected.map(function (id) { return positions[id].x; });
-      var ys = connected.map(function (id) { return positions[id].y; });
-      box = { left: Math.min.apply(null, xs), right: Math.max.apply(null, xs), bottom: Math.max.apply(null, ys) };
-    }
-    var dx = 130;
-    var dy = 55;
-    var columns = Math.max(8, Math.floor((box.right - box.left) / dx) + 1, Math.ceil(Math.sqrt(isolated.length * 2)));
-    var left = (box.left + box.right) / 2 - ((columns - 1) * dx) / 2;
-    var row = 0;
-    var updates = [];
-    kg.types.forEach(function (t) {
-      var ofType = isolated.filter(function (n) { return n.kgType === t.key; });
-      ofType.sort(function (a, b) { return a.label < b.label ? -1 : a.label > b.label ? 1 : 0; });
-      ofType.forEach(function (n, i) {
-        updates.push({ id: n.id, x: left + (i % columns) * dx, y: box.bottom + 150 + (row + Math.floor(i / columns)) * dy });
-      });
-      if (ofType.length) row += Math.ceil(ofType.length / columns) + 0.6;
+  // -- labels: each drawn from the zoom on which it overlaps no label ranked before it ------------
+  //
+  // A label keeps its size in screen pixels (12-18 px by degree) while zooming moves entities
+  // apart, so two labels overlap only below some zoom. Ranked selected entity, its neighbours,
+  // then by degree, each label gets the smallest zoom from which it overlaps none of the labels
+  // ranked before it that are drawn at that zoom, and covers none of their nodes: hubs are named
+  // in the overview, the others appear as one zooms in (and show their name on hover), and no
+  // two drawn labels overlap.
+
+  var LABEL_MIN_PX = 12;
+  var LABEL_MAX_PX = 18;
+  var LABEL_GAP = 2; // pixels between a node and its label
+  var LABEL_PAD = 3; // pixels kept free between two labels
+  var LABELLED_MAX = 1500; // labels placed (pairwise, so quadratic); the rest: on hover or selection
+  var fontFace = options.nodes.font.face;
+  var measure = document.createElement("canvas").getContext("2d");
+  var labelOf = {};
+  (function () {
+    var degrees = {};
+    nodeList.forEach(function (n) { degrees[n.id] = 0; });
+    edgeList.forEach(function (e) { degrees[e.from] += 1; degrees[e.to] += 1; });
+    var values = nodeList.map(function (n) { return degrees[n.id]; });
+    var lo = Math.min.apply(null, values.concat([0]));
+    var hi = Math.max.apply(null, values.concat([0]));
+    nodeList.forEach(function (n) {
+      var rel = hi === lo ? 0 : Math.log(1 + degrees[n.id] - lo) / Math.log(1 + hi - lo);
+      var px = Math.round(LABEL_MIN_PX + rel * (LABEL_MAX_PX - LABEL_MIN_PX));
+      var font = (px >= 16 ? "bold " : "") + px + "px " + fontFace;
+      measure.font = font;
+      labelOf[n.id] = {
+        text: n.kgLabel || "", font: font, px: px, degree: degrees[n.id],
+        w: Math.ceil(measure.measureText(n.kgLabel || "").width) + 2, h: Math.ceil(px * 1.3),
+      };
     });
-    nodes.update(updates);
+  })();
+  var labelOrder = [];
+
+  function labelAnchors(ids, boxes) { // canvas point under each node where its label hangs
+    var positions = network.getPositions(ids);
+    var out = {};
+    ids.forEach(function (id) {
+      var box = network.getBoundingBox(id);
+      var p = positions[id];
+      boxes[id] = box || { left: p.x, right: p.x, top: p.y, bottom: p.y };
+      out[id] = { x: p.x, y: boxes[id].bottom };
+    });
+    return out;
   }
 
-  function fitConnected() { // open on the related entities; the grid of isolated ones is a scroll away
-    var connected = nodeList.filter(function (n) { return n.physics !== false; }).map(function (n) { return n.id; });
-    network.fit(connected.length ? { nodes: connected } : {});
+  function overNode(a, p, box) { // zoom below which label `a` hanging at `p` may cover node `box`
+    // label: x in [p.x*s - w/2, p.x*s + w/2], y in [p.y*s + gap, p.y*s + gap + h] (pixels);
+    // node: [left*s, right*s] x [top*s, bottom*s]. Overlap for s in (lo, hi); 0 if never.
+    function below(c, d) { return c > 0 ? d / c : Infinity; } // s*c < d holds for s < this
+    var hi = Math.min(below(box.left - p.x, a.w / 2), below(p.x - box.right, a.w / 2),
+      below(box.top - p.y, LABEL_GAP + a.h));
+    var c = box.bottom - p.y;
+    if (c <= 0) return 0;
+    var lo = LABEL_GAP / c;
+    return lo < hi ? hi : 0;
   }
+
+  function placeLabels() { // the zoom from which each shown entity's label is drawn
+    var selected = network.getSelectedNodes();
+    var first = {};
+    selected.forEach(function (id) {
+      first[id] = 2;
+      network.getConnectedNodes(id).forEach(function (other) { if (!first[other]) first[other] = 1; });
+    });
+    var ids = nodes.getIds({ filter: function (n) { return !n.hidden; } });
+    ids.sort(function (a, b) {
+      return (first[b] || 0) - (first[a] || 0) || labelOf[b].degree - labelOf[a].degree || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    var nodeBox = {};
+    var anchor = labelAnchors(ids, nodeBox);
+    var scale = {};
+    ids.slice(LABELLED_MAX).forEach(function (id) { scale[id] = Infinity; });
+    ids = ids.slice(0, LABELLED_MAX);
+    for (var i = 0; i < ids.length; i++) {
+      var a = labelOf[ids[i]];
+      var p = anchor[ids[i]];
+      var need = 0;
+      for (var j = 0; j < i; j++) {
+        var b = labelOf[ids[j]];
+        var q = anchor[ids[j]];
+        var dx = Math.abs(p.x - q.x);
+        var dy = Math.abs(p.y - q.y);
+        var sx = dx > 0 ? ((a.w + b.w) / 2 + LABEL_PAD) / dx : Infinity;
+        var sy = dy > 0 ? ((a.h + b.h) / 2 + LABEL_PAD) / dy : Infinity;
+        var apart = Math.min(sx, sy); // from this zoom on, the two labels do not overlap
+        if (apart > scale[ids[j]] && apart > need) need = apart;
+        var clear = overNode(a, p, nodeBox[ids[j]]); // nor does the label cover the better ranked node
+        if (clear > need) need = clear;
+      }
+      scale[ids[i]] = need;
+    }
+    labelOrder = ids;
+    state.labelOrder = ids;
+    state.labelScale = scale;
+    state.labelAnchor = anchor;
+  }
+
+  function labelBoxes(all) { // screen boxes of the labels drawn at the current zoom (all: every label)
+    var zoom = network.getScale();
+    var boxes = [];
+    labelOrder.forEach(function (id) {
+      if (!all && !(state.labelScale[id] <= zoom)) return;
+      var l = labelOf[id];
+      var p = network.canvasToDOM(state.labelAnchor[id]);
+      boxes.push({ id: id, text: l.text, font: l.font, x: p.x - l.w / 2, y: p.y + LABEL_GAP, w: l.w, h: l.h });
+    });
+    return boxes;
+  }
+
+  network.on("afterDrawing", function (ctx) {
+    if (!state.labelAnchor) return;
+    var boxes = labelBoxes(false);
+    var ratio = network.canvas.pixelRatio || 1;
+    var selected = {};
+    network.getSelectedNodes().forEach(function (id) { selected[id] = true; });
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    boxes.forEach(function (b) {
+      ctx.font = b.font;
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "#ffffff";
+      ctx.fillStyle = selected[b.id] ? "#000000" : "#222222";
+      var x = b.x + b.w / 2;
+      var y = b.y + b.h / 2;
+      ctx.strokeText(b.text, x, y);
+      ctx.fillText(b.text, x, y);
+    });
+    ctx.restore();
+    state.labels = boxes;
+  });
+
+  function relabel() { placeLabels(); network.redraw(); }
+
+  function edgeLabels(nodeIds) { // relation names on the selected entity's edges only
+    var want = {};
+    nodeIds.forEach(function (id) { network.getConnectedEdges(id).forEach(function (e) { want[e] = true; }); });
+    var updates = [];
+    edges.forEach(function (e) {
+      var label = want[e.id] && e.kgLabel ? e.kgLabel : "";
+      if ((e.label || "") !== label) updates.push({ id: e.id, label: label });
+    });
+    edges.update(updates);
+  }
+
+  network.on("select", function (p) { edgeLabels(p.nodes); relabel(); });
+  network.on("dragEnd", function (p) { if (p.nodes.length) relabel(); });
 
   function settled(iterations) {
     if (state.ready) return;
     timings.layout = performance.now();
     network.stopSimulation();
     network.setOptions({ physics: { enabled: false } });
-    placeIsolated();
-    fitConnected();
+    network.fit();
+    placeLabels();
+    timings.labels = performance.now();
     state.iterations = iterations || 0;
     loading.classList.add("done");
     var done = false;
@@ -136,6 +269,8 @@
     setTimeout(idle, 3000); // a hidden canvas is never drawn
     if (kg.focus && nodes.get(kg.focus)) {
       network.selectNodes([kg.focus]);
+      edgeLabels([kg.focus]);
+      placeLabels();
       showNode(kg.focus);
     }
   }
@@ -147,7 +282,7 @@
   network.once("stabilizationIterationsDone", function () { settled(options.physics.stabilization.iterations); });
   network.once("stabilized", function (p) { settled(p && p.iterations); });
   if (nodeList.length === 0) {
-    loading.textContent = "没有可显示的节点";
+    loading.textContent = listed.length ? "本视图中的实体之间没有关系：见右侧列表" : "没有可显示的节点";
     state.ready = true;
     state.stabilizedAt = performance.now();
   }
@@ -206,6 +341,7 @@
     });
     edges.update(edgeUpdates);
     updateCounts();
+    relabel();
   }
 
   function updateCounts() {
@@ -213,8 +349,10 @@
     var shownEdges = edges.get({
       filter: function (e) { return !e.hidden && typeOn[nodes.get(e.from).kgType] && typeOn[nodes.get(e.to).kgType]; },
     }).length;
-    document.getElementById("counts").textContent =
-      "显示 " + shownNodes + " / " + nodeList.length + " 个实体，" + shownEdges + " / " + edgeList.length + " 条关系";
+    var text = "显示 " + shownNodes + " / " + nodeList.length + " 个实体，" + shownEdges + " / " + edgeList.length + " 条关系";
+    if (listed.length) text += "；另列 " + listed.length + " 个无关系实体";
+    if (leftOut.entities) text += "；未显示 " + leftOut.entities + " 个（见概览）";
+    document.getElementById("counts").textContent = text;
   }
   updateCounts();
 
@@ -236,7 +374,7 @@
     datalist.appendChild(option);
   });
 
-  function degree(id) { return network.getConnectedEdges(id).length; }
+  function degree(id) { return nodes.get(id) ? network.getConnectedEdges(id).length : -1; }
 
   function byDegree(ids) {
     return ids.slice().sort(function (a, b) { return degree(b) - degree(a) || (a < b ? -1 : a > b ? 1 : 0); });
@@ -303,13 +441,23 @@
 
   function focusNode(id) {
     var n = nodes.get(id);
-    if (!n) return false;
+    if (!n) { // an entity listed in the panel (no relation): its details, not drawn
+      if (!kg.details[id]) return false;
+      network.unselectAll();
+      edgeLabels([]);
+      relabel();
+      state.focused = id;
+      showNode(id);
+      return true;
+    }
     if (n.hidden) { // the node's type was filtered out: show the type again
       typeOn[n.kgType] = true;
       if (typeBoxes[n.kgType]) typeBoxes[n.kgType].checked = true;
       applyFilters();
     }
     network.selectNodes([id]);
+    edgeLabels([id]);
+    relabel();
     network.focus(id, {
       scale: Math.max(network.getScale(), 1.2),
       locked: false, // a locked camera jumps away on the next selection (vis-network 9.1.2)
@@ -323,7 +471,7 @@
   // -- details panel ---------------------------------------------------------------------------
 
   function linkTo(id, text) {
-    if (!nodes.get(id)) return el("span", text);
+    if (!kg.details[id]) return el("span", text);
     var button = el("button", text, "link");
     button.type = "button";
     button.addEventListener("click", function () { focusNode(id); });
@@ -353,7 +501,8 @@
 
   function sourceList(item, names) {
     var section = el("section");
-    section.appendChild(el("h3", "来源句子（" + item.sentences.length + "）"));
+    var count = item.sentenceCount || item.sentences.length;
+    section.appendChild(el("h3", "来源句子（" + (count > item.sentences.length ? "前 " + item.sentences.length + " 句，共 " + count + " 句" : count) + "）"));
     if (!item.sentences.length && !item.datasets.length) section.appendChild(el("p", "无", "muted"));
     var list = el("ol", null, "sources");
     item.sentences.forEach(function (sid) {
@@ -447,13 +596,26 @@
     return line;
   }
 
+  function backButton() {
+    var back = el("button", "← 概览", "link back");
+    back.type = "button";
+    back.addEventListener("click", function () { network.unselectAll(); edgeLabels([]); relabel(); showSummary(); });
+    return back;
+  }
+
+  function more(count, shown) { // "(first N of M)" when the page keeps only part of a list
+    return count > shown ? el("p", "（仅列前 " + shown + " 项，共 " + count + " 项）", "muted") : null;
+  }
+
   function showNode(id) {
     var d = kg.details[id];
     if (!d) return;
     clear(panel);
     state.shown = { node: id };
+    panel.appendChild(backButton());
     panel.appendChild(el("h2", d.name));
     panel.appendChild(typeLine(d.type));
+    if (d.listed) panel.appendChild(el("p", "本视图中无关系，未画出。", "muted"));
     if (d.aliases.length) field(panel, "别名", d.aliases.join("、"));
     if (d.dates.length) field(panel, d.type === "Article" ? "发表日期" : "日期", d.dates.join("、"));
     if (d.posts.length) {
@@ -467,10 +629,13 @@
         posts.appendChild(li);
       });
       panel.appendChild(posts);
+      if (more(d.postCount, d.posts.length)) panel.appendChild(more(d.postCount, d.posts.length));
     }
     if (d.career && d.career.length) panel.appendChild(careerTimeline(d.career));
+    if (more(d.careerCount, (d.career || []).length)) panel.appendChild(more(d.careerCount, d.career.length));
     if (d.changes && d.changes.length) panel.appendChild(decidedChanges(d.changes));
-    var connected = network.getConnectedEdges(id);
+    if (more(d.changeCount, (d.changes || []).length)) panel.appendChild(more(d.changeCount, d.changes.length));
+    var connected = nodes.get(id) ? network.getConnectedEdges(id) : [];
     if (connected.length) {
       panel.appendChild(el("h3", "关系（" + connected.length + "）"));
       var rels = el("ul");
@@ -502,6 +667,7 @@
     if (!e || !info) return;
     clear(panel);
     state.shown = { edge: eid };
+    panel.appendChild(backButton());
     var from = kg.details[e.from];
     var to = kg.details[e.to];
     var h = el("h2");
@@ -521,8 +687,10 @@
     clear(panel);
     state.shown = null;
     panel.appendChild(el("h2", "图谱概览"));
-    panel.appendChild(el("p", nodeList.length + " 个实体，" + edgeList.length + " 条关系。"));
-    panel.appendChild(el("p", "点击节点查看名称、别名、职务、日期和来源句子；点击连线查看证据句子。", "muted"));
+    var drawn = nodeList.length + " 个实体，" + edgeList.length + " 条关系";
+    if (leftOut.capped) drawn += "（关系最多的部分，上限 " + leftOut.maxNodes + " 个实体）";
+    panel.appendChild(el("p", "图中画出 " + drawn + "。"));
+    panel.appendChild(el("p", "点击节点查看名称、别名、职务、日期和来源句子；点击连线查看证据句子。放大后显示更多名称，悬停显示名称。", "muted"));
     var list = el("ul");
     kg.types.forEach(function (t) {
       if (!typeCount[t.key]) return;
@@ -532,6 +700,87 @@
       list.appendChild(li);
     });
     panel.appendChild(list);
+    if (leftOut.entities || leftOut.edges) panel.appendChild(leftOutSection());
+    if (listed.length) panel.appendChild(listedSection());
+  }
+
+  function leftOutSection() { // what the page does not show, and the commands that show it
+    var section = el("section", null, "left-out");
+    section.id = "left-out";
+    section.appendChild(el("h3", "未显示"));
+    var parts = leftOut.byType.map(function (kv) {
+      return (typeStyle[kv[0]] ? typeStyle[kv[0]].label : kv[0]) + " " + kv[1];
+    });
+    var text = "本页未显示 " + leftOut.entities + " 个实体" + (parts.length ? "（" + parts.join("，") + "）" : "") +
+      "和 " + leftOut.edges + " 条关系。";
+    section.appendChild(el("p", text));
+    if (leftOut.unlisted) section.appendChild(el("p", "另有 " + leftOut.unlisted + " 个无关系的实体未列出（只列提及最多的 " + listed.length + " 个）。", "muted"));
+    if (leftOut.commands.length) {
+      section.appendChild(el("p", "查看其余部分" + (leftOut.where ? "（" + leftOut.where + "）" : "") + "："));
+      var cmds = el("ul", null, "commands");
+      leftOut.commands.forEach(function (c) {
+        var li = el("li");
+        li.appendChild(el("div", c.what));
+        li.appendChild(el("code", c.command));
+        cmds.appendChild(li);
+      });
+      section.appendChild(cmds);
+    }
+    return section;
+  }
+
+  function listedSection() { // entities without relations: by type, searchable, each opens its details
+    var section = el("section", null, "listed");
+    section.id = "listed";
+    section.appendChild(el("h3", "无关系的实体（" + listed.length + (leftOut.unlisted ? " / " + (listed.length + leftOut.unlisted) : "") + "）"));
+    var filter = el("input");
+    filter.type = "search";
+    filter.placeholder = "筛选名称";
+    filter.setAttribute("aria-label", "筛选无关系的实体");
+    section.appendChild(filter);
+    var groups = [];
+    kg.types.forEach(function (t) {
+      var ids = listed.filter(function (id) { return kg.details[id].type === t.key; });
+      if (!ids.length) return;
+      var group = el("details");
+      group.open = true;
+      group.dataset.type = t.key;
+      var summary = el("summary");
+      summary.appendChild(el("span", t.label));
+      var count = el("span", " " + ids.length, "muted count");
+      summary.appendChild(count);
+      group.appendChild(summary);
+      var ul = el("ul");
+      var items = ids.map(function (id) {
+        var d = kg.details[id];
+        var li = el("li");
+        var button = el("button", d.name, "link");
+        button.type = "button";
+        button.dataset.id = id;
+        button.addEventListener("click", function () { showNode(id); });
+        li.appendChild(button);
+        if (d.sentenceCount) li.appendChild(el("span", " " + d.sentenceCount + " 句", "muted"));
+        ul.appendChild(li);
+        return { li: li, names: [d.name].concat(d.aliases).join("\n").toLowerCase() };
+      });
+      group.appendChild(ul);
+      section.appendChild(group);
+      groups.push({ group: group, count: count, items: items, total: ids.length });
+    });
+    filter.addEventListener("input", function () {
+      var q = filter.value.trim().toLowerCase();
+      groups.forEach(function (g) {
+        var shown = 0;
+        g.items.forEach(function (it) {
+          var hit = !q || it.names.indexOf(q) >= 0;
+          it.li.hidden = !hit;
+          if (hit) shown += 1;
+        });
+        g.count.textContent = " " + (q ? shown + " / " + g.total : g.total);
+        g.group.hidden = shown === 0;
+      });
+    });
+    return section;
   }
 
   network.on("click", function (p) {

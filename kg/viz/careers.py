@@ -1,4 +1,4 @@
-"""Careers and post changes for the page (kg.viz): read from the RDF graph kg.export_careers
+"""Careers and post changes for the page: read from the RDF graph kg.export_careers
 writes, shown in a person's panel (the career as a timeline) and a meeting's or body's panel
 (the changes decided there). Plain records; the page builds every piece of text with
 textContent, never markup.
