@@ -41,6 +41,9 @@ def test_elections(nlp):
         "在第二届全国人民代表大会第一次会议上，彭真同志仍当选为全国人大常委会副委员长，仍兼任全国人大常委会秘书长。",
     )
     assert got == {("elected", "彭真", "副委员长", "全国人大常委会")}
+    # an election reported with what followed it (People's Daily 1998)
+    _, got = changes(nlp, "布拉特当选国际足联主席后，对自己的胜利没过多说什么，很快对国际足联工作进行了粗线条的阐述。")
+    assert got == {("elected", "布拉特", "主席", "国际足联")}
 
 
 def test_acting_post_and_the_post_it_comes_with(nlp):

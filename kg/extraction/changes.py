@@ -410,8 +410,8 @@ def _subject_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item |
             end = duty.end()
         elif cue.kind is ChangeKind.ACTING or not _CLAUSE_END.match(s.text, end, s.end):
             return []  # 辞去…职务, 代理…职务; a departure without 职务 ends its clause (不再担任省长。)
-    if cue.kind.takes_post and _NOT_A_STEP.match(s.text, end, s.end):
-        return []  # 甲同志任X期间, 当选为X后: a time of the career
+    if cue.kind is ChangeKind.APPOINTED and _NOT_A_STEP.match(s.text, end, s.end):
+        return []  # 甲同志任X期间, 出任X以来: a time of the career (当选X后… reports the election)
     kind = _kind(cue.kind, posts)
     out = []
     for x in people:
