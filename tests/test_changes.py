@@ -138,6 +138,10 @@ def test_an_appointment_list_under_its_heading(nlp):
         ("appointed", "李刚", "局长", "沈阳市财政局"),
         ("removed", "王强", "局长", "沈阳市财政局"),
     }
+    _, got = changes(
+        nlp, "经市委研究决定：\n张明同志任沈阳市委副秘书长；\n李刚任沈阳市财政局党组书记。\n会议强调，要做好工作。"
+    )
+    assert got == {("appointed", "张明", "副秘书长", "沈阳市委"), ("appointed", "李刚", "党组书记", "沈阳市财政局")}
 
 
 @pytest.mark.parametrize(

@@ -437,7 +437,8 @@ def _held_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item | No
     return [ChangeSpan(cue.kind, m.group(0), start, m.end(), (p.start, p.end), tuple(posts), m.start())]
 
 
-_HEADING = re.compile(r"\s*(\S+?)[：:]\s*")  # 任命：, 免去：, 决定任命： on a line of their own
+_HEADING = re.compile(r"[：:]\s*$")  # 任命：, 免去：, 经研究决定： ending a line of their own
+_LIST_FORMS = ("as", "of", "named")  # forms whose cue may head a list of one item a line
 
 
 class _At:
@@ -486,8 +487,8 @@ def find_changes(doc: Doc) -> list[ChangeSpan]:
         antecedent = last_person
         found_here: list[ChangeSpan] = []
         matches = [(cue, m) for cue in cues() for m in cue.pattern.finditer(text, sent.start, sent.end)]
-        if heading is not None and not any(cue.form in ("as", "of") for cue, _ in matches):
-            cue, printed = heading  # 张三为…局长；/ 王五的…局长职务；: the heading's cue applies
+        if heading is not None and not any(cue.form in _LIST_FORMS for cue, _ in matches):
+            cue, printed = heading  # 张三为…局长；/ 王五的…局长职务；/ 李四同志任…: the heading's cue applies
             matches = [(cue, _At(printed, sent.start)), *matches]
         for cue, m in matches:
             if m.end() == m.start() and not isinstance(m, _At):
@@ -510,10 +511,14 @@ def find_changes(doc: Doc) -> list[ChangeSpan]:
                 key = (c.person, tuple((p.title_start, p.title) for p in c.posts), c.kind.takes_post)
                 if key not in out:  # the first (outermost) reading of a clause wins
                     out[key] = c
-        own = _HEADING.fullmatch(text, sent.start, sent.end)
-        lead = [(cue, m) for cue, m in matches if cue.form in ("as", "of") and not isinstance(m, _At)]
-        if own and lead and lead[0][1].start() == own.start(1) and lead[0][1].end() == own.end(1):
-            heading = (lead[0][0], lead[0][1].group(0))
+        colon = _HEADING.search(text, sent.start, sent.end)
+        last = [
+            (cue, m)
+            for cue, m in matches
+            if cue.form in _LIST_FORMS and not isinstance(m, _At) and colon and m.end() in (colon.start(), colon.end())
+        ]
+        if last:  # a line ending in its cue: 任命：, 免去：, 经市委研究决定：
+            heading = (last[-1][0], last[-1][1].group(0).rstrip("：:"))
         elif not found_here:
             heading = None
         people = [i for i in sent.items if i.kind == "P"]
