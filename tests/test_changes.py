@@ -112,10 +112,13 @@ def test_a_party_decision_names_each_post_taken_and_left(nlp):
 
 def test_every_clause_of_a_decision_is_read(nlp):
     # a decision whose first clause is a departure: the appointments after it are read too
-    _, got = changes(nlp, "中共中央决定：李明不再兼任湖南省委书记；王刚任湖南省委书记；赵强任安徽省委书记。")
+    # and a departure after a post taken is the same person's (王刚任…，不再担任…)
+    text = "中共中央决定：李明不再兼任湖南省委书记；王刚任湖南省委书记，不再担任海南省委书记；赵强任安徽省委书记。"
+    _, got = changes(nlp, text)
     assert got == {
         ("removed", "李明", "书记", "湖南省委"),
         ("appointed", "王刚", "书记", "湖南省委"),
+        ("removed", "王刚", "书记", "海南省委"),
         ("appointed", "赵强", "书记", "安徽省委"),
     }
 

@@ -48,6 +48,8 @@ _NOT_NOW = re.compile(r"将|拟|要|准备|曾|曾经|先后|历任|未|没有?"
 _PRONOUN_SUBJECT = re.compile(r"(?:^|[，,\s])(?:该同志|他|她)(?:再次|也|又|正式|已|于)?$")
 # after the posts of a `named` or `subject` appointment: the time of a career, not a decision
 _NOT_A_STEP = re.compile(r"\s*(?:(?:一职|职务)?(?:时|期间|以来|之后|后|前)|的(?!决定|请示|议案|通知|批复))")
+# 甲任X，(不再担任Y): the clause before a departure gives the same person a post
+_TAKEN_FIRST = re.compile(r"(?:同志)?(?:任|担任|出任|升任|调任|当选为?)[^，,；;。、]{2,16}[，,]")
 _CLAUSE_END = re.compile(r"[，,。；;、）)]|$")
 _HELD_GAP_MAX = 60  # characters between a named person and a 辞职/退休/逝世/免职 cue
 # between a name and 辞职/退休/逝世/免职: not yet done, not done, or done to others (接受…辞职)
@@ -380,12 +382,16 @@ def _subject_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item |
     """甲(同志)(再次)当选为 POSTS; 甲被任命为 POSTS; 甲辞去 POSTS 职务; 甲不再担任 POSTS (职务);
     她当选为… (the person named in an earlier sentence of the paragraph)."""
     p = _subject(s, m.start(), 6, antecedent)
-    if p is None:  # 甲由X副省长升任Y: the post left is printed between
+    taken_first = False
+    if p is None:  # 甲由X副省长升任Y: the post left is printed between; 甲任X，不再担任Y: the post taken
         p = _subject(s, m.start(), 24, None)
-        if p is None or not s.text.startswith("由", p.end):
+        taken_first = (
+            p is not None and not cue.kind.takes_post and bool(_TAKEN_FIRST.fullmatch(s.text, p.end, m.start()))
+        )
+        if p is None or not (s.text.startswith("由", p.end) or taken_first):
             return []
     said = s.text[p.end : m.start()] if p.start >= s.start else s.text[s.start : m.start()]
-    if p.start >= s.start and re.search(r"[，,、]", said):
+    if p.start >= s.start and re.search(r"[，,、]", said) and not taken_first:
         return []
     if _NOT_NOW.search(said[-6:]):
         return []
