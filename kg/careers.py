@@ -43,7 +43,6 @@ from kg.records import (
 )
 
 _ACTING = "代理"
-_FORMER = re.compile(r"(?:原|前任|曾任|已故)$")  # not 前 alone: 目前, 日前
 _SPEAKS_FOR_MEETING = re.compile(r"^\s*(?:会议|大会|全会|会上|常委会|本次会议)")
 _DECIDING_VERB = re.compile(r"^(?:会议)?(?:经?(?:审议|研究|表决)?)?(?:决定|通过|任命|免去|选举|批准)")
 
@@ -136,35 +135,22 @@ def _post_org(art, res: Resolution, types: dict[str, EntityType], post) -> str |
     return key if key and types.get(key) is EntityType.ORGANIZATION else None
 
 
-def _observations(art, res: Resolution, types: dict[str, EntityType]) -> Iterator[tuple[tuple[str, str, str], bool]]:
-    """((person, org, title), former) for every post a title chain of the article shows
-    (former: the chain is marked 原, 前任, 曾任, 已故)."""
+def _observations(
+    art, res: Resolution, types: dict[str, EntityType]
+) -> Iterator[tuple[tuple[str, str, str], bool, Evidence]]:
+    """((person, org, title), former, evidence) for every post a title chain of the article shows
+    (former: the chain is marked 原, 前任, 曾任, 已故; kg.posts)."""
     from kg.posts import posts_of
 
-    text = art.text
     for r in art.resolved:
         if types.get(r.key) is not EntityType.PERSON:
             continue
-        for cue in posts_of(art.an, r.m):
+        for cue in posts_of(art.an, r.m, with_former=True):
             body = res.assignments.get(cue.body.id) if cue.body is not None else None
             body = body or res.assignments.get(cue.title_mention.id)
             if not body or types.get(body) is not EntityType.ORGANIZATION:
                 continue
-            first = min(cue.title_mention.start, cue.body.start if cue.body is not None else cue.title_mention.start)
-            chain_start = min((m.start for m in _chain_items(art.an, r.m)), default=first)
-            former = bool(_FORMER.search(text[max(0, chain_start - 3) : chain_start]))
-            yield (r.key, body, cue.title), former
-
-
-def _chain_items(an: Analysis, person: Mention) -> list[Mention]:
-    from kg.posts import posts_of
-
-    items = []
-    for cue in posts_of(an, person):
-        items.append(cue.title_mention)
-        if cue.body is not None:
-            items.append(cue.body)
-    return items
+            yield (r.key, body, cue.title), cue.former, art.ev(r.m.sentence, "title chain (former)")
 
 
 def link_careers(analyses: Sequence[Analysis], res: Resolution, relations: Sequence[Relation]) -> Careers:
@@ -255,12 +241,17 @@ def _tenures(
     current: set[tuple[str, str, str]] = set()
     former: set[tuple[str, str, str]] = set()
     seen_current: dict[tuple[str, str, str], set[dt.date]] = defaultdict(set)
+    former_evidence: dict[tuple[str, str, str], set[Evidence]] = defaultdict(set)
     for an in analyses:
         art = _Article(an, res, types)
-        for key, was in _observations(art, res, types):
+        for key, was, ev in _observations(art, res, types):
             (former if was else current).add(key)
-            if not was and an.article.id in issue_dates:
+            if was:
+                former_evidence[key].add(ev)
+            elif an.article.id in issue_dates:
                 seen_current[key].add(issue_dates[an.article.id])
+    for key in sorted(former - current):  # printed only as former: a tenure, but no org:holds
+        slot(key)["evidence"].update(former_evidence[key])
     for r in relations:
         if r.kind is not RelationKind.HOLDS_POST or r.title is None:
             continue

@@ -5,7 +5,10 @@
 (副省长蔡东、安立佳). A title without a body takes the body it implies (省长 -> 省政府)
 or, when it implies none, the body of the previous item (省政协主席、党组书记周波 -> 党组书记 of
 省政协). A fused title (省委书记 not split by extraction) is split at its body abbreviation.
-Bodies are returned as surface forms or mentions; resolution turns them into entities.
+A chain printed as former (原巢湖市市委书记周光全, 前任…, 曾任…, 已故…) is not a post held now:
+`posts_of` leaves it out unless asked for former posts too (`with_former`; careers records
+those as former tenures). Bodies are returned as surface forms or mentions; resolution turns
+them into entities.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ _ACTING = "代理"  # 市委代理书记: an acting post, titled 代理书记
 _DEPARTMENT = re.compile(r"(.{1,6}?(?:部|厅|办|办公室|委员会))$")
 # 该集团谢卫江总经理, 该公司总经理王欣: the body named last before, by the word that ends its name
 _ANAPHOR = re.compile(r"该(公司|集团|企业|医院|学校|大学|学院|银行|单位|协会|中心)$")
+# written right before a title chain, these make its posts former ones (not 前 alone: 目前, 日前)
+FORMER = re.compile(r"(?:原|前任|曾任|已故)$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class PostCue:
     """Otherwise a body abbreviation implied by the title (省长 -> 省政府), if any."""
     title_mention: Mention
     """The title mention (for evidence)."""
+    former: bool = False
+    """The chain is printed as former (原X, 前任X, 曾任X): a post held before, not now."""
 
 
 def split_fused(title: str) -> tuple[str | None, str]:
@@ -50,8 +57,14 @@ def split_fused(title: str) -> tuple[str | None, str]:
     return None, title
 
 
-def posts_of(analysis: Analysis, person: Mention) -> list[PostCue]:
-    """The posts printed with `person`, nearest body first resolved, in reading order."""
+def former_chain(text: str, start: int) -> bool:
+    """Whether a title chain starting at `start` is marked former (原, 前任, 曾任, 已故)."""
+    return bool(FORMER.search(text[max(0, start - 3) : start]))
+
+
+def posts_of(analysis: Analysis, person: Mention, with_former: bool = False) -> list[PostCue]:
+    """The posts printed with `person`, nearest body first resolved, in reading order. Posts
+    printed as former (原省长…) are left out unless `with_former` (then marked `former`)."""
     text = analysis.article.text
     same_sentence = [m for m in analysis.mentions if m.sentence == person.sentence and not m.nested]
     before = [m for m in same_sentence if m.end <= person.start]
@@ -73,7 +86,11 @@ def posts_of(analysis: Analysis, person: Mention) -> list[PostCue]:
         after = [m for m in same_sentence if m.start == person.end and m.kind is MentionKind.TITLE]
         chain = after
     if not chain and before and before[-1].kind is MentionKind.PERSON and text[before[-1].end : person.start] == "、":
-        return posts_of(analysis, before[-1])  # 副省长蔡东、安立佳、朱天舒: the list shares the title
+        # 副省长蔡东、安立佳、朱天舒: the list shares the title
+        return posts_of(analysis, before[-1], with_former)
+    former = bool(chain) and chain[0].start < person.start and former_chain(text, chain[0].start)
+    if former and not with_former:
+        return []
     anaphor = None
     if chain:
         at = (
@@ -117,13 +134,13 @@ def posts_of(analysis: Analysis, person: Mention) -> list[PostCue]:
             body, abbrev = last_body, last_abbrev
         if text[m.start - len(_ACTING) : m.start] == _ACTING:
             bare = _ACTING + bare
-        cues.append(PostCue(bare, body, abbrev, m))
+        cues.append(PostCue(bare, body, abbrev, m, former))
         last_body, last_abbrev = body, abbrev
         pending_body = None
     if cues and all(c.body is None and not c.body_abbrev for c in cues):
         shared = _listed_after(analysis, person, chain)
         if shared is not None:  # 副主席甲、乙和秘书长丙, 党委书记甲、院长乙: the list's body
-            cues = [PostCue(c.title, shared.body, shared.body_abbrev, c.title_mention) for c in cues]
+            cues = [PostCue(c.title, shared.body, shared.body_abbrev, c.title_mention, c.former) for c in cues]
     return cues
 
 

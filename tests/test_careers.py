@@ -142,5 +142,8 @@ def test_a_former_post_is_marked_and_never_held(built):
     rows = run(graph, "career-of-person", name="周光全")
     assert [(r["title"], r["former"], r["start"], r["firstObserved"]) for r in rows] == [("书记", "true", "", "")]
     assert "原巢湖市市委书记周光全" in rows[0]["source"]
+    g = Graph().parse(graph)
+    (person,) = g.subjects(RDFS.label, Literal("周光全", lang="zh"))
+    assert list(g.objects(person, ORG.holds)) == []  # a former post is a tenure, not a current org:holds
     for day in ("1998-03-21", "1997-05-14"):
         assert run(graph, "holders-of-post", title="书记", org=rows[0]["organisation"], date=day) == []

@@ -5,6 +5,7 @@ Runs after `kg_spans`, on the decided people (doc.ents), bodies (doc.ents) and t
 five forms is here:
 
   as       决定任命甲为南岗区人民政府副区长、代理区长，乙为区人民政府秘书长
+  named    中共中央决定：甲同志任中共吉林省委书记; 关于乙任…副省长的决定; 决定由丙兼任…
   of       免去甲兼任的国家行政学院院长职务，乙的司法部副部长职务; 免去其中心主任职务
   resign   接受甲辞去市人民政府市长职务的请求
   subject  甲当选为省政协主席; 甲被任命为…; 甲辞去…职务
@@ -30,7 +31,7 @@ from kg.extraction.sentences import doc_text
 from kg.records import Article, ChangedPost, ChangeKind, Mention, MentionKind, PostChange
 from kg.resources import read_tsv
 
-FORMS = ("as", "of", "resign", "subject", "held")
+FORMS = ("as", "named", "of", "resign", "subject", "held")
 _LIST_GAP = re.compile(r"[、，,和及兼]|兼任|并兼")  # between the items of a post list
 _NAME_GAP = ("、", "和", "，", ",")  # between the names of a person list
 _ACTING = "代理"
@@ -39,6 +40,17 @@ _FORMER = re.compile(r"(?:原|前任|曾任|已故|离休|退休)$")  # not 前 
 _DUTY = re.compile(r"(?:的)?(?:职务|职|一职|等职务|等职)")
 _OF_JOIN = re.compile(r"(?:同志)?(?:的|兼任的|所任的|担任的|所兼任的)?")
 _ALSO_ACTING = re.compile(r"[，,]?并?(?:决定)?为(?=代理)")
+# after the names of a `named` clause: the verb that gives them the posts (not 任命, 任职, 任期…)
+_NAMED_LINK = re.compile(r"(?:担任|兼任|出任|接任|任)(?![命职期务何内上满])")
+# between a name and a `subject` cue: not done (将出任, 拟任) or done long ago (曾出任: a career's step)
+_NOT_NOW = re.compile(r"将|拟|要|准备|曾|曾经|先后|历任|未|没有?")
+# 1973年，她当选为…: a pronoun as the subject right before the cue
+_PRONOUN_SUBJECT = re.compile(r"(?:^|[，,\s])(?:该同志|他|她)(?:再次|也|又|正式|已|于)?$")
+# after the posts of a `named` or `subject` appointment: the time of a career, not a decision
+_NOT_A_STEP = re.compile(r"\s*(?:(?:一职|职务)?(?:时|期间|以来|之后|后|前)|的(?!决定|请示|议案|通知|批复))")
+# 甲任X，(不再担任Y): the clause before a departure gives the same person a post
+_TAKEN_FIRST = re.compile(r"(?:同志)?(?:任|担任|出任|升任|调任|当选为?)[^，,；;。、]{2,16}[，,]")
+_CLAUSE_END = re.compile(r"[，,。；;、）)]|$")
 _HELD_GAP_MAX = 60  # characters between a named person and a 辞职/退休/逝世/免职 cue
 # between a name and 辞职/退休/逝世/免职: not yet done, not done, or done to others (接受…辞职)
 _NOT_DONE = re.compile(r"将|要|拟|准备|即将|不|未|没|接受|同意|批准|决定")
@@ -225,16 +237,34 @@ def _kind(kind: ChangeKind, posts: list[PostSpan]) -> ChangeKind:
     return kind
 
 
-def _as_form(s: _Sentence, cue: _Cue, m: re.Match[str]) -> list[ChangeSpan]:
-    """CUE 甲、乙 为 POSTS (，丙为 POSTS)…"""
+_AS_LINK = re.compile("为")
+
+
+def _as_form(
+    s: _Sentence, cue: _Cue, m: re.Match[str], link: re.Pattern[str] = _AS_LINK, antecedent: _Item | None = None
+) -> list[ChangeSpan]:
+    """CUE 甲、乙 为 POSTS (，丙为 POSTS)…; with the `named` link: CUE 甲(同志) 任 POSTS (；乙任 POSTS).
+    A pronoun right after the cue (任命他为…) is the person named in an earlier sentence."""
     out: list[ChangeSpan] = []
     pos = s.skip(m.end(), re.compile(r"[：:]?"))
+    first = True
     while True:
         people, after = s.persons(pos)
-        if not people or not s.text.startswith("为", after):
-            break
-        posts, end = s.posts(after + 1)
+        if not people and first and antecedent is not None:
+            ana = re.compile(r"他|她").match(s.text, pos, s.end)
+            if ana:
+                people, after = [antecedent], ana.end()
+        first = False
+        joined = link.match(s.text, after, s.end) if people else None
+        posts, end = s.posts(joined.end()) if joined else ([], after)
+        if posts and link is _NAMED_LINK and _NOT_A_STEP.match(s.text, end, s.end):
+            posts = []  # 甲任X期间, 关于甲任X时…: a time of the career, not a decision
         if not posts:
+            if link is _NAMED_LINK:  # 决定：甲不再兼任X；乙任Y: every clause of the decision
+                nxt = re.compile(r"[^，,；;。]*[，,；;]").match(s.text, pos, s.end)
+                if nxt and nxt.end() > pos:
+                    pos = nxt.end()
+                    continue
             break
         for p in people:
             acting = [x for x in posts if x.acting]
@@ -342,15 +372,28 @@ def _subject(s: _Sentence, at: int, max_gap: int, antecedent: _Item | None) -> _
         if len(gap) <= max_gap and not re.search(r"[。；;]", gap) and not any(i.kind == "P" for i in later):
             return p
     head = s.text[s.start : at]
-    if antecedent is not None and re.match(r"^\s*(?:该同志|该人|其|他|她)", head) and not people:
+    pronoun = re.match(r"^\s*(?:该同志|该人|其|他|她)", head) or _PRONOUN_SUBJECT.search(head[-8:])
+    if antecedent is not None and not people and pronoun:
         return antecedent
     return None
 
 
-def _subject_form(s: _Sentence, cue: _Cue, m: re.Match[str]) -> list[ChangeSpan]:
-    """甲(同志)(再次)当选为 POSTS; 甲被任命为 POSTS; 甲辞去 POSTS 职务."""
-    p = _subject(s, m.start(), 6, None)
-    if p is None or re.search(r"[，,、]", s.text[p.end : m.start()]):
+def _subject_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item | None) -> list[ChangeSpan]:
+    """甲(同志)(再次)当选为 POSTS; 甲被任命为 POSTS; 甲辞去 POSTS 职务; 甲不再担任 POSTS (职务);
+    她当选为… (the person named in an earlier sentence of the paragraph)."""
+    p = _subject(s, m.start(), 6, antecedent)
+    taken_first = False
+    if p is None:  # 甲由X副省长升任Y: the post left is printed between; 甲任X，不再担任Y: the post taken
+        p = _subject(s, m.start(), 24, None)
+        taken_first = (
+            p is not None and not cue.kind.takes_post and bool(_TAKEN_FIRST.fullmatch(s.text, p.end, m.start()))
+        )
+        if p is None or not (s.text.startswith("由", p.end) or taken_first):
+            return []
+    said = s.text[p.end : m.start()] if p.start >= s.start else s.text[s.start : m.start()]
+    if p.start >= s.start and re.search(r"[，,、]", said) and not taken_first:
+        return []
+    if _NOT_NOW.search(said[-6:]):
         return []
     people = [p]  # 李四、王五当选为副省长: the names listed before the last one
     while people[0].start > s.start + 1 and s.text[people[0].start - 1] in "、和":
@@ -369,11 +412,18 @@ def _subject_form(s: _Sentence, cue: _Cue, m: re.Match[str]) -> list[ChangeSpan]
         ]
     if cue.kind in (ChangeKind.RESIGNED, ChangeKind.REMOVED, ChangeKind.ACTING):
         duty = _DUTY.match(s.text, end, s.end)
-        if duty is None:
-            return []
-        end = duty.end()
+        if duty is not None:
+            end = duty.end()
+        elif cue.kind is ChangeKind.ACTING or not _CLAUSE_END.match(s.text, end, s.end):
+            return []  # 辞去…职务, 代理…职务; a departure without 职务 ends its clause (不再担任省长。)
+    if cue.kind is ChangeKind.APPOINTED and _NOT_A_STEP.match(s.text, end, s.end):
+        return []  # 甲同志任X期间, 出任X以来: a time of the career (当选X后… reports the election)
     kind = _kind(cue.kind, posts)
-    return [ChangeSpan(kind, m.group(0), x.start, end, (x.start, x.end), tuple(posts), m.start()) for x in people]
+    out = []
+    for x in people:
+        start = x.start if x.start >= s.start else m.start()  # an antecedent: the clause starts at the cue
+        out.append(ChangeSpan(kind, m.group(0), start, end, (x.start, x.end), tuple(posts), m.start()))
+    return out
 
 
 def _held_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item | None, chains) -> list[ChangeSpan]:
@@ -391,6 +441,27 @@ def _held_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item | No
         return []
     start = p.start if p.start >= sentence_start else m.start()
     return [ChangeSpan(cue.kind, m.group(0), start, m.end(), (p.start, p.end), tuple(posts), m.start())]
+
+
+_HEADING = re.compile(r"[：:]\s*$")  # 任命：, 免去：, 经研究决定： ending a line of their own
+_LIST_FORMS = ("as", "of", "named")  # forms whose cue may head a list of one item a line
+
+
+class _At:
+    """A cue printed in a heading (任命：), standing at the start of an item line below it."""
+
+    def __init__(self, printed: str, at: int):
+        self.printed = printed
+        self.at = at
+
+    def start(self) -> int:
+        return self.at
+
+    def end(self) -> int:
+        return self.at
+
+    def group(self, _: int = 0) -> str:
+        return self.printed
 
 
 def find_changes(doc: Doc) -> list[ChangeSpan]:
@@ -413,31 +484,49 @@ def find_changes(doc: Doc) -> list[ChangeSpan]:
 
     last_person: _Item | None = None
     paragraph_start = 0
+    heading: tuple[_Cue, str] | None = None  # 任命：/免去： on a line of its own, then one item a line
     for sent in sentences:
         line_start = text.rfind("\n", 0, sent.start) + 1
         if line_start != paragraph_start:  # a new paragraph: 该同志 cannot reach back further
             paragraph_start = line_start
             last_person = None
         antecedent = last_person
-        for cue in cues():
-            for m in cue.pattern.finditer(text, sent.start, sent.end):
-                if m.end() == m.start():
-                    continue
-                if cue.form == "as":
-                    found = _as_form(sent, cue, m)
-                elif cue.form == "of":
-                    people_before = [i for i in sent.items if i.kind == "P" and i.end <= m.start()]
-                    found = _of_form(sent, cue, m, people_before[-1] if people_before else antecedent)
-                elif cue.form == "resign":
-                    found = _resign_form(sent, cue, m)
-                elif cue.form == "subject":
-                    found = _subject_form(sent, cue, m)
-                else:
-                    found = _held_form(sent, cue, m, antecedent, chains_in(sent))
-                for c in found:
-                    key = (c.person, tuple((p.title_start, p.title) for p in c.posts), c.kind.takes_post)
-                    if key not in out:  # the first (outermost) reading of a clause wins
-                        out[key] = c
+        found_here: list[ChangeSpan] = []
+        matches = [(cue, m) for cue in cues() for m in cue.pattern.finditer(text, sent.start, sent.end)]
+        if heading is not None and not any(cue.form in _LIST_FORMS for cue, _ in matches):
+            cue, printed = heading  # 张三为…局长；/ 王五的…局长职务；/ 李四同志任…: the heading's cue applies
+            matches = [(cue, _At(printed, sent.start)), *matches]
+        for cue, m in matches:
+            if m.end() == m.start() and not isinstance(m, _At):
+                continue
+            if cue.form == "as":
+                found = _as_form(sent, cue, m, antecedent=antecedent)
+            elif cue.form == "named":
+                found = _as_form(sent, cue, m, _NAMED_LINK)
+            elif cue.form == "of":
+                people_before = [i for i in sent.items if i.kind == "P" and i.end <= m.start()]
+                found = _of_form(sent, cue, m, people_before[-1] if people_before else antecedent)
+            elif cue.form == "resign":
+                found = _resign_form(sent, cue, m)
+            elif cue.form == "subject":
+                found = _subject_form(sent, cue, m, antecedent)
+            else:
+                found = _held_form(sent, cue, m, antecedent, chains_in(sent))
+            found_here += found
+            for c in found:
+                key = (c.person, tuple((p.title_start, p.title) for p in c.posts), c.kind.takes_post)
+                if key not in out:  # the first (outermost) reading of a clause wins
+                    out[key] = c
+        colon = _HEADING.search(text, sent.start, sent.end)
+        last = [
+            (cue, m)
+            for cue, m in matches
+            if cue.form in _LIST_FORMS and not isinstance(m, _At) and colon and m.end() in (colon.start(), colon.end())
+        ]
+        if last:  # a line ending in its cue: 任命：, 免去：, 经市委研究决定：
+            heading = (last[-1][0], last[-1][1].group(0).rstrip("：:"))
+        elif not found_here:
+            heading = None
         people = [i for i in sent.items if i.kind == "P"]
         if people:
             last_person = people[-1]

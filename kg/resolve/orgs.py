@@ -125,7 +125,7 @@ def titles_and_press(an: Analysis, ctx: Context, reg: Registry) -> None:
         if m.kind is not MentionKind.PERSON:
             continue
         local = ctx
-        for cue in posts_of(an, m):
+        for cue in posts_of(an, m, with_former=True):
             if cue.body is not None:
                 key = reg.assign.get(cue.body.id)
                 local = chain_context(cue.body.text, ctx) or local

@@ -22,7 +22,7 @@ def person_scopes(analyses: Sequence[Analysis], contexts: dict[str, Context]) ->
         for m in an.mentions:
             if m.kind is not MentionKind.PERSON:
                 continue
-            for cue in posts_of(an, m):
+            for cue in posts_of(an, m, with_former=True):
                 body = cue.body.text if cue.body is not None else cue.body_abbrev
                 full = org_name(body, ctx) if body else None
                 if full in national_bodies:
