@@ -89,6 +89,13 @@ def _worker_version() -> str:
     return pipeline_version()
 
 
+def _worker_cpu() -> float:
+    """CPU seconds (user + system) this worker process has used."""
+    import time
+
+    return time.process_time()
+
+
 def _worker_peak_rss() -> int | None:
     try:
         import resource
@@ -155,6 +162,8 @@ class DaskEngine:
         self.workers = workers
         self.connect_timeout = connect_timeout
         self.worker_timeout = worker_timeout
+        self.last_worker_cpu: float | None = None
+        """CPU seconds the workers spent in the last `extract`, their pipeline load excluded."""
 
     def where(self) -> str:
         return f"the Dask scheduler at {self.scheduler}" if self.scheduler else "a local Dask cluster"
@@ -246,6 +255,7 @@ class DaskEngine:
             n_workers = len(client.scheduler_info(n_workers=-1)["workers"])
             log.info("%s ready: %d workers, %.1f s", self.where(), n_workers, time.perf_counter() - started)
             ranges = _chunks(len(articles), [len(a.text) for a in articles], n_workers)
+            cpu_before = client.run(_worker_cpu)
             futures = {
                 client.submit(_extract_chunk, list(articles[start:end]), pure=False, retries=1): (start, end)
                 for start, end in ranges
@@ -266,6 +276,8 @@ class DaskEngine:
                         f"a worker of {self.where()} died extracting articles ({exc}); out of memory? "
                         "Each worker needs ~1.2 GB for the pipeline"
                     ) from exc
+            cpu_after = client.run(_worker_cpu)
+            self.last_worker_cpu = sum(cpu - cpu_before.get(addr, 0.0) for addr, cpu in cpu_after.items())
             peaks = [p for p in client.run(_worker_peak_rss).values() if p]
         finally:
             client.close()

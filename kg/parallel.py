@@ -253,5 +253,7 @@ def analyse(
         note = f"{len(found)} cached, {len(missing)} ({chars:,} chars) extracted by {by}"
         if peak:
             note += f"; largest worker peak RSS {peak / 2**20:,.0f} MB"
+        if engine is not None and getattr(engine, "last_worker_cpu", None) is not None and missing:
+            note += f"; {engine.last_worker_cpu:.1f} CPU s in the workers"
         profiler.note("extract", note)
     return ordered, stats

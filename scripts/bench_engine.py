@@ -13,7 +13,10 @@ pipeline: in this process for one process, before forking for processes, in ever
 parallel for dask, counted under "start cluster" with the cluster's start), the extract stage
 without that load (steady-state extraction: an archive pays the load once per worker), the
 characters/s of each, and the speed-ups over one process. --rounds R repeats the set R times,
-alternating the engines, and reports each figure's median.
+alternating the engines, and reports each figure's median. "CPU s" is the CPU time spent
+extracting (pipeline loads excluded; this process's share plus the worker processes'), and
+chars/CPU-s the engine's efficiency: on a machine busy with other work the wall-clock speed-up
+says more about the other work than about the engine, the CPU figures less so.
 
 Figures, not a test. On a shared machine (this one: 2 cores, several users) they are noisy: the
 load average before and after each run is printed with it.
@@ -51,8 +54,15 @@ def _child(args) -> None:
         from kg.engine import DaskEngine
 
         engine = DaskEngine(workers=args.workers)
+    import resource
+
+    def children_cpu():
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
     prof = Profiler()
     load = os.getloadavg()[0]
+    cc = children_cpu()
     with tempfile.TemporaryDirectory(prefix="dask-bench-out-") as out_dir:
         t = time.perf_counter()
         summary = build_graph(
@@ -67,11 +77,21 @@ def _child(args) -> None:
             html=not args.no_post,
         )
         seconds = time.perf_counter() - t
+        cc = children_cpu() - cc  # forked extraction workers (processes engine)
         digest = (Path(out_dir) / "graph.nt").read_bytes()
     import hashlib
 
     def stage(name):
         return sum(s.seconds for s in prof.stages if s.name == name)
+
+    def cpu(name):
+        return sum(s.cpu for s in prof.stages if s.name == name)
+
+    # CPU spent extracting, pipeline loads excluded: this process's share of the extract stage,
+    # plus the forked workers' or the Dask workers' CPU
+    steady_cpu = cpu("extract") - cpu("load pipeline") - cpu("start cluster") + cc
+    if engine is not None:
+        steady_cpu += engine.last_worker_cpu or 0.0
 
     chars = sum(len(a.text) for a in read_articles([args.corpus], overrides).articles)
     out = {
@@ -79,6 +99,7 @@ def _child(args) -> None:
         "seconds": seconds,
         "extract": stage("extract"),
         "load": stage("load pipeline") + stage("start cluster"),
+        "steady_cpu": steady_cpu,
         "triples": summary.triples,
         "nt_md5": hashlib.md5(digest).hexdigest(),
         "load_before": load,
@@ -144,8 +165,11 @@ def main() -> None:
         f"corpus {corpus}: {chars:,} characters; {args.rounds} round(s); "
         f"{'no SHACL, no page' if args.no_post else 'all formats, SHACL, page'}; no analysis cache"
     )
-    head = ("run", "wall s", "chars/s", "extract s", "load s", "steady s", "chars/s")
-    print(f"{head[0]:<24} {head[1]:>7} {head[2]:>8} {head[3]:>9} {head[4]:>7} {head[5]:>8} {head[6]:>8}  load avg")
+    head = ("run", "wall s", "chars/s", "extract s", "load s", "steady s", "chars/s", "CPU s", "chars/CPU-s")
+    print(
+        f"{head[0]:<24} {head[1]:>7} {head[2]:>8} {head[3]:>9} {head[4]:>7} {head[5]:>8} {head[6]:>8} "
+        f"{head[7]:>7} {head[8]:>11}  load avg"
+    )
     for key in wanted:
         wall, ext, load = (
             med(key, lambda r: r["seconds"]),
@@ -153,10 +177,11 @@ def main() -> None:
             med(key, lambda r: r["load"]),
         )
         steady = ext - load
+        steady_cpu = med(key, lambda r: r["steady_cpu"])
         loads = ", ".join(f"{r['load_before']:.1f}->{r['load_after']:.1f}" for r in runs[key])
         print(
             f"{plan[key][0]:<24} {wall:7.1f} {chars / wall:8,.0f} {ext:9.1f} {load:7.1f} {steady:8.1f} "
-            f"{chars / steady:8,.0f}  {loads}"
+            f"{chars / steady:8,.0f} {steady_cpu:7.1f} {chars / steady_cpu:11,.0f}  {loads}"
         )
     if "one" in runs:
         base = runs["one"]
