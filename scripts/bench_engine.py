@@ -205,6 +205,12 @@ def main() -> None:
             f"graph.nt identical across all runs: {'yes' if len(same) == 1 else 'NO'} "
             f"({', '.join(sorted(same))}); {base[0]['triples']:,} triples"
         )
+    print("each round (wall s / extract s / load s / CPU s):")
+    for key in wanted:
+        rounds = "; ".join(
+            f"{r['seconds']:.1f} / {r['extract']:.1f} / {r['load']:.1f} / {r['steady_cpu']:.1f}" for r in runs[key]
+        )
+        print(f"  {plan[key][0]:<22} {rounds}")
     for key in wanted:
         print(f"profile, {plan[key][0]} (last round):")
         print(runs[key][-1]["profile"])
