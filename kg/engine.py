@@ -36,11 +36,12 @@ So the engine distributes the heavy stage; the client's stages bound how far it 
 docs/scale.md for the arithmetic, and where the memory of one client runs out).
 
 Why Dask rather than Ray: the tasks are coarse (one ~20k-character chunk, ~1 s of CPU, ~60 kB in
-and ~200 kB out), so either scheduler's per-task overhead (~1 ms) is noise; what matters is
+and ~120 kB out), so either scheduler's per-task overhead (~1 ms) is noise; what matters is
 loading a 1.2 GB pipeline once per worker, shipping pickled frozen dataclasses, and installing
-next to spaCy. Dask's WorkerPlugin is the first; both do the second; distributed is pure Python
-(~3 MB with its dependencies) while Ray adds a ~70 MB binary wheel, a raylet and GCS daemon and a
-shared-memory object store. Ray was not installed or measured here.
+next to spaCy. Dask's WorkerPlugin is the first; both do the second; distributed and its
+dependencies are pure Python but for msgpack and PyYAML (38 MB installed, dask included), while
+Ray runs compiled daemons (raylet, GCS server) and a shared-memory object store beside the
+workers. That is reasoning, not a measurement: Ray was not installed or measured here.
 """
 
 from __future__ import annotations
