@@ -66,7 +66,8 @@ CONNECT_TIMEOUT = 30.0
 """Seconds to wait for the scheduler to answer."""
 
 WORKER_TIMEOUT = 120.0
-"""Seconds to wait for the cluster to have a worker, and for each worker to load the pipeline."""
+"""Seconds to wait for a running cluster to have a worker, or for a local cluster's workers to start
+(loading the pipeline comes after, without a limit: 6-60 s on a busy machine)."""
 
 PLUGIN_NAME = "kg-pipeline"
 
@@ -203,12 +204,22 @@ class DaskEngine:
             try:
                 client.wait_for_workers(expected, timeout=self.worker_timeout)
             except TimeoutError as exc:
+                if cluster is not None:
+                    raise ClusterError(
+                        f"a local Dask cluster did not start its {expected} worker processes in "
+                        f"{self.worker_timeout:.0f} s; out of memory? try fewer --workers"
+                    ) from exc
                 raise ClusterError(
                     f"{self.where()} has no worker after {self.worker_timeout:.0f} s; start some with "
-                    f"`dask worker {self.scheduler or 'ADDRESS'}`"
+                    f"`dask worker {self.scheduler}`"
                 ) from exc
             # waits until every worker has loaded the pipeline; on a cluster of its own it stays loaded
-            client.register_plugin(_PipelinePlugin(), name=PLUGIN_NAME)
+            try:
+                client.register_plugin(_PipelinePlugin(), name=PLUGIN_NAME)
+            except Exception as exc:  # e.g. a worker without kg installed cannot unpickle the plugin
+                raise ClusterError(
+                    f"the workers of {self.where()} cannot load kg's extraction pipeline: {type(exc).__name__}: {exc}"
+                ) from exc
             self._check_versions(client)
         except BaseException:
             client.close()

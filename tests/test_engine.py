@@ -100,6 +100,19 @@ def test_a_scheduler_without_workers_is_named(no_pipeline):
             eng.extract([a.article for a in _articles()])
 
 
+def test_workers_that_cannot_load_the_pipeline_are_a_clear_error(monkeypatch):
+    from kg import engine
+
+    def missing(self, worker):
+        raise ModuleNotFoundError("No module named 'spacy_pkuseg'")
+
+    monkeypatch.setattr(engine._PipelinePlugin, "setup", missing)
+    with distributed.LocalCluster(n_workers=1, processes=False, protocol="tcp", dashboard_address=None) as cluster:
+        eng = DaskEngine(cluster.scheduler_address)
+        with pytest.raises(ClusterError, match="cannot load kg's extraction pipeline: .*spacy_pkuseg"):
+            eng.extract([a.article for a in _articles()])
+
+
 def test_workers_running_another_kg_are_refused(no_pipeline, monkeypatch):
     from kg import engine
 
