@@ -269,7 +269,7 @@ class DaskEngine:
             ranges = _chunks(len(articles), [len(a.text) for a in articles], n_workers)
             cpu_before = client.run(_worker_cpu)
             futures = {
-                client.submit(_extract_chunk, list(articles[start:end]), pure=False, retries=1): (start, end)
+                client.submit(_extract_chunk, list(articles[start:end]), pure=False): (start, end)
                 for start, end in ranges
             }
             found: dict[int, Analysis] = {}
