@@ -86,7 +86,8 @@ FORMATS = ("ttl", "nt", "jsonld")
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
-    help="Processes that extract articles in parallel.  [default: all cores]",
+    help="Processes that extract articles in parallel (with --engine dask: of the local cluster).  "
+    "[default: all cores]",
 )
 @click.option(
     "--cache",
