@@ -89,9 +89,11 @@ def _child(args) -> None:
 
     # CPU spent extracting, pipeline loads excluded: this process's share of the extract stage,
     # plus the forked workers' or the Dask workers' CPU
-    steady_cpu = cpu("extract") - cpu("load pipeline") - cpu("start cluster") + cc
-    if engine is not None:
+    steady_cpu = cpu("extract") - cpu("load pipeline") - cpu("start cluster")
+    if engine is not None:  # not the reaped children's CPU: that is the Dask workers' whole life, load included
         steady_cpu += engine.last_worker_cpu or 0.0
+    else:
+        steady_cpu += cc
 
     chars = sum(len(a.text) for a in read_articles([args.corpus], overrides).articles)
     out = {
