@@ -67,9 +67,11 @@ def build_graph(
     workers: int = 1,
     cache: Path | None = None,
     profiler: Profiler | None = None,
+    engine=None,
 ) -> BuildSummary:
-    """Build the graph of `inputs` into `out_dir`, extracting in `workers` processes and
-    reusing the analyses kept in the `cache` folder (None: no cache).
+    """Build the graph of `inputs` into `out_dir`, extracting in `workers` processes - or on the
+    cluster of `engine` (a kg.engine.DaskEngine) - and reusing the analyses kept in the `cache`
+    folder (None: no cache).
 
     The output set is written into a fresh folder beside `out_dir` and swapped in at the end
     (kg.fileio.output_set): `out_dir` holds the previous build or this one, never a mix.
@@ -91,7 +93,12 @@ def build_graph(
         log.info("read %d articles from %d files", len(ingested.articles), len(ingested.issues))
         with stage("extract"):
             analyses, extracted = analyse(
-                ingested.articles, workers=workers, cache=_open_cache(cache), progress=progress, profiler=prof
+                ingested.articles,
+                workers=workers,
+                cache=_open_cache(cache),
+                progress=progress,
+                profiler=prof,
+                engine=engine,
             )
         with stage("resolve"):
             resolution = resolve(analyses)

@@ -86,7 +86,8 @@ FORMATS = ("ttl", "nt", "jsonld")
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
-    help="Processes that extract articles in parallel.  [default: all cores]",
+    help="Processes that extract articles in parallel (with --engine dask: of the local cluster).  "
+    "[default: all cores]",
 )
 @click.option(
     "--cache",
@@ -96,8 +97,35 @@ FORMATS = ("ttl", "nt", "jsonld")
 )
 @click.option("--no-cache", is_flag=True, help="Extract every article again; neither read nor write the cache.")
 @click.option("--profile", is_flag=True, help="Print the time and peak memory of each stage at the end.")
+@click.option(
+    "--engine",
+    type=click.Choice(("processes", "dask")),  # kg.engine.ENGINES (not imported: it loads distributed)
+    default="processes",
+    show_default=True,
+    help="Where articles are extracted: worker processes of this machine, or a Dask cluster (docs/scale.md).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --engine dask: a running cluster's scheduler, e.g. tcp://10.0.0.5:8786.  "
+    "[default: start a local cluster of --workers processes]",
+)
 def build(
-    inputs, out_dir, paper, date, region, sidecar, formats, validate, html, workers, cache_dir, no_cache, profile
+    inputs,
+    out_dir,
+    paper,
+    date,
+    region,
+    sidecar,
+    formats,
+    validate,
+    html,
+    workers,
+    cache_dir,
+    no_cache,
+    profile,
+    engine,
+    scheduler,
 ) -> None:
     """Build the graph from newspaper text files or folders (default: seeds/).
 
@@ -110,6 +138,7 @@ def build(
       kg build seeds --out output
       kg build page1.txt page2.txt --paper 辽宁日报 --date 2021-08-06 --format ttl
       kg build archive/ --out archive-graph --workers 2 --cache archive-cache --profile
+      kg build archive/ --out archive-graph --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from kg.build import build_graph
     from kg.cache import default_dir
@@ -119,6 +148,13 @@ def build(
 
     if no_cache and cache_dir:
         raise click.UsageError("--cache and --no-cache exclude each other")
+    if scheduler is not None and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    dask_engine = None
+    if engine == "dask":
+        from kg.engine import DaskEngine
+
+        dask_engine = DaskEngine(scheduler, workers)
     paths = list(inputs) or [Path("seeds")]
     profiler = Profiler() if profile else None
     summary = build_graph(
@@ -133,6 +169,7 @@ def build(
         workers=workers or default_workers(),
         cache=None if no_cache else (cache_dir or default_dir()),
         profiler=profiler,
+        engine=dask_engine,
     )
     click.echo(summary.line())
     if profiler is not None:

@@ -48,3 +48,10 @@ class OutputError(KGError):
     """The output folder cannot be written (read-only, disk full, not a folder)."""
 
     exit_code = 2
+
+
+class ClusterError(KGError):
+    """A distributed engine cannot be used: a bad or unreachable scheduler address, no workers,
+    workers running another kg, a worker lost."""
+
+    exit_code = 2

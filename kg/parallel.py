@@ -207,10 +207,12 @@ def analyse(
     cache=None,
     progress: bool = False,
     profiler: Profiler | None = None,
+    engine=None,
 ) -> tuple[list[Analysis], AnalyseStats]:
     """One Analysis per article, in the order given, using `cache` (a kg.cache.AnalysisCache or
-    None) and `workers` processes for the articles it does not hold; `progress` shows a bar
-    (articles/s, ETA) over the articles extracted; `profiler` gets a note on the extract stage."""
+    None) and `workers` processes for the articles it does not hold - or `engine` (a
+    kg.engine.DaskEngine: a cluster's workers) if given; `progress` shows a bar (articles/s, ETA)
+    over the articles extracted; `profiler` gets a note on the extract stage."""
     if workers < 1:
         raise KGError(f"--workers must be at least 1, not {workers}")
     found: dict[int, Analysis] = {}
@@ -226,6 +228,8 @@ def analyse(
     peak = None
     if not missing:
         fresh: list[Analysis] = []
+    elif engine is not None:  # whatever the size: the user asked for the cluster
+        fresh, used, peak = engine.extract(missing, progress=progress, profiler=profiler, keep=keep)
     elif used <= 1 or sum(len(a.text) for a in missing) < MIN_POOL_CHARS:
         from kg.extraction import extract
 
@@ -245,8 +249,11 @@ def analyse(
     log.info("analysed %d articles: %d from the cache, %d extracted", len(articles), len(found), len(missing))
     if profiler is not None:
         chars = sum(len(a.text) for a in missing)
-        note = f"{len(found)} cached, {len(missing)} ({chars:,} chars) extracted by {used} process(es)"
+        by = f"{used} Dask worker(s)" if engine is not None and missing else f"{used} process(es)"
+        note = f"{len(found)} cached, {len(missing)} ({chars:,} chars) extracted by {by}"
         if peak:
             note += f"; largest worker peak RSS {peak / 2**20:,.0f} MB"
+        if engine is not None and getattr(engine, "last_worker_cpu", None) is not None and missing:
+            note += f"; {engine.last_worker_cpu:.1f} CPU s in the workers"
         profiler.note("extract", note)
     return ordered, stats

@@ -1,0 +1,175 @@
+"""kg build --engine dask: extraction on a Dask cluster gives the single-process build's output,
+byte for byte; bad or unreachable schedulers are clear errors naming the address."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.engine import DaskEngine, check_address
+from kg.errors import ClusterError
+
+distributed = pytest.importorskip("distributed")
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("address", "why"),
+    [
+        ("nonsense", "missing port"),
+        ("foo://10.0.0.5:8786", "unknown address scheme"),
+        ("tcp://127.0.0.1:notaport", "not a Dask scheduler address"),
+        ("tcp://127.0.0.1:99999", "not between 1 and 65535"),
+        ("", "missing port"),
+    ],
+)
+def test_a_malformed_scheduler_address_is_refused_by_name(address, why):
+    with pytest.raises(ClusterError, match=why) as err:
+        check_address(address)
+    assert repr(address) in str(err.value)
+
+
+def test_an_unreachable_scheduler_is_a_clear_error_at_once():
+    address = f"tcp://127.0.0.1:{_closed_port()}"
+    with pytest.raises(ClusterError, match=f"cannot reach the Dask scheduler at {address}: .*refused"):
+        DaskEngine(address, connect_timeout=5)
+
+
+def test_an_unknown_host_is_named():
+    with pytest.raises(ClusterError, match="cannot reach the Dask scheduler at tcp://no-such-host.invalid:8786"):
+        DaskEngine("no-such-host.invalid:8786", connect_timeout=5)
+
+
+def test_workers_and_a_scheduler_exclude_each_other():
+    with pytest.raises(ClusterError, match="--workers 2 sets the size of a local cluster"):
+        DaskEngine("tcp://127.0.0.1:8786", 2)
+
+
+def test_cli_reports_a_bad_scheduler_without_a_traceback(tmp_path):
+    address = f"tcp://127.0.0.1:{_closed_port()}"
+    result = CliRunner().invoke(
+        cli, ["build", "seeds", "--out", str(tmp_path / "o"), "--engine", "dask", "--scheduler", address]
+    )
+    assert result.exit_code == 2
+    assert f"error: cannot reach the Dask scheduler at {address}" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_scheduler_needs_the_dask_engine(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["build", "seeds", "--out", str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:8786"]
+    )
+    assert result.exit_code == 2
+    assert "--scheduler needs --engine dask" in result.output
+
+
+@pytest.fixture
+def no_pipeline(monkeypatch):
+    """In-process workers (threads of this process) do not load the 1.2 GB pipeline."""
+    from kg import engine
+
+    monkeypatch.setattr(engine._PipelinePlugin, "setup", lambda self, worker: None)
+
+
+def _articles():
+    """Real sentences (seed 辽宁日报 copy) as five small articles, and what extraction would find."""
+    from records_helper import P, T, analysis
+
+    texts = [
+        ("省委书记张国清主持会议。", [("省委书记", T), ("张国清", P)]),
+        ("省长李乐成出席会议并讲话。", [("省长", T), ("李乐成", P)]),
+        ("记者王笑梅报道。", [("王笑梅", P)]),
+        ("副省长王健参加活动。", [("副省长", T), ("王健", P)]),
+        ("省委副书记胡玉亭主持。", [("省委副书记", T), ("胡玉亭", P)]),
+    ]
+    return [analysis(text, mentions, article_id=f"p/{i:02d}") for i, (text, mentions) in enumerate(texts)]
+
+
+def test_a_scheduler_without_workers_is_named(no_pipeline):
+    with distributed.LocalCluster(n_workers=0, processes=False, protocol="tcp", dashboard_address=None) as cluster:
+        eng = DaskEngine(cluster.scheduler_address, worker_timeout=2)
+        with pytest.raises(ClusterError, match=f"the Dask scheduler at {cluster.scheduler_address} has no worker"):
+            eng.extract([a.article for a in _articles()])
+
+
+def test_workers_that_cannot_load_the_pipeline_are_a_clear_error(monkeypatch):
+    from kg import engine
+
+    def missing(self, worker):
+        raise ModuleNotFoundError("No module named 'spacy_pkuseg'")
+
+    monkeypatch.setattr(engine._PipelinePlugin, "setup", missing)
+    with distributed.LocalCluster(n_workers=1, processes=False, protocol="tcp", dashboard_address=None) as cluster:
+        eng = DaskEngine(cluster.scheduler_address)
+        with pytest.raises(ClusterError, match="cannot load kg's extraction pipeline: .*spacy_pkuseg"):
+            eng.extract([a.article for a in _articles()])
+
+
+def test_workers_running_another_kg_are_refused(no_pipeline, monkeypatch):
+    from kg import engine
+
+    monkeypatch.setattr(engine, "_worker_version", lambda: "0" * 64)
+    with distributed.LocalCluster(n_workers=1, processes=False, protocol="tcp", dashboard_address=None) as cluster:
+        eng = DaskEngine(cluster.scheduler_address)
+        with pytest.raises(ClusterError, match="1 of 1 workers .* run another kg pipeline"):
+            eng.extract([a.article for a in _articles()])
+
+
+def test_findings_come_back_in_input_order_and_each_is_kept(no_pipeline, monkeypatch):
+    """Through a real scheduler and two workers (threads here): chunks finish in any order,
+    the analyses are returned in the input's."""
+    from kg import engine, parallel
+
+    analyses = _articles()
+    by_id = {a.article.id: a.findings() for a in analyses}
+    monkeypatch.setattr(engine, "_extract_chunk", lambda chunk: [by_id[a.id] for a in chunk])
+    monkeypatch.setattr(parallel, "CHUNK_CHARS", 1)  # one chunk per article
+    kept = []
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None
+    ) as cluster:
+        got, workers, _ = DaskEngine(cluster.scheduler_address).extract([a.article for a in analyses], keep=kept.append)
+    assert got == analyses
+    assert workers == 2
+    assert sorted(a.article.id for a in kept) == [a.article.id for a in analyses]
+
+
+def test_the_analysis_cache_is_read_before_the_cluster_is_asked(no_pipeline, tmp_path):
+    """Cache hits never leave the client: with everything cached the engine is not started."""
+    from kg.cache import AnalysisCache
+    from kg.parallel import analyse
+
+    analyses = _articles()
+    cache = AnalysisCache(tmp_path)
+    for a in analyses:
+        cache.put(a)
+
+    class Unreachable:
+        def extract(self, *args, **kwargs):
+            raise AssertionError("the engine was asked for cached articles")
+
+    got, stats = analyse([a.article for a in analyses], cache=cache, engine=Unreachable())
+    assert got == analyses and stats.cached == len(analyses)
+
+
+@pytest.mark.slow
+def test_a_local_cluster_of_two_workers_builds_the_same_bytes(seed_build, seeds_dir, tmp_path):
+    """The seeds (real articles) through `kg build --engine dask --workers 2`: each worker loads
+    the pipeline, the client resolves, links and exports; the files equal the one-process build's."""
+    one, summary = seed_build  # one process, no cache
+    out = tmp_path / "dask"
+    args = ["build", str(seeds_dir), "--out", str(out), "--engine", "dask", "--workers", "2"]
+    result = CliRunner().invoke(cli, [*args, "--no-cache", "--no-validate", "--no-html", "--profile"])
+    assert result.exit_code == 0, result.output
+    assert "extracted by 2 Dask worker(s)" in result.output
+    assert f"built {summary.articles} articles" in result.output
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld"):
+        assert (out / name).read_bytes() == (one / name).read_bytes(), name
