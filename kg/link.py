@@ -411,6 +411,12 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                 org_key = next((r.key for r in art.resolved if r.m.id == org.id), None)
                 if org_key and art.types.get(org_key) is EntityType.ORGANIZATION:
                     edges.add(K.ORGANIZER, mt.key, org_key, art.ev(i, "organiser named with the meeting"))
+            elif org is None and mt.key in primary:
+                # 海口市第十七届人民代表大会第三次会议: a plenary session of the congress (or CPPCC
+                # committee) its name spells out, when the article names that body too
+                body = _session_body(mt.key)
+                if body is not None and any(r.key == body for r in art.resolved):
+                    edges.add(K.ORGANIZER, mt.key, body, art.ev(i, "organiser: the body in the session's name"))
             for pl in art.of(i, EntityType.PLACE, EntityType.ORGANIZATION):
                 # Y在Z召开, and 在Z召开的Y: Z a place or a venue (毕节市七星关区人民医院, 驻京办事处),
                 # also a room or hall of it (在区人大常委会会议室举行, 在市政协机关召开)
@@ -447,6 +453,17 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                         finest = max(inner, key=lambda r: (r.m.end - pl.m.start, r.m.end - r.m.start))
                         edges.add(K.LOCATION, mt.key, finest.key, art.ev(i, "held at (the venue's place)"))
     _meeting_places_from_lead(art, edges, convened)
+
+
+def _session_body(meeting_key: str) -> str | None:
+    """Key of the body a plenary session's canonical name spells out: 海口市第十七届人民代表大会
+    第三次会议 -> org/海口市人民代表大会, 政协江西省第十二届委员会第三次会议 -> the committee."""
+    name = meeting_key.removeprefix("meeting/").split("/", 1)[0]
+    for pattern, body in knowledge.session_bodies():
+        m = pattern.fullmatch(name)
+        if m:
+            return "org/" + m.expand(body)
+    return None
 
 
 def _meeting_places_from_lead(art: _Article, edges: _Edges, done: set[str]) -> None:
@@ -507,6 +524,12 @@ def _about(art: _Article, edges: _Edges) -> None:
                     if knowledge.studied_meeting(text, mt.m.end) or verb is None or verb[0] < mt.m.end:
                         continue
                     targets.append(mt)
+            # 区政府制定了《纲要(草案)》 in the words of one reporting to the session: a draft put
+            # before the meeting is what it reviews
+            if (speaks or speaker) and own and _is_draft(text, p, cues["draft"]):
+                for mt in own:
+                    edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "draft before it"))
+                continue
             # 与市人大常委会出台的《C》, 区政府制定了《纲要》: another body's document, not discussed
             issued = _governing_verb(text, sentence.start, p.m.start, cues["issue"])
             if issued is not None and any(
@@ -524,6 +547,10 @@ def _about(art: _Article, edges: _Edges) -> None:
                 continue
             for mt in targets:
                 edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "discussed"))
+            # 法院工作报告获高票通过: adopted by the article's meeting, in the passive
+            if not targets and own and cues["adopted"].match(text, p.m.end):
+                for mt in own:
+                    edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "adopted (passive)"))
     # a report delivered at a meeting (the deck of its article)
     head = [s for s in art.an.sentences if s.start < art.an.article.body_start]
     for s in head:
@@ -533,6 +560,14 @@ def _about(art: _Article, edges: _Edges) -> None:
             for h in head:
                 for p in art.of(h.index, EntityType.POLICY):
                     edges.add(K.ABOUT, mt.key, p.key, art.ev(s.index, "report delivered at"))
+
+
+def _is_draft(text: str, p: _R, draft: re.Pattern[str]) -> bool:
+    """Whether the document is named as a draft: 《…纲要(草案)》, …办法（征求意见稿）."""
+    marker = re.search(r"[（(][^（()）]{2,6}[)）]$", p.m.text)
+    if marker:
+        return bool(draft.fullmatch(marker.group(0)))
+    return bool(draft.match(text, p.m.end + (text[p.m.end : p.m.end + 1] == "》")))
 
 
 def _meeting_before(art: _Article, offset: int) -> list[_R]:

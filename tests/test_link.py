@@ -792,3 +792,59 @@ def test_a_meeting_held_in_a_bodys_hall_or_on_a_day_in_a_city():
     located = {(s.split("/")[1], o) for k, s, o, _ in got if k is K.LOCATION and s.startswith("meeting/")}
     assert ("中国法学会第四次会员代表大会", "place/北京市") in located
     assert [o for m, o in located if m == "遗体告别仪式" and "八宝山革命公墓" in o]
+
+
+def test_a_session_held_by_the_congress_its_name_spells_out_adopts_a_report_in_the_passive():
+    # 海口 (2023): the report 获高票通过 at the session the lead names; the session's body, the
+    # city's people's congress, is named in the article (市人大)
+    an = analysis(
+        "2月10日下午,海口市第十七届人民代表大会第三次会议胜利闭幕。"
+        "海口市中级人民法院院长张柏桢所作的法院工作报告获高票通过,赞成率99.28%。\n"
+        "报告指出,2022年,全市法院在市委正确领导、市人大及其常委会有力监督下,忠实履行职责。",
+        [
+            ("海口市第十七届人民代表大会第三次会议", M),
+            ("海口市", L, True),
+            ("海口市中级人民法院", O),
+            ("院长", T),
+            ("张柏桢", P),
+            ("法院工作报告", Y),
+            ("市委", O),
+            ("市人大", O),
+        ],
+        paper="",
+        region="海南省海口市",
+        date=dt.date(2023, 2, 13),
+    )
+    got, _ = edges(an)
+    session = "meeting/海口市第十七届人民代表大会第三次会议"
+    assert (K.ORGANIZER, session, "org/海口市人民代表大会", None) in got
+    assert [o for k, s, o, _ in got if k is K.ABOUT and s == session and "工作报告" in o]
+
+
+def test_a_draft_in_the_report_to_the_session_is_before_it():
+    # 虹口区 (2021): the district head reports to the congress; the outline (草案) his government
+    # drew up is before the session, the party committee's proposal it follows is not
+    an = analysis(
+        "1月13日,上海市虹口区第十六届人民代表大会第八次会议在区工人文化宫隆重开幕。\n"
+        "区长胡广杰代表虹口区人民政府,向大会报告政府工作。\n"
+        "胡广杰指出,根据《中共上海市虹口区委关于制定虹口区十四五规划的建议》,"
+        "区政府制定了《上海市虹口区十四五规划纲要(草案)》。",
+        [
+            ("上海市虹口区第十六届人民代表大会第八次会议", M),
+            ("区工人文化宫", L),
+            ("区长", T),
+            ("胡广杰", P),
+            ("虹口区人民政府", O),
+            ("胡广杰", P),
+            ("中共上海市虹口区委关于制定虹口区十四五规划的建议", Y),
+            ("中共上海市虹口区委", O, True),
+            ("区政府", O),
+            ("上海市虹口区十四五规划纲要(草案)", Y),
+        ],
+        paper="",
+        region="上海市虹口区",
+        date=dt.date(2021, 1, 13),
+    )
+    got, _ = edges(an)
+    about = {o.removeprefix("policy/") for k, s, o, _ in got if k is K.ABOUT}
+    assert about == {"上海市虹口区十四五规划纲要"}
