@@ -240,14 +240,6 @@ def relation_cues() -> dict[str, re.Pattern[str]]:
     return dict(read_patterns("lexicon/relation_cues.tsv"))
 
 
-@cache
-def session_bodies() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """(pattern of a plenary session's canonical name, template of its body's name), in order
-    (session_bodies.tsv)."""
-    rows = read_tsv("lexicon/session_bodies.tsv", ("pattern", "body"))
-    return tuple((re.compile(r["pattern"]), r["body"]) for r in rows)
-
-
 def studied_meeting(text: str, end: int) -> bool:
     """Whether the meeting name ending at `end` is the object of study, not an event of the
     article: 传达学习六中全会|精神, 落实…会议|部署."""

@@ -411,12 +411,6 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                 org_key = next((r.key for r in art.resolved if r.m.id == org.id), None)
                 if org_key and art.types.get(org_key) is EntityType.ORGANIZATION:
                     edges.add(K.ORGANIZER, mt.key, org_key, art.ev(i, "organiser named with the meeting"))
-            elif org is None and mt.key in primary:
-                # 海口市第十七届人民代表大会第三次会议: a plenary session of the congress (or CPPCC
-                # committee) its name spells out, when the article names that body too
-                body = _session_body(mt.key)
-                if body is not None and any(r.key == body for r in art.resolved):
-                    edges.add(K.ORGANIZER, mt.key, body, art.ev(i, "organiser: the body in the session's name"))
             for pl in art.of(i, EntityType.PLACE, EntityType.ORGANIZATION):
                 # Y在Z召开, and 在Z召开的Y: Z a place or a venue (毕节市七星关区人民医院, 驻京办事处),
                 # also a room or hall of it (在区人大常委会会议室举行, 在市政协机关召开)
@@ -453,17 +447,6 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                         finest = max(inner, key=lambda r: (r.m.end - pl.m.start, r.m.end - r.m.start))
                         edges.add(K.LOCATION, mt.key, finest.key, art.ev(i, "held at (the venue's place)"))
     _meeting_places_from_lead(art, edges, convened)
-
-
-def _session_body(meeting_key: str) -> str | None:
-    """Key of the body a plenary session's canonical name spells out: 海口市第十七届人民代表大会
-    第三次会议 -> org/海口市人民代表大会, 政协江西省第十二届委员会第三次会议 -> the committee."""
-    name = meeting_key.removeprefix("meeting/").split("/", 1)[0]
-    for pattern, body in knowledge.session_bodies():
-        m = pattern.fullmatch(name)
-        if m:
-            return "org/" + m.expand(body)
-    return None
 
 
 def _meeting_places_from_lead(art: _Article, edges: _Edges, done: set[str]) -> None:
