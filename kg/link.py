@@ -619,14 +619,23 @@ def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], typ
             ]
             if re.search(r"[，,。；;：:]", text[last[-1].end() : p.m.start]):
                 continue
+            # a later clause's verb shares the subject only when it opens its clause (，出台六项措施),
+            # not inside a phrase of it (，对在全国农村开展“三下乡”活动作了部署)
+            clause_at = max(text.rfind(c, verb.end(), last[-1].start()) for c in "，,；;")
+            if clause_at >= 0 and re.search(r"[对在把将为向从给]", text[clause_at + 1 : last[-1].start()]):
+                continue
             # the bodies before the verb: 省财政厅与省商务厅联合下发, 团省委、省青年志愿者协会决定开展;
-            # not a body further back (新华社北京6月17日电 国务院办公厅日前印发)
-            before_verb = verb.start()
-            near = [
-                o
-                for o in subject
-                if o.m.end <= before_verb and not re.search(r"[，,。；;]", text[o.m.end : before_verb])
-            ]
+            # not a body further back (新华社北京6月17日电 国务院办公厅日前印发); the last verb's
+            # own subject first (国家教委等四部委制定《办法》 本报讯…国家教委、国家计委…联合颁发了《办法》)
+            near = []
+            for v in (last[-1], verb):
+                near = [
+                    o
+                    for o in subject
+                    if o.m.end <= v.start() and not re.search(r"[，,。；;]", text[o.m.end : v.start()])
+                ]
+                if near:
+                    break
             near = [o for o in near if not any(x.m.start <= o.m.start and o.m.end <= x.m.end and x != o for x in near)]
             issuers = near[-1:]
             for o in reversed(near[:-1]):

@@ -680,7 +680,8 @@ def test_every_body_of_a_joint_document_and_only_the_verbs_object():
             [("楼继伟", P), ("财政部", O), ("通知", Y), ("“科教兴国”战略", Y)],
         ),
         (
-            "中宣部、国家科委、文化部、卫生部等十部委前不久联合下发了《关于开展文化科技卫生“三下乡”活动的通知》。",
+            "中宣部、国家科委、文化部、卫生部等十部委前不久联合下发了《关于开展文化科技卫生“三下乡”活动的通知》，"
+            "对在全国农村开展“三下乡”活动作了部署。",
             [
                 ("中宣部", O),
                 ("国家科委", O),
@@ -688,6 +689,21 @@ def test_every_body_of_a_joint_document_and_only_the_verbs_object():
                 ("卫生部", O),
                 ("关于开展文化科技卫生“三下乡”活动的通知", Y),
                 ("“三下乡”活动", Y, True),
+                ("“三下乡”活动", Y),
+            ],
+        ),
+        (  # a headline run into its lead: the bodies of the lead's verb issue the document too
+            "国家教委等四部委制定《农村教育集资管理办法》本报讯记者毕全忠报道：为加强农村教育集资的管理，"
+            "近日，国家教委、国家计委、农业部、财政部联合颁发了《农村教育集资管理办法》，并向各地发出通知。",
+            [
+                ("国家教委", O),
+                ("农村教育集资管理办法", Y),
+                ("毕全忠", P),
+                ("国家教委", O),
+                ("国家计委", O),
+                ("农业部", O),
+                ("财政部", O),
+                ("农村教育集资管理办法", Y),
             ],
         ),
     ]
@@ -695,12 +711,14 @@ def test_every_body_of_a_joint_document_and_only_the_verbs_object():
         analysis(t, m, article_id=f"page/{i:02d}", paper="人民日报", region="", date=dt.date(1998, 1, 15))
         for i, (t, m) in enumerate(texts)
     ]
-    got, _ = edges(*ans)
+    got, rels = edges(*ans)
     issued: dict[str, set[str]] = {}
     for k, s, o, _ in got:
         if k is K.ISSUED_BY:
             issued.setdefault(s.removeprefix("policy/"), set()).add(o.removeprefix("org/"))
     assert len(issued["农村教育集资管理办法"]) == 4
+    in_fourth = {r.object for r in rels if r.kind is K.ISSUED_BY and any(e.article == "page/03" for e in r.evidence)}
+    assert len(in_fourth) == 4
     assert issued["通知"] == {"中华人民共和国财政部"}
     assert not [p for p in issued if "科教兴国" in p]
     assert len(issued["关于开展文化科技卫生三下乡活动的通知"]) == 4
