@@ -528,6 +528,10 @@ def _about(art: _Article, edges: _Edges) -> None:
                 and _governing_verb(text, sentence.start, p.m.start, cues["speech_about"]) is None
             ):
                 continue
+            # …, not a review of past work (过去的一年,…省政协…扎实开展“不忘初心、牢记使命”主题教育;
+            # 党的十八大以来,…推动…向制造强国转变): what was done, not what the meeting takes up
+            if (speaks or speaker) and targets == own and cues["retrospective"].search(text, sentence.start, p.m.start):
+                continue
             for mt in targets:
                 edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "discussed"))
             # 法院工作报告获高票通过: adopted by the article's meeting, in the passive

@@ -864,3 +864,29 @@ def test_a_draft_in_the_report_to_the_session_is_before_it():
     got, _ = edges(an)
     about = {o.removeprefix("policy/") for k, s, o, _ in got if k is K.ABOUT}
     assert about == {"上海市虹口区十四五规划纲要"}
+
+
+def test_a_review_of_past_work_in_the_meetings_words_discusses_nothing():
+    # 河南省政协 (2019): the meeting's words recall what was done since the 18th congress
+    an = analysis(
+        "7月11日,河南省政协十二届二十二次主席会议在郑州召开。\n"
+        "会议指出,党的十八大以来,以习近平同志为核心的党中央将做强实体经济、继续抓好制造业作为国家的重大战略选择,"
+        "着力推动我国由制造大国向制造强国转变。\n"
+        "会议审议了《政协河南省委员会协商议政质量评价工作办法》。",
+        [
+            ("河南省政协十二届二十二次主席会议", M),
+            ("河南省政协", O, True),
+            ("郑州", L),
+            ("党的十八大", M),
+            ("习近平", P),
+            ("制造强国", Y),
+            ("政协河南省委员会协商议政质量评价工作办法", Y),
+            ("政协河南省委员会", O, True),
+        ],
+        paper="中国政协网",
+        region="河南省",
+        date=dt.date(2019, 7, 15),
+    )
+    got, _ = edges(an)
+    about = {o.removeprefix("policy/") for k, s, o, _ in got if k is K.ABOUT}
+    assert about == {"政协河南省委员会协商议政质量评价工作办法"}
