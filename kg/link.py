@@ -86,6 +86,8 @@ class _Article:
         self.key = article_key(an.article.id)
         self.resolved: list[_R] = [_R(m, res.assignments[m.id]) for m in an.mentions if m.id in res.assignments]
         self.types = types
+        # a body's place as the resolver found it in its name (org key -> place key)
+        self.seat = {c: p for c, p, why in res.parents if why == "named after its place"}
         self.by_sentence: dict[int, list[_R]] = defaultdict(list)
         for r in self.resolved:
             self.by_sentence[r.m.sentence].append(r)
@@ -410,14 +412,17 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                 if org_key and art.types.get(org_key) is EntityType.ORGANIZATION:
                     edges.add(K.ORGANIZER, mt.key, org_key, art.ev(i, "organiser named with the meeting"))
             for pl in art.of(i, EntityType.PLACE, EntityType.ORGANIZATION):
-                # Y在Z召开, and 在Z召开的Y: Z a place or a venue (毕节市七星关区人民医院, 驻京办事处)
-                after = pl.m.start >= mt.m.end and text[mt.m.end : pl.m.start] == "在"
-                held = cues["held"].match(text[pl.m.end : pl.m.end + 4])
+                # Y在Z召开, and 在Z召开的Y: Z a place or a venue (毕节市七星关区人民医院, 驻京办事处),
+                # also a room or hall of it (在区人大常委会会议室举行, 在市政协机关召开)
+                room = cues["venue_room"].match(text, pl.m.end)
+                room_end = room.end() if room else pl.m.end
+                after = pl.m.start >= mt.m.end and cues["held_when"].fullmatch(text[mt.m.end : pl.m.start])
+                held = cues["held"].match(text[room_end : room_end + 6])
                 before = (
                     pl.m.end <= mt.m.start
                     and text[pl.m.start - 1 : pl.m.start] == "在"
                     and re.fullmatch(
-                        "(?:" + cues["held"].pattern.removeprefix("^") + ")的", text[pl.m.end : mt.m.start]
+                        "(?:" + cues["held"].pattern.removeprefix("^") + ")的", text[room_end : mt.m.start]
                     )
                 )
                 if not ((after and held) or before):
@@ -425,6 +430,10 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                 convened.add(mt.key)
                 if art.types.get(pl.key) is EntityType.PLACE:
                     edges.add(K.LOCATION, mt.key, pl.key, art.ev(i, "held at"))
+                elif pl.key in art.seat and not any(
+                    r.m.nested and pl.m.start <= r.m.start and r.m.end <= pl.m.end for r in art.resolved
+                ):  # 在区人大常委会会议室: the body's premises, in the place its (full) name gives
+                    edges.add(K.LOCATION, mt.key, art.seat[pl.key], art.ev(i, "held at (the venue's place)"))
                 else:  # a body's premises: meetings are held at places, the one its name gives
                     inner = [
                         r
@@ -473,7 +482,7 @@ def _about(art: _Article, edges: _Edges) -> None:
         policies = art.of(sentence.index, EntityType.POLICY)
         # the meeting's own words: a paragraph opening 会议指出/会议强调 (or a speaker at it)
         paragraph = text[art.paragraph_start(sentence.index) : sentence.end]
-        meeting_speaks = re.match(r"^(?:会议|会上|大会)", paragraph) or re.match(r"^(?:会议|会上)", sentence.text)
+        meeting_speaks = cues["meeting_subject"].match(paragraph) or cues["meeting_subject"].match(sentence.text)
         speaker = any(
             r.key in attendees and re.match(r"^(?:指出|强调|要求|表示)", text[r.m.end : r.m.end + 2])
             for r in art.of(art_sentence_of_paragraph(art, sentence.index), EntityType.PERSON)
@@ -481,18 +490,28 @@ def _about(art: _Article, edges: _Edges) -> None:
         attendees.update(r.key for r in persons)
         if not policies:
             continue
-        targets: list[_R] = []
-        if (meeting_speaks or speaker) and art.primary:
-            targets = art.primary
-        else:  # 出席Y的代表团继续审议Z, Y传达学习Z; not 贯彻落实Y精神,…做好Z (Y is studied)
-            for mt in meetings:
-                if knowledge.studied_meeting(text, mt.m.end):
-                    continue
-                if any(cues["discuss"].search(text[mt.m.end : p.m.start]) for p in policies if p.m.start > mt.m.end):
-                    targets.append(mt)
+        own = art.primary or _meeting_before(art, sentence.start)  # 会议: the article's meeting
+        # a clause opened by the meeting (…主持会议，会议审议了《A》): where it starts
+        clause_subject = [m.end() for m in cues["meeting_clause"].finditer(sentence.text)]
         named_in = [(mt.m.start, mt.m.end) for mt in meetings]
         for p in policies:
             if p.m.nested or _inside_any(named_in, p.m.start, p.m.end):  # 国家“十三五”科技创新成就展
+                continue
+            speaks = meeting_speaks or any(sentence.start + c <= p.m.start for c in clause_subject)
+            targets: list[_R] = []
+            if (speaks or speaker) and own:
+                targets = own
+            else:  # 出席Y的代表团继续审议Z, Y传达学习Z; not 贯彻落实Y精神,…做好Z (Y is studied)
+                verb = _governing_verb(text, sentence.start, p.m.start, cues["discuss"])
+                for mt in meetings:
+                    if knowledge.studied_meeting(text, mt.m.end) or verb is None or verb[0] < mt.m.end:
+                        continue
+                    targets.append(mt)
+            # 区政府制定了《纲要(草案)》 in the words of one reporting to the session: a draft put
+            # before the meeting is what it reviews
+            if (speaks or speaker) and own and _is_draft(text, p, cues["draft"]):
+                for mt in own:
+                    edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "draft before it"))
                 continue
             # 与市人大常委会出台的《C》, 区政府制定了《纲要》: another body's document, not discussed
             issued = _governing_verb(text, sentence.start, p.m.start, cues["issue"])
@@ -504,13 +523,21 @@ def _about(art: _Article, edges: _Edges) -> None:
             # (会议审议通过了《A》《B》, 实施乡村振兴战略), not every document named (根据《建议》,
             # 以…思想为指导, 《A》,内容包括…办法)
             if (
-                (meeting_speaks or speaker)
-                and targets == art.primary
+                (speaks or speaker)
+                and targets == own
                 and _governing_verb(text, sentence.start, p.m.start, cues["speech_about"]) is None
             ):
                 continue
+            # …, not a review of past work (过去的一年,…省政协…扎实开展“不忘初心、牢记使命”主题教育;
+            # 党的十八大以来,…推动…向制造强国转变): what was done, not what the meeting takes up
+            if (speaks or speaker) and targets == own and cues["retrospective"].search(text, sentence.start, p.m.start):
+                continue
             for mt in targets:
                 edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "discussed"))
+            # 法院工作报告获高票通过: adopted by the article's meeting, in the passive
+            if not targets and own and cues["adopted"].match(text, p.m.end):
+                for mt in own:
+                    edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "adopted (passive)"))
     # a report delivered at a meeting (the deck of its article)
     head = [s for s in art.an.sentences if s.start < art.an.article.body_start]
     for s in head:
@@ -520,6 +547,21 @@ def _about(art: _Article, edges: _Edges) -> None:
             for h in head:
                 for p in art.of(h.index, EntityType.POLICY):
                     edges.add(K.ABOUT, mt.key, p.key, art.ev(s.index, "report delivered at"))
+
+
+def _is_draft(text: str, p: _R, draft: re.Pattern[str]) -> bool:
+    """Whether the document is named as a draft: 《…纲要(草案)》, …办法（征求意见稿）."""
+    marker = re.search(r"[（(][^（()）]{2,6}[)）]$", p.m.text)
+    if marker:
+        return bool(draft.fullmatch(marker.group(0)))
+    return bool(draft.match(text, p.m.end + (text[p.m.end : p.m.end + 1] == "》")))
+
+
+def _meeting_before(art: _Article, offset: int) -> list[_R]:
+    """The meeting named last before `offset` that the article holds (not one studied): what a
+    later 会议 refers to when the headline and lead name none."""
+    before = [r for s in art.an.sentences if s.end <= offset for r in art._own_meetings(s.index)]
+    return [max(before, key=lambda r: r.m.start)] if before else []
 
 
 def _governing_verb(text: str, start: int, end: int, verbs: re.Pattern[str]) -> tuple[int, int] | None:
@@ -555,6 +597,12 @@ def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], typ
             for o in orgs:
                 if o.m.end == p.m.start and p.m.text.startswith("关于") and not in_title(o.m.start, o.m.end):
                     edges.add(K.ISSUED_BY, p.key, o.key, art.ev(sentence.index, "issued (X关于…)"))
+            # 《关于开展…“三下乡”活动的通知》: a name inside a document's title is not what was issued
+            if any(q is not p and q.m.start <= p.m.start and p.m.end <= q.m.end for q in policies):
+                continue
+            # 《办法》由市发改委、市财政局制定: the issuers after the document
+            for o, verb in _issuers_after(art, orgs, p, cues):
+                edges.add(K.ISSUED_BY, p.key, o.key, art.ev(sentence.index, f"issued (由…{verb})"))
             subject = [o for o in orgs if o.m.end <= p.m.start and not in_title(o.m.start, o.m.end)]
             if not subject:
                 continue
@@ -568,14 +616,30 @@ def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], typ
             )
             if verb is None:
                 continue
-            # the bodies before the verb: 省财政厅与省商务厅联合下发, 团省委、省青年志愿者协会决定开展;
-            # not a body further back (新华社北京6月17日电 国务院办公厅日前印发)
-            before_verb = verb.start()
-            near = [
-                o
-                for o in subject
-                if o.m.end <= before_verb and not re.search(r"[，,。；;]", text[o.m.end : before_verb])
+            # the last such verb governs the document in its clause (甲与乙联合下发通知，出台六项措施);
+            # not 财政部出台这一《通知》，是贯彻…战略
+            last = [
+                v for v in cues["issue"].finditer(text, verb.start(), p.m.start) if not in_title(v.start(), v.end())
             ]
+            if re.search(r"[，,。；;：:]", text[last[-1].end() : p.m.start]):
+                continue
+            # a later clause's verb shares the subject only when it opens its clause (，出台六项措施),
+            # not inside a phrase of it (，对在全国农村开展“三下乡”活动作了部署)
+            clause_at = max(text.rfind(c, verb.end(), last[-1].start()) for c in "，,；;")
+            if clause_at >= 0 and re.search(r"[对在把将为向从给]", text[clause_at + 1 : last[-1].start()]):
+                continue
+            # the bodies before the verb: 省财政厅与省商务厅联合下发, 团省委、省青年志愿者协会决定开展;
+            # not a body further back (新华社北京6月17日电 国务院办公厅日前印发); the last verb's
+            # own subject first (国家教委等四部委制定《办法》 本报讯…国家教委、国家计委…联合颁发了《办法》)
+            near = []
+            for v in (last[-1], verb):
+                near = [
+                    o
+                    for o in subject
+                    if o.m.end <= v.start() and not re.search(r"[，,。；;]", text[o.m.end : v.start()])
+                ]
+                if near:
+                    break
             near = [o for o in near if not any(x.m.start <= o.m.start and o.m.end <= x.m.end and x != o for x in near)]
             issuers = near[-1:]
             for o in reversed(near[:-1]):
@@ -610,6 +674,22 @@ def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], typ
         for o in signers:
             for p in headline_policies:
                 edges.add(K.ISSUED_BY, p.key, o.key, art.ev(last.index, "signed"))
+
+
+def _issuers_after(art: _Article, orgs: list[_R], p: _R, cues) -> list[tuple[_R, str]]:
+    """The bodies of a passive issuance after the document (《办法》由甲、乙联合制定): each
+    with the verb, or none when the construction is not there."""
+    text = art.text
+    after = sorted((o for o in orgs if o.m.start >= p.m.end), key=lambda o: o.m.start)
+    if not after or not cues["issued_by_lead"].fullmatch(text[p.m.end : after[0].m.start]):
+        return []
+    chain = [after[0]]
+    for o in after[1:]:
+        if not cues["co_issuer"].match(text[chain[-1].m.end : o.m.start]):
+            break
+        chain.append(o)
+    verb = cues["issued_by_verb"].match(text, chain[-1].m.end)
+    return [(o, verb.group("verb")) for o in chain] if verb else []
 
 
 def _inside_any(spans: list[tuple[int, int]], a: int, b: int) -> bool:

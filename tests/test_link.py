@@ -665,3 +665,228 @@ def test_a_body_named_with_its_term_in_a_title_issues_it():
     assert (K.MENTIONS, "article/page/00", body, None) in got
     sub = next(r for r in rels if r.kind is K.SUB_ORGANIZATION_OF and r.subject == body)
     assert sub.object == "org/中国人民政治协商会议江西省委员会" and sub.evidence[0].sentence == 0
+
+
+def test_every_body_of_a_joint_document_and_only_the_verbs_object():
+    # People's Daily 1998 (NER corpus), three articles: 联合颁发 by four ministries; the verb's
+    # object ends at the clause (not 科教兴国战略); a name inside a document's title is not issued
+    texts = [
+        (
+            "近日，国家教委、国家计委、农业部、财政部联合颁发了《农村教育集资管理办法》。",
+            [("国家教委", O), ("国家计委", O), ("农业部", O), ("财政部", O), ("农村教育集资管理办法", Y)],
+        ),
+        (
+            "楼继伟：财政部出台这一《通知》，是贯彻“科教兴国”战略的重要措施之一。",
+            [("楼继伟", P), ("财政部", O), ("通知", Y), ("“科教兴国”战略", Y)],
+        ),
+        (
+            "中宣部、国家科委、文化部、卫生部等十部委前不久联合下发了《关于开展文化科技卫生“三下乡”活动的通知》，"
+            "对在全国农村开展“三下乡”活动作了部署。",
+            [
+                ("中宣部", O),
+                ("国家科委", O),
+                ("文化部", O),
+                ("卫生部", O),
+                ("关于开展文化科技卫生“三下乡”活动的通知", Y),
+                ("“三下乡”活动", Y, True),
+                ("“三下乡”活动", Y),
+            ],
+        ),
+        (  # a headline run into its lead: the bodies of the lead's verb issue the document too
+            "国家教委等四部委制定《农村教育集资管理办法》本报讯记者毕全忠报道：为加强农村教育集资的管理，"
+            "近日，国家教委、国家计委、农业部、财政部联合颁发了《农村教育集资管理办法》，并向各地发出通知。",
+            [
+                ("国家教委", O),
+                ("农村教育集资管理办法", Y),
+                ("毕全忠", P),
+                ("国家教委", O),
+                ("国家计委", O),
+                ("农业部", O),
+                ("财政部", O),
+                ("农村教育集资管理办法", Y),
+            ],
+        ),
+    ]
+    ans = [
+        analysis(t, m, article_id=f"page/{i:02d}", paper="人民日报", region="", date=dt.date(1998, 1, 15))
+        for i, (t, m) in enumerate(texts)
+    ]
+    got, rels = edges(*ans)
+    issued: dict[str, set[str]] = {}
+    for k, s, o, _ in got:
+        if k is K.ISSUED_BY:
+            issued.setdefault(s.removeprefix("policy/"), set()).add(o.removeprefix("org/"))
+    assert len(issued["农村教育集资管理办法"]) == 4
+    in_fourth = {r.object for r in rels if r.kind is K.ISSUED_BY and any(e.article == "page/03" for e in r.evidence)}
+    assert len(in_fourth) == 4
+    assert issued["通知"] == {"中华人民共和国财政部"}
+    assert not [p for p in issued if "科教兴国" in p]
+    assert len(issued["关于开展文化科技卫生三下乡活动的通知"]) == 4
+    assert not [p for p in issued if p.startswith("三下乡")]
+
+
+def test_a_passive_issuance_names_each_body_after_the_document():
+    # the formula of issue 14 (由甲、乙制定), with the bodies of a 1998 People's Daily sentence
+    an = analysis(
+        "《农村教育集资管理办法》由国家教委、国家计委、农业部、财政部联合制定。",
+        [("农村教育集资管理办法", Y), ("国家教委", O), ("国家计委", O), ("农业部", O), ("财政部", O)],
+        paper="人民日报",
+        region="",
+        date=dt.date(1998, 1, 15),
+    )
+    got, _ = edges(an)
+    assert len({o for k, s, o, _ in got if k is K.ISSUED_BY and s == "policy/农村教育集资管理办法"}) == 4
+
+
+def test_a_session_discusses_what_its_verb_governs_not_what_a_later_clause_cites():
+    # People's Daily 1998: 审议并原则通过了《A》和《B》 (the headline's session); 正在审议…《C》;
+    # a session that adopted a document, then 根据《基本法》 after a colon: not reviewed there
+    session = analysis(
+        "九三学社十届中常会二次会议举行\n"
+        "会议认真贯彻中共十五大和九三学社七大精神，进一步研究了在新形势下九三学社工作的指导思想和基本思路；"
+        "审议并原则通过了《九三学社中央常委会工作规则》和《九三学社中央专门委员会组织通则》；部署了1998年下半年的工作。",
+        [
+            ("九三学社十届中常会二次会议", M),
+            ("九三学社", O, True),
+            ("中共十五大", M),
+            ("九三学社七大", M),
+            ("九三学社中央常委会工作规则", Y),
+            ("九三学社中央专门委员会组织通则", Y),
+        ],
+        paper="人民日报",
+        region="",
+        date=dt.date(1998, 6, 20),
+        headline_lines=1,
+    )
+    got, _ = edges(session)
+    about = {(s.split("/")[1], o.removeprefix("policy/")) for k, s, o, _ in got if k is K.ABOUT}
+    assert about == {
+        ("九三学社十届中常会二次会议", "九三学社中央常委会工作规则"),
+        ("九三学社十届中常会二次会议", "九三学社中央专门委员会组织通则"),
+    }
+    hk = analysis(
+        "（一九九七年二月一日全国人民代表大会香港特别行政区筹备委员会第八次全体会议通过）全国人民代表大会常务委员会："
+        "全国人民代表大会香港特别行政区筹备委员会根据《中华人民共和国香港特别行政区基本法》第八条的规定，"
+        "对香港原有法律中存在的与《基本法》相抵触的各种问题进行了研究。"
+        "最近几天，第九届全国人大常委会第三次会议正在审议国务院提交的《村委会组织法》（修订草案）。",
+        [
+            ("全国人民代表大会香港特别行政区筹备委员会第八次全体会议", M),
+            ("全国人民代表大会常务委员会", O),
+            ("全国人民代表大会香港特别行政区筹备委员会", O),
+            ("中华人民共和国香港特别行政区基本法", Y),
+            ("基本法", Y),
+            ("第九届全国人大常委会第三次会议", M),
+            ("国务院", O),
+            ("村委会组织法", Y),
+        ],
+        paper="人民日报",
+        region="",
+        date=dt.date(1998, 1, 15),
+    )
+    got, _ = edges(hk)
+    about = {(s.split("/")[1], o.removeprefix("policy/")) for k, s, o, _ in got if k is K.ABOUT}
+    assert not [a for a in about if "基本法" in a[1]]
+    assert [a for a in about if a[1] == "村委会组织法" and "第三次会议" in a[0]]
+
+
+def test_a_meeting_held_in_a_bodys_hall_or_on_a_day_in_a_city():
+    # People's Daily 1998: Y于1月20日在北京召开; 吕正操's farewell 在八宝山革命公墓大礼堂举行 (a hall)
+    an = analysis(
+        "开国上将吕正操的遗体告别仪式将于20日上午9时30分在八宝山革命公墓大礼堂举行。"
+        "中国法学会第四次会员代表大会于１月２０日在北京召开。",
+        [
+            ("吕正操", P),
+            ("遗体告别仪式", M),
+            ("八宝山革命公墓", L),
+            ("中国法学会第四次会员代表大会", M),
+            ("中国法学会", O, True),
+            ("北京", L),
+        ],
+        paper="人民日报",
+        region="",
+        date=dt.date(1998, 1, 21),
+    )
+    got, _ = edges(an)
+    located = {(s.split("/")[1], o) for k, s, o, _ in got if k is K.LOCATION and s.startswith("meeting/")}
+    assert ("中国法学会第四次会员代表大会", "place/北京市") in located
+    assert [o for m, o in located if m == "遗体告别仪式" and "八宝山革命公墓" in o]
+
+
+def test_a_session_adopts_a_report_in_the_passive():
+    # 海口 (2023): the report 获高票通过 at the session the lead names
+    an = analysis(
+        "2月10日下午,海口市第十七届人民代表大会第三次会议胜利闭幕。"
+        "海口市中级人民法院院长张柏桢所作的法院工作报告获高票通过,赞成率99.28%。\n"
+        "报告指出,2022年,全市法院在市委正确领导、市人大及其常委会有力监督下,忠实履行职责。",
+        [
+            ("海口市第十七届人民代表大会第三次会议", M),
+            ("海口市", L, True),
+            ("海口市中级人民法院", O),
+            ("院长", T),
+            ("张柏桢", P),
+            ("法院工作报告", Y),
+            ("市委", O),
+            ("市人大", O),
+        ],
+        paper="",
+        region="海南省海口市",
+        date=dt.date(2023, 2, 13),
+    )
+    got, _ = edges(an)
+    session = "meeting/海口市第十七届人民代表大会第三次会议"
+    assert [o for k, s, o, _ in got if k is K.ABOUT and s == session and "工作报告" in o]
+
+
+def test_a_draft_in_the_report_to_the_session_is_before_it():
+    # 虹口区 (2021): the district head reports to the congress; the outline (草案) his government
+    # drew up is before the session, the party committee's proposal it follows is not
+    an = analysis(
+        "1月13日,上海市虹口区第十六届人民代表大会第八次会议在区工人文化宫隆重开幕。\n"
+        "区长胡广杰代表虹口区人民政府,向大会报告政府工作。\n"
+        "胡广杰指出,根据《中共上海市虹口区委关于制定虹口区十四五规划的建议》,"
+        "区政府制定了《上海市虹口区十四五规划纲要(草案)》。",
+        [
+            ("上海市虹口区第十六届人民代表大会第八次会议", M),
+            ("区工人文化宫", L),
+            ("区长", T),
+            ("胡广杰", P),
+            ("虹口区人民政府", O),
+            ("胡广杰", P),
+            ("中共上海市虹口区委关于制定虹口区十四五规划的建议", Y),
+            ("中共上海市虹口区委", O, True),
+            ("区政府", O),
+            ("上海市虹口区十四五规划纲要(草案)", Y),
+        ],
+        paper="",
+        region="上海市虹口区",
+        date=dt.date(2021, 1, 13),
+    )
+    got, _ = edges(an)
+    about = {o.removeprefix("policy/") for k, s, o, _ in got if k is K.ABOUT}
+    assert about == {"上海市虹口区十四五规划纲要"}
+
+
+def test_a_review_of_past_work_in_the_meetings_words_discusses_nothing():
+    # 河南省政协 (2019): the meeting's words recall what was done since the 18th congress
+    an = analysis(
+        "7月11日,河南省政协十二届二十二次主席会议在郑州召开。\n"
+        "会议指出,党的十八大以来,以习近平同志为核心的党中央将做强实体经济、继续抓好制造业作为国家的重大战略选择,"
+        "着力推动我国由制造大国向制造强国转变。\n"
+        "会议审议了《政协河南省委员会协商议政质量评价工作办法》。",
+        [
+            ("河南省政协十二届二十二次主席会议", M),
+            ("河南省政协", O, True),
+            ("郑州", L),
+            ("党的十八大", M),
+            ("习近平", P),
+            ("制造强国", Y),
+            ("政协河南省委员会协商议政质量评价工作办法", Y),
+            ("政协河南省委员会", O, True),
+        ],
+        paper="中国政协网",
+        region="河南省",
+        date=dt.date(2019, 7, 15),
+    )
+    got, _ = edges(an)
+    about = {o.removeprefix("policy/") for k, s, o, _ in got if k is K.ABOUT}
+    assert about == {"政协河南省委员会协商议政质量评价工作办法"}

@@ -279,7 +279,26 @@ def _enclosing_quote(text: str, start: int, end: int) -> tuple[int, int] | None:
     return q + 1, end
 
 
-_DOC_VERBS = frozenset({"审议", "审查", "听取", "通过", "印发", "出台", "发布", "制定", "编制", "下发", "联合下发"})
+# verbs that govern a document's name (所作的: the report someone delivered, 张柏桢所作的法院工作报告)
+_DOC_VERBS = frozenset(
+    {
+        "审议",
+        "审查",
+        "审定",
+        "听取",
+        "通过",
+        "批准",
+        "印发",
+        "出台",
+        "发布",
+        "颁布",
+        "制定",
+        "编制",
+        "下发",
+        "联合下发",
+        "所作的",
+    }
+)
 _POLICY_STOP_WORDS = frozenset(
     {
         "一系列",

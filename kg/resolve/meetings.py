@@ -26,11 +26,12 @@ def meeting_name(surface: str, organizer: str | None, ctx: Context) -> str:
     if m:
         return f"中国共产党第{m.group(1)}次全国代表大会"
     m = re.fullmatch(
-        r"([省市县区]|全国)?第?([一二三四五六七八九十]{1,3})届(全国)?(人大|政协)第?([一二三四五六七八九十]{1,3})次会议",
+        r"([省市县区]|全国)?第?([一二三四五六七八九十]{1,3})届(全国)?(人大|政协|人民代表大会)第?([一二三四五六七八九十]{1,3})次会议",
         s,
     )
-    if m:  # 省十三届人大四次会议, 十三届全国人大四次会议
+    if m and (m.group(1) or m.group(4) != "人民代表大会"):  # 省十三届人大四次会议, 区第十七届人民代表大会第五次会议
         level, term, national, body, session = m.groups()
+        body = "人大" if body == "人民代表大会" else body
         level = level or national
         region = {"省": ctx.province, "市": ctx.city, "县": ctx.county, "区": ctx.county}.get(level or "")
         prefix = "全国" if level == "全国" else (knowledge.body_region_name(region) if region else "")
