@@ -11,7 +11,7 @@ from functools import cache
 from kg import knowledge
 from kg.careers import implied_bodies
 from kg.knowledge import Division, Level
-from kg.posts import posts_of
+from kg.posts import list_separator, posts_of
 from kg.records import Analysis, Article, EntityType, Mention, MentionKind
 from kg.resolve.context import Context, chain_context, province_of
 from kg.resolve.places import place_key
@@ -121,17 +121,25 @@ def titles_and_press(an: Analysis, ctx: Context, reg: Registry) -> None:
     """Assign each title mention the body it is a title in (省长 -> 辽宁省人民政府; 代表 -> the
     delegation named in the article), and create the paper or agency reporters work for."""
     delegations = [m for m in an.mentions if m.kind is MentionKind.ORGANIZATION and m.text.endswith("代表团")]
+    text = an.article.text
+    carried, previous = ctx, None
     for m in an.mentions:
         if m.kind is not MentionKind.PERSON:
             continue
-        local = ctx
-        for cue in posts_of(an, m):
+        cues = posts_of(an, m)
+        start = min([m.start, *(c.title_mention.start for c in cues), *(c.body.start for c in cues if c.body)])
+        # 福建省委书记陈明义、省长贺国强: a list goes on in the region its previous item named
+        in_list = (
+            previous is not None and previous.sentence == m.sentence and list_separator(text[previous.end : start])
+        )
+        local = carried if in_list else ctx
+        for cue in cues:
             if cue.body is not None:
                 key = reg.assign.get(cue.body.id)
                 local = chain_context(cue.body.text, ctx) or local
             elif cue.body_abbrev:
                 # 河东区委副书记、区长: the level word is the district just named
-                full = org_name(cue.body_abbrev, ctx) or org_name(cue.body_abbrev, local)
+                full = org_name(cue.body_abbrev, local) or org_name(cue.body_abbrev, ctx)
                 key = reg.add(f"org/{full}", EntityType.ORGANIZATION, full, None) if full else None
             elif cue.title in ("代表", "委员") and delegations:
                 key = reg.assign.get(delegations[0].id)
@@ -139,6 +147,7 @@ def titles_and_press(an: Analysis, ctx: Context, reg: Registry) -> None:
                 key = None
             if key:
                 reg.assign.setdefault(cue.title_mention.id, key)
+        carried, previous = local, m
     for m, abbrev in implied_bodies(an):  # 任命甲为副区长: the body a changed post's title implies
         full = org_name(abbrev, ctx)
         if full:
