@@ -130,6 +130,7 @@ def posts_of(analysis: Analysis, person: Mention) -> list[PostCue]:
                 if m.kind is MentionKind.ORGANIZATION and not m.nested and m.end <= at.start() and word in m.text
             ]
             anaphor = antecedents[-1] if antecedents else None
+    village = _village_before(text, chain[0]) if chain and chain[0].kind is MentionKind.TITLE else None
     cues: list[PostCue] = []
     pending_body: Mention | None = None
     last_body: Mention | None = None
@@ -141,10 +142,18 @@ def posts_of(analysis: Analysis, person: Mention) -> list[PostCue]:
             continue
         fused_body, bare = split_fused(m.text)
         implied = titles[m.text].implies if m.text in titles else ""
+        local_implied = implied if implied in knowledge.abbreviations() else ""
         department = _department(m.text) if not fused_body and not implied else None
-        if pending_body is not None and pending_body.kind is MentionKind.PLACE and (implied or fused_body):
-            # 北京市|市长, 河东区|区委书记: the place's body the title implies
-            level_body = implied or fused_body
+        unit = _unit_title(m.text) if pending_body is not None and pending_body.kind is MentionKind.PLACE else None
+        if village is not None and m is chain[0]:  # 、新建|村党支部书记张凤珍: a village the extraction missed
+            body, abbrev, bare = None, village[0], village[1]
+        elif unit is not None:  # 新建村|党支部书记: 书记 of 新建村党支部
+            body, abbrev = None, pending_body.text + unit[0]
+            bare = unit[1]
+        elif pending_body is not None and pending_body.kind is MentionKind.PLACE and (local_implied or fused_body):
+            # 北京市|市长, 河东区|区委书记: the place's body the title implies (a local body:
+            # not 阿尔巴尼亚|总理, whose 国务院 is China's)
+            level_body = local_implied or fused_body
             body, abbrev = None, _place_body(pending_body.text, level_body)
         elif pending_body is not None:
             body, abbrev = pending_body, None
@@ -172,6 +181,34 @@ def posts_of(analysis: Analysis, person: Mention) -> list[PostCue]:
         if shared is not None:  # 副主席甲、乙和秘书长丙, 党委书记甲、院长乙: the list's body
             cues = [PostCue(c.title, shared.body, shared.body_abbrev, c.title_mention) for c in cues]
     return cues
+
+
+@cache
+def _title_units() -> tuple[str, ...]:
+    return tuple(sorted(read_lines("lexicon/title_units.txt"), key=lambda w: (-len(w), w)))
+
+
+def _unit_title(title: str) -> tuple[str, str] | None:
+    """党支部书记 -> (党支部, 书记): a fused title that opens with a unit word (title_units.txt)."""
+    titles = knowledge.titles()
+    for unit in _title_units():
+        if title.startswith(unit) and title[len(unit) :] in titles:
+            return unit, title[len(unit) :]
+    return None
+
+
+# a village's name as a list item (之一、新建|村党支部书记), not a verb after a comma (经过|社区党委书记)
+_VILLAGE_NAME = re.compile(r"(?:^|[、\n“])([\u4e00-\u9fff]{2,4})$")
+
+
+def _village_before(text: str, title: Mention) -> tuple[str, str] | None:
+    """新建 + 村党支部书记 after 、 (a list item): (新建村党支部, 书记)."""
+    for level in ("村", "社区"):
+        unit = _unit_title(title.text[len(level) :]) if title.text.startswith(level) else None
+        name = _VILLAGE_NAME.search(text, max(0, title.start - 5), title.start) if unit else None
+        if unit and name:
+            return name.group(1) + level + unit[0], unit[1]
+    return None
 
 
 def _place_body(place: str, abbrev: str) -> str:

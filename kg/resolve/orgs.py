@@ -106,6 +106,15 @@ def org_name(surface: str, ctx: Context) -> str | None:
     return s
 
 
+def _place_prefix(body: str) -> str | None:
+    """The town or township a body's name opens with (安石镇 in 安石镇党委), if any."""
+    gaz = knowledge.gazetteer()
+    for n in range(len(body) - 1, 1, -1):
+        if body[n - 1] in "镇乡" and any(d.level is Level.TOWN for d in gaz.candidates(body[:n])):
+            return body[:n]
+    return None
+
+
 REPORTER_ROLES = frozenset({"记者", "特约记者", "通讯员", "实习记者", "见习记者"})
 
 
@@ -122,7 +131,7 @@ def titles_and_press(an: Analysis, ctx: Context, reg: Registry) -> None:
     delegation named in the article), and create the paper or agency reporters work for."""
     delegations = [m for m in an.mentions if m.kind is MentionKind.ORGANIZATION and m.text.endswith("代表团")]
     text = an.article.text
-    carried, previous = ctx, None
+    carried, carried_place, previous = ctx, None, None
     for m in an.mentions:
         if m.kind is not MentionKind.PERSON:
             continue
@@ -133,13 +142,18 @@ def titles_and_press(an: Analysis, ctx: Context, reg: Registry) -> None:
             previous is not None and previous.sentence == m.sentence and list_separator(text[previous.end : start])
         )
         local = carried if in_list else ctx
+        place_before = carried_place if in_list else None
         for cue in cues:
             if cue.body is not None:
+                place_before = _place_prefix(cue.body.text) or place_before
                 key = reg.assign.get(cue.body.id)
                 local = chain_context(cue.body.text, ctx) or local
             elif cue.body_abbrev:
                 # 河东区委副书记、区长: the level word is the district just named
                 full = org_name(cue.body_abbrev, local) or org_name(cue.body_abbrev, ctx)
+                # 安石镇党委书记甲、镇长乙: the town named before
+                if full is None and place_before and place_before[-1] == cue.body_abbrev[0]:
+                    full = org_name(place_before + cue.body_abbrev[1:], ctx)
                 key = reg.add(f"org/{full}", EntityType.ORGANIZATION, full, None) if full else None
             elif cue.title in ("代表", "委员") and delegations:
                 key = reg.assign.get(delegations[0].id)
@@ -147,7 +161,7 @@ def titles_and_press(an: Analysis, ctx: Context, reg: Registry) -> None:
                 key = None
             if key:
                 reg.assign.setdefault(cue.title_mention.id, key)
-        carried, previous = local, m
+        carried, carried_place, previous = local, place_before, m
     for m, abbrev in implied_bodies(an):  # 任命甲为副区长: the body a changed post's title implies
         full = org_name(abbrev, ctx)
         if full:
