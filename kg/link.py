@@ -421,6 +421,10 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                     if p.m.end <= doc.m.start and doc.m.end <= p.m.end + report.end() + 4:
                         for r in art.primary:
                             edges.add(K.ABOUT, r.key, doc.key, art.ev(i, "report delivered to it"))
+            # 黄兴国在天津市政府驻北京办事处召开的…座谈会: the subject convened it (chair, present)
+            for mt in meetings:
+                if mt.m.start > p.m.end and cues["convened_by"].fullmatch(text[p.m.end : mt.m.start]):
+                    also.extend([(K.CHAIR, mt), (K.ATTENDEE, mt)])
             # X向Y发表书面致辞
             for mt in meetings:
                 gap = _between(text, p.m, mt.m)
