@@ -26,10 +26,10 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 
 from kg import knowledge
-from kg.posts import posts_of
+from kg.posts import posts_of, strip_title_prefix
 from kg.records import (
     Analysis,
     EntityType,
@@ -171,15 +171,20 @@ def _subject_list_end(art: _Article, person: _R, sentence: int) -> int:
     # a total order: kinds compare by their values (two mentions of one span never compare enums)
     items = sorted({(m.start, m.end, m.kind.value) for m in mentions + titles})
     end = pos
-    last_person_end = pos
+    last_person_start, last_person_end = person.m.start, pos
     last_kind = MentionKind.PERSON.value
     for start, stop, kind in items:
         if start < end:
             if kind == MentionKind.TITLE.value:  # 外交部|长: a head's title sharing the body's last character
                 end = max(end, stop)
             continue
-        if not glue.fullmatch(text[end:start]) and not (
-            last_kind == kind == MentionKind.PERSON.value and _UNNAMED_IN_LIST.fullmatch(text[end:start])
+        gap = strip_title_prefix(text[end:start]) if kind == MentionKind.TITLE.value else text[end:start]
+        if not glue.fullmatch(gap) and not (
+            last_kind == kind == MentionKind.PERSON.value
+            and (
+                _UNNAMED_IN_LIST.fullmatch(text[end:start])
+                or (end - last_person_start == 2 and _CUT_NAME.fullmatch(text[end:start]))
+            )
         ):
             break
         if kind not in _LIST_ITEMS:
@@ -187,21 +192,63 @@ def _subject_list_end(art: _Article, person: _R, sentence: int) -> int:
         end = stop
         last_kind = kind
         if kind == MentionKind.PERSON.value:
-            last_person_end = stop
-    verb = cues["chair"].pattern + "|" + cues["attend_verb"].pattern.removeprefix("^")
-    rest = text[end : art.an.sentences[sentence].end]
+            last_person_start, last_person_end = start, stop
+    sentence_end = art.an.sentences[sentence].end
+    rest = text[end:sentence_end]
     trailing = glue.match(rest)  # 以及…相关领导出席
     after_glue = end + (trailing.end() if trailing else 0)
-    if re.match(verb, text[after_glue : after_glue + 12]):
+    if _verb_at(text, after_glue, sentence_end):
         return after_glue
     if last_kind == MentionKind.TITLE.value:  # 秘书长文引学出席: a name the extraction missed
         unnamed = re.match(r"[\u4e00-\u9fff]{2,3}", rest)
-        if unnamed and re.match(verb, rest[unnamed.end() :]):
+        if unnamed and _verb_at(text, end + unnamed.end(), sentence_end):
             return end + unnamed.end()
     return last_person_end
 
 
+@cache
+def _presence_verbs() -> dict[str, re.Pattern[str]]:
+    """The chair and attend verbs, each after what may stand between a list and its verb
+    (relation_cues.tsv `pre_verb`: 等, 也, 今天上午, 在京); the verb is the group `verb`."""
+    cues = knowledge.relation_cues()
+    pre = cues["pre_verb"].pattern
+    return {
+        kind: re.compile(f"(?:{pre})(?P<verb>{cues[kind].pattern.removeprefix('^')})")
+        for kind in ("chair", "attend_verb")
+    }
+
+
+def _verb_at(text: str, pos: int, end: int) -> tuple[str, re.Match[str]] | None:
+    """The chair or attend verb (kind, match) that follows a list ending at `pos`, if any."""
+    for kind, pattern in _presence_verbs().items():
+        found = pattern.match(text, pos, end)
+        if found:
+            return kind, found
+    return None
+
+
+def _bare_meeting(art: _Article, pos: int) -> bool:
+    """Whether a verb ending at `pos` takes the article's own meeting by a bare word:
+    出席了会议, 主持了今天的座谈会 (in an article about a 座谈会), not 主持的项目, 出席了会见."""
+    if not art.primary:
+        return False
+    return _bare_word(art, art.text[pos : pos + 16])
+
+
+def _bare_word(art: _Article, words: str) -> bool:
+    """Whether `words` open with a bare word for the article's meeting (会议, 了今天的座谈会)."""
+    if not art.primary:
+        return False
+    lead = knowledge.relation_cues()["bare_meeting"].match(words)
+    rest = words[lead.end() if lead else 0 :]
+    if re.match(r"(?:会议|大会)", rest) or re.match(r"会(?:[并，,。；;]|$)", rest):
+        return True
+    kinds = [k for k in knowledge.meeting_kinds() if len(k) >= 2 and any(r.m.text.endswith(k) for r in art.primary)]
+    return any(rest.startswith(k) for k in kinds)
+
+
 _UNNAMED_IN_LIST = re.compile(r"、[\u4e00-\u9fff]{2,3}、")  # 吴延风、洪流、陈良: a name missed between two
+_CUT_NAME = re.compile(r"[\u4e00-\u9fff]、")  # 傅全|有、于永波: a name read one character short
 _LIST_ITEMS = {k.value for k in (MentionKind.PERSON, MentionKind.TITLE, MentionKind.ORGANIZATION, MentionKind.PLACE)}
 
 
@@ -270,12 +317,39 @@ def _listed_as_present(art: _Article, person: _R, sentence: int, meetings: list[
     还有联想集团副总裁李勤、中科院副院长严义埙): the meeting named in the lead, else the article's."""
     cues = knowledge.relation_cues()
     shape, kept = _shape(art, sentence, art.an.sentences[sentence].start, person.m.start)
-    lead = re.search(r"(?:" + cues["present_lead"].pattern + r")(?:\x00X|" + cues["list_glue"].pattern + ")*$", shape)
+    lead = re.search(r"(?:" + cues["present_lead"].pattern + r")[^。；;]*$", shape)  # …的还有：甲，政府总理乙
     if lead is None:
         return []
     marks = [i for i, ch in enumerate(shape) if ch == "\x00"]
     in_lead = [m for m, at in zip(kept, marks, strict=True) if at >= lead.start()]
+    if not any(m.kind is MentionKind.MEETING for m in in_lead):
+        # 出席的还有, 出席会议的有; not 参加会见的有, 出席今天午宴的有 (another occasion)
+        verb = re.match(r"出席|参加|列席|在", shape[lead.start() :])
+        obj = shape[lead.start() + verb.end() : lead.end()] if verb else ""
+        if not re.match(r"^(?:\x00X)?(?:的|上)", obj) and not _bare_word(art, obj):
+            return []
     return _meeting_of_shape(art, in_lead, meetings)
+
+
+def _under(
+    art: _Article, person: _R, sentence: int, list_end: int, meetings: list[_R]
+) -> list[tuple[RelationKind, _R]]:
+    """在X主持下 (chair), 在X的陪同下 (attendee): of the meetings the sentence names, else of
+    the article's meeting when the sentence speaks of one (会议, 大会, 会上)."""
+    cues = knowledge.relation_cues()
+    under = cues["under"].match(art.text[list_end : list_end + 6])
+    if under is None:
+        return []
+    start = art.an.sentences[sentence].start
+    cut = max(art.text.rfind(c, start, person.m.start) for c in "。；;：:")
+    shape, _ = _shape(art, sentence, max(start, cut + 1), person.m.start)
+    if not re.search(r"在(?:\x00X|" + cues["list_glue"].pattern + ")*$", shape):
+        return []
+    kind = K.CHAIR if under.group(1) == "主持" else K.ATTENDEE
+    named = [r for r in meetings if not knowledge.studied_meeting(art.text, r.m.end)]
+    sentence_text = art.an.sentences[sentence].text
+    targets = named or (art.primary if re.search(r"会议|大会|会上|开幕|召开|举行", sentence_text) else [])
+    return [(kind, r) for r in targets]
 
 
 def _coordinated(art: _Article, first: _R, meetings: list[_R]) -> list[_R]:
@@ -297,10 +371,11 @@ def _meetings(art: _Article, edges: _Edges) -> None:
         people = art.of(i, EntityType.PERSON)
         meetings = art.of(i, EntityType.MEETING)
         for p in people:
-            after = text[_subject_list_end(art, p, i) : sentence.end]
-            chair = cues["chair"].match(after)
-            attend = cues["attend_verb"].match(after)
-            verb_end = sentence.end - len(after) + (chair or attend).end() if (chair or attend) else None
+            list_end = _subject_list_end(art, p, i)
+            found = _verb_at(text, list_end, sentence.end)
+            chair = found[1] if found and found[0] == "chair" else None
+            attend = found[1] if found and found[0] == "attend_verb" else None
+            verb_end = (chair or attend).end() if (chair or attend) else None
             targets: list[_R] = []
             also: list[tuple[RelationKind, _R]] = []  # …并主持Y, …并在Y上讲话: a second verb
             if verb_end is not None:
@@ -311,22 +386,24 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                     and r.m.start - verb_end <= 4
                     and not re.search(r"[会并，,。在]", text[verb_end : r.m.start])
                 ]
+                verb = (chair or attend).group("verb")
                 if nxt:
                     targets = _coordinated(art, min(nxt, key=lambda r: r.m.start), meetings)
                 elif (
-                    re.match(r"^(?:召开)?(?:会议|大会|会)", text[verb_end:])
+                    _bare_meeting(art, verb_end)
                     or (
                         not meetings
-                        and (  # 出席。 but not 参加甘肃代表团审议: a verb of presence with another object
-                            not re.search(r"(?:出席|参加|列席|陪同)$", (chair or attend).group(0))
+                        and (  # 出席。 but not 参加甘肃代表团审议 or 主持的项目: a verb with another object
+                            (not chair and not re.search(r"(?:出席|参加|列席|陪同)$", verb))
                             or re.match(r"^(?:[，,。；;并]|$)", text[verb_end : verb_end + 1])
                         )
                     )
                 ):
-                    targets = art.primary  # 主持会议并讲话, …出席。: the article's meeting
+                    targets = art.primary  # 主持会议并讲话, 出席了会议, …出席。: the article's meeting
             if chair and not targets:  # 会议由X主持
                 targets = _chaired_by(art, p, i, meetings)
             also.extend((K.ATTENDEE, r) for r in _listed_as_present(art, p, i, meetings))  # 出席…的还有X
+            also.extend(_under(art, p, i, list_end, meetings))  # 在X主持下, 在X的陪同下
             clause_end = re.search(r"[。；;]|$", text[p.m.end : sentence.end]).start() + p.m.end
             subject = _is_subject(art, p, i)
             for mt in meetings:
@@ -346,6 +423,10 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                     if p.m.end <= doc.m.start and doc.m.end <= p.m.end + report.end() + 4:
                         for r in art.primary:
                             edges.add(K.ABOUT, r.key, doc.key, art.ev(i, "report delivered to it"))
+            # 黄兴国在天津市政府驻北京办事处召开的…座谈会: the subject convened it (chair, present)
+            for mt in meetings:
+                if mt.m.start > p.m.end and cues["convened_by"].fullmatch(text[p.m.end : mt.m.start]):
+                    also.extend([(K.CHAIR, mt), (K.ATTENDEE, mt)])
             # X向Y发表书面致辞
             for mt in meetings:
                 gap = _between(text, p.m, mt.m)

@@ -15,13 +15,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from kg import knowledge
 from kg.records import Analysis, Mention, MentionKind
+from kg.resources import read_lines
 
 _GAP = set("、，, 兼和及")  # what may separate the items of a title chain
 _MAX_GAP = 2
 _ACTING = "代理"  # 市委代理书记: an acting post, titled 代理书记
+_LIST_SEP = ("、", "，", ",", "和", "及")  # between the people of a list sharing a body
+_LIST_GAP = re.compile(r"[、和及]|、[\u4e00-\u9fff]{2,3}、")  # between names sharing a title
+_CUT_NAME = re.compile(r"[\u4e00-\u9fff]、")  # 委员傅全|有、于永波: a name read one character short
 # a department written fused with its head's title after its committee: 市委常委、组织部部长
 _DEPARTMENT = re.compile(r"(.{1,6}?(?:部|厅|办|办公室|委员会))$")
 # 该集团谢卫江总经理, 该公司总经理王欣: the body named last before, by the word that ends its name
@@ -44,6 +49,33 @@ class PostCue:
     """The title mention (for evidence)."""
     former: bool = False
     """The chain is printed as former (原X, 前任X, 曾任X): a post held before, not now."""
+
+
+@cache
+def title_prefixes() -> tuple[str, ...]:
+    """Words before a title that are part of the post (名誉副主席, 常务副部长), longest first."""
+    return tuple(sorted(read_lines("lexicon/title_prefixes.txt"), key=lambda w: (-len(w), w)))
+
+
+def _prefix_before(text: str, at: int) -> str:
+    """The title prefix (常务, 名誉) or 代理 written just before offset `at`, or ''."""
+    for word in (_ACTING, *title_prefixes()):
+        if text[max(0, at - len(word)) : at] == word:
+            return word
+    return ""
+
+
+def strip_title_prefix(gap: str) -> str:
+    """A gap without the title prefix (or 代理) that ends it: 名誉 in ，名誉|副主席."""
+    for word in (_ACTING, *title_prefixes()):
+        if gap.endswith(word):
+            return gap[: -len(word)]
+    return gap
+
+
+def list_separator(gap: str) -> bool:
+    """Whether `gap` joins two people of one list (、 ， 和 及, a title prefix after it)."""
+    return strip_title_prefix(gap) in _LIST_SEP
 
 
 def split_fused(title: str) -> tuple[str | None, str]:
@@ -72,8 +104,8 @@ def posts_of(analysis: Analysis, person: Mention, with_former: bool = False) -> 
     pos = person.start
     for m in reversed(before):
         gap = text[m.end : pos]
-        if gap.endswith(_ACTING) and chain and chain[-1].kind is MentionKind.TITLE:
-            gap = gap[: -len(_ACTING)]
+        if chain and chain[-1].kind is MentionKind.TITLE:  # 中宣部|常务|副部长, 市委|代理|书记
+            gap = strip_title_prefix(gap)
         if len(gap) > _MAX_GAP or set(gap) - _GAP:
             break
         if m.kind not in (MentionKind.TITLE, MentionKind.ORGANIZATION, MentionKind.PLACE):
@@ -85,8 +117,17 @@ def posts_of(analysis: Analysis, person: Mention, with_former: bool = False) -> 
         # a title right after the name: 刘宁省长, 孙时光代表
         after = [m for m in same_sentence if m.start == person.end and m.kind is MentionKind.TITLE]
         chain = after
-    if not chain and before and before[-1].kind is MentionKind.PERSON and text[before[-1].end : person.start] == "、":
-        # 副省长蔡东、安立佳、朱天舒: the list shares the title
+    if (
+        not chain
+        and before
+        and before[-1].kind is MentionKind.PERSON
+        and (
+            _LIST_GAP.fullmatch(text[before[-1].end : person.start])
+            or (len(before[-1].text) == 2 and _CUT_NAME.fullmatch(text[before[-1].end : person.start]))
+        )
+    ):
+        # 副省长蔡东、安立佳、朱天舒: the list shares the title (also past a name the extraction
+        # missed: 副主席李赣骝、童傅、厉无畏、钮小明)
         return posts_of(analysis, before[-1], with_former)
     former = bool(chain) and chain[0].start < person.start and former_chain(text, chain[0].start)
     if former and not with_former:
@@ -105,6 +146,7 @@ def posts_of(analysis: Analysis, person: Mention, with_former: bool = False) -> 
                 if m.kind is MentionKind.ORGANIZATION and not m.nested and m.end <= at.start() and word in m.text
             ]
             anaphor = antecedents[-1] if antecedents else None
+    village = _village_before(text, chain[0]) if chain and chain[0].kind is MentionKind.TITLE else None
     cues: list[PostCue] = []
     pending_body: Mention | None = None
     last_body: Mention | None = None
@@ -116,8 +158,20 @@ def posts_of(analysis: Analysis, person: Mention, with_former: bool = False) -> 
             continue
         fused_body, bare = split_fused(m.text)
         implied = titles[m.text].implies if m.text in titles else ""
+        local_implied = implied if implied in knowledge.abbreviations() else ""
         department = _department(m.text) if not fused_body and not implied else None
-        if pending_body is not None:
+        unit = _unit_title(m.text) if pending_body is not None and pending_body.kind is MentionKind.PLACE else None
+        if village is not None and m is chain[0]:  # 、新建|村党支部书记张凤珍: a village the extraction missed
+            body, abbrev, bare = None, village[0], village[1]
+        elif unit is not None:  # 新建村|党支部书记: 书记 of 新建村党支部
+            body, abbrev = None, pending_body.text + unit[0]
+            bare = unit[1]
+        elif pending_body is not None and pending_body.kind is MentionKind.PLACE and (local_implied or fused_body):
+            # 北京市|市长, 河东区|区委书记: the place's body the title implies (a local body:
+            # not 阿尔巴尼亚|总理, whose 国务院 is China's)
+            level_body = local_implied or fused_body
+            body, abbrev = None, _place_body(pending_body.text, level_body)
+        elif pending_body is not None:
             body, abbrev = pending_body, None
         elif fused_body:
             body, abbrev = None, fused_body
@@ -132,8 +186,9 @@ def posts_of(analysis: Analysis, person: Mention, with_former: bool = False) -> 
             body, abbrev = anaphor, None
         else:  # inherits the previous item's body: 省政协主席、党组书记
             body, abbrev = last_body, last_abbrev
-        if text[m.start - len(_ACTING) : m.start] == _ACTING:
-            bare = _ACTING + bare
+        prefix = _prefix_before(text, m.start)  # 代理书记, 名誉副主席, 常务副部长
+        if prefix and not bare.startswith(prefix):
+            bare = prefix + bare
         cues.append(PostCue(bare, body, abbrev, m, former))
         last_body, last_abbrev = body, abbrev
         pending_body = None
@@ -142,6 +197,42 @@ def posts_of(analysis: Analysis, person: Mention, with_former: bool = False) -> 
         if shared is not None:  # 副主席甲、乙和秘书长丙, 党委书记甲、院长乙: the list's body
             cues = [PostCue(c.title, shared.body, shared.body_abbrev, c.title_mention, c.former) for c in cues]
     return cues
+
+
+@cache
+def _title_units() -> tuple[str, ...]:
+    return tuple(sorted(read_lines("lexicon/title_units.txt"), key=lambda w: (-len(w), w)))
+
+
+def _unit_title(title: str) -> tuple[str, str] | None:
+    """党支部书记 -> (党支部, 书记): a fused title that opens with a unit word (title_units.txt)."""
+    titles = knowledge.titles()
+    for unit in _title_units():
+        if title.startswith(unit) and title[len(unit) :] in titles:
+            return unit, title[len(unit) :]
+    return None
+
+
+# a village's name as a list item (之一、新建|村党支部书记), not a verb after a comma (经过|社区党委书记)
+_VILLAGE_NAME = re.compile(r"(?:^|[、\n“])([\u4e00-\u9fff]{2,4})$")
+
+
+def _village_before(text: str, title: Mention) -> tuple[str, str] | None:
+    """新建 + 村党支部书记 after 、 (a list item): (新建村党支部, 书记)."""
+    for level in ("村", "社区"):
+        unit = _unit_title(title.text[len(level) :]) if title.text.startswith(level) else None
+        name = _VILLAGE_NAME.search(text, max(0, title.start - 5), title.start) if unit else None
+        if unit and name:
+            return name.group(1) + level + unit[0], unit[1]
+    return None
+
+
+def _place_body(place: str, abbrev: str) -> str:
+    """北京市 + 市政府 -> 北京市政府, 河东 + 区委 -> 河东区委: the place's body of that level
+    (an abbreviation the resolver expands with the place instead of the paper's region)."""
+    if abbrev[0] == place[-1]:
+        return place + abbrev[1:]
+    return place + abbrev
 
 
 def _department(title: str) -> tuple[str, str] | None:
@@ -164,7 +255,7 @@ def _listed_after(analysis: Analysis, person: Mention, chain: list[Mention]) -> 
         for m in analysis.mentions
         if m.sentence == person.sentence and m.kind is MentionKind.PERSON and m.end <= start and not m.nested
     ]
-    if not earlier or text[earlier[-1].end : start] not in ("、", "，", ",", "和", "及"):
+    if not earlier or strip_title_prefix(text[earlier[-1].end : start]) not in _LIST_SEP:
         return None
     with_body = [c for c in posts_of(analysis, earlier[-1]) if c.body is not None or c.body_abbrev]
     return with_body[-1] if with_body else None

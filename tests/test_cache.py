@@ -163,7 +163,9 @@ def test_modules_extraction_imports_are_covered_and_others_are_not(tmp_path, mon
         assert "dates.py" in {p.relative_to(copy).as_posix() for p in kgcache.extraction_inputs()}
         # so does a relative import (`from ..posts import x` in kg/extraction is kg.posts)
         assert "posts.py" not in {p.relative_to(copy).as_posix() for p in kgcache.extraction_inputs()}
-        rules.write_text(rules.read_text(encoding="utf-8") + "from ..posts import split_fused  # noqa\n", encoding="utf-8")
+        rules.write_text(
+            rules.read_text(encoding="utf-8") + "from ..posts import split_fused  # noqa\n", encoding="utf-8"
+        )
         assert "posts.py" in {p.relative_to(copy).as_posix() for p in kgcache.extraction_inputs()}
     finally:
         kgcache.pipeline_version.cache_clear()

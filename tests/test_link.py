@@ -890,3 +890,136 @@ def test_a_review_of_past_work_in_the_meetings_words_discusses_nothing():
     got, _ = edges(an)
     about = {o.removeprefix("policy/") for k, s, o, _ in got if k is K.ABOUT}
     assert about == {"政协河南省委员会协商议政质量评价工作办法"}
+
+
+# People's Daily (1998) sentences, from /work/shared/corpora/peoples-daily (example.dev/test):
+# lists of officials sharing titles, and the verbs of presence after them. The corpus's
+# sentences are shuffled, so each is read under a headline naming the article's meeting.
+
+
+def test_a_list_sharing_titles_each_holds_the_post_and_attends():
+    an = analysis(
+        "全国工作会议在京召开\n民革中央常务副主席周铁农，名誉副主席贾亦斌、彭清源，副主席李赣骝、童傅、厉无畏、钮小明，秘书长刘民复及中常委参加了会议。",
+        [
+            ("全国工作会议", M),
+            ("民革中央", O),
+            ("副主席", T),
+            ("周铁农", P),
+            ("副主席", T),
+            ("贾亦斌", P),
+            ("彭清源", P),
+            ("副主席", T),
+            ("李赣骝", P),
+            ("童傅", P),
+            ("钮小明", P),  # 厉无畏: a name the extraction missed
+            ("秘书长", T),
+            ("刘民复", P),
+            ("常委", T),
+        ],
+        headline_lines=1,
+        region="",
+        paper="",
+    )
+    got, _ = edges(an)
+    body = "org/中国国民党革命委员会中央委员会"
+    posts = {(p.rsplit("/", 1)[1], t) for k, p, o, t in got if k is K.HOLDS_POST and o == body}
+    assert posts == {
+        ("周铁农", "常务副主席"),
+        ("贾亦斌", "名誉副主席"),
+        ("彭清源", "名誉副主席"),
+        ("李赣骝", "副主席"),
+        ("童傅", "副主席"),
+        ("钮小明", "副主席"),
+        ("刘民复", "秘书长"),
+    }
+    attended = {p.rsplit("/", 1)[1] for k, m, p, _ in got if k is K.ATTENDEE and m.startswith("meeting/全国工作会议")}
+    assert attended == {"周铁农", "贾亦斌", "彭清源", "李赣骝", "童傅", "钮小明", "刘民复"}
+
+
+def test_a_post_of_a_named_place_and_of_the_region_a_list_names():
+    an = analysis(
+        "全国工作会议在京召开\n中共中央政治局委员、北京市市长贾庆林出席了会议。"
+        "钱其琛在中共福建省委书记陈明义、省长贺国强的陪同下，出席了会议。",
+        [
+            ("全国工作会议", M),
+            ("中共中央政治局", O),
+            ("委员", T),
+            ("北京市", L),
+            ("市长", T),
+            ("贾庆林", P),
+            ("钱其琛", P),
+            ("中共福建省委", O),
+            ("书记", T),
+            ("陈明义", P),
+            ("省长", T),
+            ("贺国强", P),
+        ],
+        headline_lines=1,
+    )  # in a paper of another province (辽宁日报): 省长 is still Fujian's
+    got, _ = edges(an)
+    posts = {(p.rsplit("/", 1)[1], o, t) for k, p, o, t in got if k is K.HOLDS_POST}
+    assert ("贾庆林", "org/北京市人民政府", "市长") in posts
+    assert ("陈明义", "org/中共福建省委", "书记") in posts
+    assert ("贺国强", "org/福建省人民政府", "省长") in posts
+    assert not any(o == "org/辽宁省人民政府" for _, o, _ in posts)
+    attended = {p.rsplit("/", 1)[1] for k, m, p, _ in got if k is K.ATTENDEE}
+    assert attended == {"贾庆林", "陈明义", "贺国强", "钱其琛"}
+
+
+def test_verbs_after_a_list_with_deng_adverbs_and_a_bare_meeting_word():
+    an = analysis(
+        "全国检察工作座谈会在京召开\n最高人民检察院副检察长梁国庆、胡克惠、张穹等今天上午参加了座谈会。"
+        "全国人大环资委主任委员曲格平主持了会议。该书是姚桓教授主持的研究项目的成果。"
+        "王兆国及刘名启参加了今天的会见。",
+        [
+            ("全国检察工作座谈会", M),
+            ("最高人民检察院", O),
+            ("副检察长", T),
+            ("梁国庆", P),
+            ("胡克惠", P),
+            ("张穹", P),
+            ("全国人大环资委", O),
+            ("主任委员", T),
+            ("曲格平", P),
+            ("姚桓", P),
+            ("王兆国", P),
+            ("刘名启", P),
+        ],
+        headline_lines=1,
+        region="",
+        paper="",
+    )
+    got, _ = edges(an)
+    meeting = next(m for k, m, _, _ in got if k is K.ATTENDEE)
+    assert meeting.startswith("meeting/全国检察工作座谈会")
+    attended = {p.rsplit("/", 1)[1] for k, _, p, _ in got if k is K.ATTENDEE}
+    assert attended == {"梁国庆", "胡克惠", "张穹"}  # not those at a 会见
+    chaired = {p.rsplit("/", 1)[1] for k, _, p, _ in got if k is K.CHAIR}
+    assert chaired == {"曲格平"}  # not 姚桓, who led a project (主持的项目)
+
+
+def test_those_listed_as_present_and_not_at_another_occasion():
+    an = analysis(
+        "全国工作会议在京召开\n出席会议的有：越共中央总书记黎可漂，政府总理潘文凯，越共中央顾问杜梅、黎德英以及其他领导人。"
+        "参加会见的有王光英、孙孚凌以及新当选的全国工商联领导人。",
+        [
+            ("全国工作会议", M),
+            ("越共中央", O),
+            ("总书记", T),
+            ("黎可漂", P),
+            ("总理", T),
+            ("潘文凯", P),
+            ("越共中央", O),
+            ("顾问", T),
+            ("杜梅", P),
+            ("黎德英", P),
+            ("王光英", P),
+            ("孙孚凌", P),
+        ],
+        headline_lines=1,
+        region="",
+        paper="",
+    )
+    got, _ = edges(an)
+    attended = {p.rsplit("/", 1)[1] for k, _, p, _ in got if k is K.ATTENDEE}
+    assert attended == {"黎可漂", "潘文凯", "杜梅", "黎德英"}

@@ -78,6 +78,14 @@ def chain_context(body: str, ctx: Context) -> Context | None:
     level words of the chain (区长, 市长) refer to that place."""
     gaz = knowledge.gazetteer()
     body = body.removeprefix("中共")
+    for n in range(min(len(body) - 1, 10), 1, -1):  # 河南省委书记、省长: the province named
+        provinces = [d for d in gaz.candidates(body[:n]) if d.level is Level.PROVINCE]
+        if len(provinces) == 1 and body[n:] in knowledge.abbreviations() and n >= 2:
+            d = provinces[0]
+            if d == ctx.province:
+                return None
+            city = d if knowledge.is_municipality(d) else None
+            return dataclasses.replace(ctx, region=d, province=d, city=city, county=None)
     for n in range(min(len(body) - 1, 10), 1, -1):
         cands = [d for d in gaz.candidates(body[:n]) if d.level in (Level.CITY, Level.COUNTY)]
         if ctx.province is not None:

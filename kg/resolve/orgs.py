@@ -11,7 +11,7 @@ from functools import cache
 from kg import knowledge
 from kg.careers import implied_bodies
 from kg.knowledge import Division, Level
-from kg.posts import posts_of
+from kg.posts import list_separator, posts_of
 from kg.records import Analysis, Article, EntityType, Mention, MentionKind
 from kg.resolve.context import Context, chain_context, province_of
 from kg.resolve.places import place_key
@@ -106,6 +106,15 @@ def org_name(surface: str, ctx: Context) -> str | None:
     return s
 
 
+def _place_prefix(body: str) -> str | None:
+    """The town or township a body's name opens with (安石镇 in 安石镇党委), if any."""
+    gaz = knowledge.gazetteer()
+    for n in range(len(body) - 1, 1, -1):
+        if body[n - 1] in "镇乡" and any(d.level is Level.TOWN for d in gaz.candidates(body[:n])):
+            return body[:n]
+    return None
+
+
 REPORTER_ROLES = frozenset({"记者", "特约记者", "通讯员", "实习记者", "见习记者"})
 
 
@@ -121,17 +130,30 @@ def titles_and_press(an: Analysis, ctx: Context, reg: Registry) -> None:
     """Assign each title mention the body it is a title in (省长 -> 辽宁省人民政府; 代表 -> the
     delegation named in the article), and create the paper or agency reporters work for."""
     delegations = [m for m in an.mentions if m.kind is MentionKind.ORGANIZATION and m.text.endswith("代表团")]
+    text = an.article.text
+    carried, carried_place, previous = ctx, None, None
     for m in an.mentions:
         if m.kind is not MentionKind.PERSON:
             continue
-        local = ctx
-        for cue in posts_of(an, m, with_former=True):
+        cues = posts_of(an, m, with_former=True)
+        start = min([m.start, *(c.title_mention.start for c in cues), *(c.body.start for c in cues if c.body)])
+        # 福建省委书记陈明义、省长贺国强: a list goes on in the region its previous item named
+        in_list = (
+            previous is not None and previous.sentence == m.sentence and list_separator(text[previous.end : start])
+        )
+        local = carried if in_list else ctx
+        place_before = carried_place if in_list else None
+        for cue in cues:
             if cue.body is not None:
+                place_before = _place_prefix(cue.body.text) or place_before
                 key = reg.assign.get(cue.body.id)
                 local = chain_context(cue.body.text, ctx) or local
             elif cue.body_abbrev:
                 # 河东区委副书记、区长: the level word is the district just named
-                full = org_name(cue.body_abbrev, ctx) or org_name(cue.body_abbrev, local)
+                full = org_name(cue.body_abbrev, local) or org_name(cue.body_abbrev, ctx)
+                # 安石镇党委书记甲、镇长乙: the town named before
+                if full is None and place_before and place_before[-1] == cue.body_abbrev[0]:
+                    full = org_name(place_before + cue.body_abbrev[1:], ctx)
                 key = reg.add(f"org/{full}", EntityType.ORGANIZATION, full, None) if full else None
             elif cue.title in ("代表", "委员") and delegations:
                 key = reg.assign.get(delegations[0].id)
@@ -139,6 +161,7 @@ def titles_and_press(an: Analysis, ctx: Context, reg: Registry) -> None:
                 key = None
             if key:
                 reg.assign.setdefault(cue.title_mention.id, key)
+        carried, carried_place, previous = local, place_before, m
     for m, abbrev in implied_bodies(an):  # 任命甲为副区长: the body a changed post's title implies
         full = org_name(abbrev, ctx)
         if full:
