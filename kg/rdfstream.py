@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.plugins.serializers.jsonld import Converter
+from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
 from rdflib.plugins.serializers.nt import _nt_row
 from rdflib.plugins.serializers.turtle import OBJECT, SUBJECT, VERB, TurtleSerializer
 from rdflib.plugins.shared.jsonld.context import Context
@@ -191,6 +191,22 @@ class TurtleWriter:
         self._ser.reset()
         self._labels: dict[tuple[str, int], str] = {}
         self._datatypes: set[URIRef] = set()
+        self._literals: dict[str, str] = {}
+
+    def _object(self, text: str) -> str:
+        """The Turtle of an object as written in N-Triples."""
+        if text[0] == '"' and text[-1] != ">":  # a plain or language-tagged string
+            end = text.rindex('"')
+            body = text[1:end]
+            if "\\" not in body:  # nothing escaped: rdflib writes it as N-Triples does
+                return text
+        label = self._literals.get(text)
+        if label is None:
+            label = self._label(parse_object(text), OBJECT)
+            if len(self._literals) > 200_000:
+                self._literals.clear()
+            self._literals[text] = label
+        return label
 
     def _label(self, node, position: int) -> str:
         if isinstance(node, Literal):
@@ -209,6 +225,10 @@ class TurtleWriter:
             self._labels[key] = label
         return label
 
+    def _term(self, pair) -> str:
+        obj, text = pair
+        return self._label(obj, OBJECT) if isinstance(obj, URIRef) else self._object(text)
+
     def block(self, subject: str, lines: list[str]) -> str:
         """'\\n' + the subject's statement + ' .\\n', as rdflib writes it."""
         s = URIRef(subject)
@@ -220,9 +240,9 @@ class TurtleWriter:
             obj = parse_object(o)
             if pred == RDF.type and obj == RDFS.Class:
                 raise KGError(f"cannot stream {subject}: an rdfs:Class is listed first by rdflib's Turtle writer")
-            properties.setdefault(pred, []).append(obj)
+            properties.setdefault(pred, []).append((obj, o))
         for objects in properties.values():
-            objects.sort()
+            objects.sort(key=lambda pair: pair[0])
         order = [p for p in (RDF.type, RDFS.label) if p in properties]
         order += sorted(p for p in properties if p not in (RDF.type, RDFS.label))
         out = ["\n", self._label(s, SUBJECT)]
@@ -233,10 +253,10 @@ class TurtleWriter:
             else:
                 out.append(" " + self._label(pred, VERB))
             objects = properties[pred]
-            out.append(" " + self._label(objects[0], OBJECT))
+            out.append(" " + self._term(objects[0]))
             for obj in objects[1:]:
                 out.append(",\n        ")
-                out.append(self._label(obj, OBJECT))
+                out.append(self._term(obj))
         out.append(" .\n")
         return TTL_ESCAPE.sub(uchar, "".join(out))
 
@@ -251,23 +271,64 @@ class TurtleWriter:
 
 
 class JsonLdWriter:
-    """Renders subject nodes as rdflib's JSON-LD serializer does with kg's context (the prefixes),
-    then sorted as kg.export sorts them (node values by their JSON, nodes by @id)."""
+    """Renders subject nodes as rdflib's JSON-LD serializer does with kg's context (its prefixes,
+    no terms; native booleans and integers), then sorted as kg.export sorts them (list values by
+    their JSON, nodes by @id). The context's own shrink_iri/to_symbol compact the IRIs."""
 
     def __init__(self) -> None:
         self.context_data = dict(PREFIXES)
-        self._converter = Converter(Context(self.context_data), True, False)
-        self._empty = Graph()
+        self._context = Context(self.context_data)
+        self._symbols: dict[str, str] = {}
+        self._ids: dict[str, str] = {}
+
+    def _symbol(self, iri: str) -> str:
+        symbol = self._symbols.get(iri)
+        if symbol is None:
+            symbol = self._symbols[iri] = self._context.to_symbol(iri)
+        return symbol
+
+    def _id(self, iri: str) -> str:
+        shrunk = self._ids.get(iri)
+        if shrunk is None:
+            if len(self._ids) > 500_000:
+                self._ids.clear()
+            shrunk = self._ids[iri] = self._context.shrink_iri(iri)
+        return shrunk
+
+    def _value(self, text: str):
+        """rdflib's Converter.to_raw_value for an object as written in N-Triples."""
+        if text[0] == "<":
+            return {"@id": self._id(text[1:-1])}
+        end = text.rindex('"')
+        lexical = _UNESCAPE.sub(_unescape, text[1:end])
+        rest = text[end + 1 :]
+        if not rest:
+            return lexical
+        if rest[0] == "@":
+            return {"@language": rest[1:], "@value": lexical}
+        datatype = rest[3:-1]
+        if datatype in _NATIVE:
+            return Literal(lexical, datatype=URIRef(datatype)).toPython()
+        return {"@type": self._symbol(datatype), "@value": lexical}
 
     def node(self, subject: str, lines: list[str]) -> tuple[str, str]:
         """(@id, the node as JSON text at the indentation of kg's graph.jsonld)."""
-        s = URIRef(subject)
-        node: dict = {self._converter.context.id_key: self._converter.context.shrink_iri(s)}
+        node: dict = {"@id": self._id(subject)}
         for line in lines:
             _, p, o = split_line(line)
-            pred = URIRef(p)
-            _check_term(subject, pred)
-            self._converter.add_to_node(self._empty, s, pred, parse_object(o), node, {})
+            if p == _RDF_FIRST:
+                raise KGError(f"cannot stream {subject}: RDF lists (rdf:first) are not supported by kg.rdfstream")
+            if p == _RDF_TYPE and o[0] == "<":
+                key, value = "@type", self._symbol(o[1:-1])
+            else:
+                key, value = self._symbol(p), self._value(o)
+            old = node.get(key)
+            if old:  # as rdflib: a falsy value (false, 0, "") is replaced, not appended to
+                if not isinstance(old, list):
+                    node[key] = old = [old]
+                old.append(value)
+            else:
+                node[key] = value
         for key, value in node.items():
             if isinstance(value, list):
                 node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
@@ -283,3 +344,8 @@ class JsonLdWriter:
     def tail(nodes: int) -> str:
         """The file after the last node."""
         return "\n ]\n}\n" if nodes else "]\n}\n"
+
+
+_RDF_FIRST = str(RDF.first)
+_RDF_TYPE = str(RDF.type)
+_NATIVE = frozenset(str(t) for t in PLAIN_LITERAL_TYPES)
