@@ -468,3 +468,60 @@ def _write_grouped(
                 fh.write(text)
                 n += 1
             fh.write(JsonLdWriter.tail(n))
+
+
+PAGE_ENTITIES = 1500
+"""Entities drawn on the build's page (graph.html) at most: a larger build shows its most
+connected entities and the edges among them (`kg viz` draws any other part from graph.nt)."""
+
+
+def page_graph(
+    analyses: Sequence[Analysis],
+    resolution: Resolution,
+    relations: Sequence[Relation],
+    careers: Careers | None = None,
+    *,
+    limit: int = PAGE_ENTITIES,
+) -> Graph:
+    """The rdflib Graph the build's page is drawn from: everything when there are at most
+    `limit` entities, else the `limit` entities with most edges (mentions and bylines not
+    counted; ties by key) with the edges, post changes and tenures among them, their evidence
+    sentences and articles. Bounded by `limit`, not by the size of the build."""
+    if len(resolution.entities) <= limit:
+        return to_graph(analyses, resolution, relations, careers)
+    rels = careers.relations if careers is not None else tuple(relations)
+    entity_keys = {e.key for e in resolution.entities}
+    degree: dict[str, int] = dict.fromkeys(entity_keys, 0)
+    for r in rels:
+        if r.kind in (RelationKind.MENTIONS, RelationKind.AUTHOR):
+            continue
+        for key in (r.subject, r.object):
+            if key in degree:
+                degree[key] += 1
+    kept = set(sorted(entity_keys, key=lambda k: (-degree[k], k))[:limit])
+    entities = tuple(e for e in resolution.entities if e.key in kept)
+
+    def inside(*keys: str | None) -> bool:
+        return all(k is None or k in kept for k in keys)
+
+    edges = tuple(
+        r
+        for r in rels
+        if r.kind not in (RelationKind.MENTIONS, RelationKind.AUTHOR)
+        and inside(r.subject, None if r.kind is RelationKind.START_DATE else r.object)
+    )
+    part = None
+    if careers is not None:
+        part = Careers(
+            events=tuple(e for e in careers.events if inside(e.person, e.org, e.decided_by)),
+            tenures=tuple(t for t in careers.tenures if inside(t.person, t.org)),
+            relations=edges,
+        )
+    cited = {
+        ev.article
+        for item in (*edges, *(part.events if part else ()), *(part.tenures if part else ()))
+        for ev in item.evidence
+        if ev.article is not None
+    }
+    articles = [an for an in analyses if an.article.id in cited]
+    return to_graph(articles, Resolution(entities=entities), edges, part)
