@@ -36,8 +36,7 @@ from functools import cache
 from pathlib import Path
 
 import pyshacl
-import pyshacl.entrypoints as _entrypoints
-from pyshacl import Validator, validate
+from pyshacl import validate
 from rdflib import Graph, URIRef
 
 from kg.errors import DataFileError, ValidationError
@@ -86,51 +85,55 @@ def _inverse_predicates() -> frozenset[str]:
     return frozenset(str(p) for p in shapes().objects(None, SH.inversePath))
 
 
-@cache
-def _object_targets() -> frozenset[str]:
-    """Predicates whose objects a shape targets (sh:targetObjectsOf)."""
-    return frozenset(str(p) for p in shapes().objects(None, SH.targetObjectsOf))
+_TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 
 
 @cache
-def _object_shapes() -> frozenset[str]:
-    """Shapes targeting objects of a predicate, and their property shapes."""
-    g = shapes()
-    found = set()
-    for shape in g.subjects(SH.targetObjectsOf, None):
-        found.add(str(shape))
-        found.update(str(p) for p in g.objects(shape, SH.property))
-    return frozenset(found)
+def _untargeted() -> tuple[Graph, tuple[tuple[URIRef, URIRef, URIRef], ...]]:
+    """The shapes without their targets, and the targets: (shape, kind, class or predicate)."""
+    g = Graph()
+    targets = []
+    for triple in shapes():
+        if triple[1] in _TARGETS:
+            targets.append(triple)
+        else:
+            g.add(triple)
+    return g, tuple(sorted(targets))
 
 
-class _Validator(Validator):
-    """pySHACL's Validator, with the focus nodes it is given kept in a set: it keeps them in a
-    list and tests every target against it, which makes a batch's validation quadratic."""
-
-    def make_executor(self):
-        executor = super().make_executor()
-        if executor.focus_nodes:
-            executor.focus_nodes = frozenset(executor.focus_nodes)
-        return executor
+def _batch_shapes(data: Graph, focus: set[str]) -> Graph:
+    """The shapes with their targets resolved to the batch's own nodes (sh:targetNode): a
+    class's instances and a predicate's subjects among the focus subjects, a predicate's
+    objects from them. The context (types of values, incoming triples) is then only looked
+    at, never validated itself."""
+    base, targets = _untargeted()
+    g = Graph()
+    for prefix, ns in shapes().namespaces():  # messages name classes as the shapes file does
+        g.bind(prefix, ns, override=True)
+    g += base
+    for shape, kind, what in targets:
+        if kind == SH.targetClass:
+            nodes = {s for s in data.subjects(RDF.type, what) if str(s) in focus}
+        elif kind == SH.targetSubjectsOf:
+            nodes = {s for s in data.subjects(what, None) if str(s) in focus}
+        elif kind == SH.targetObjectsOf:
+            nodes = {o for s, o in data.subject_objects(what) if str(s) in focus}
+        else:  # sh:targetNode: validated where the node is a focus subject
+            nodes = {what} if str(what) in focus else set()
+        for node in nodes:
+            g.add((shape, SH.targetNode, node))
+    return g
 
 
 def _short(term: str) -> str:
     return term if len(term) <= 90 else term[:87] + "..."
 
 
-def _results(graph: Graph, focus: list[URIRef] | None = None) -> list[tuple[Violation, str]]:
-    """(violation, source shape) of every Violation result of pySHACL on `graph` (about the
-    `focus` nodes only, if given: then the graph is the caller's to lose, validated in place)."""
-    options = {"inference": "none", "advanced": True, "allow_warnings": True}
-    if focus is None:
-        conforms, report, _ = validate(graph, shacl_graph=shapes(), **options)
-    else:
-        saved = _entrypoints.Validator
-        _entrypoints.Validator = _Validator  # validate() builds its Validator from this name
-        try:
-            conforms, report, _ = validate(graph, shacl_graph=shapes(), focus_nodes=focus, inplace=True, **options)
-        finally:
-            _entrypoints.Validator = saved
+def _results(graph: Graph, shapes_graph: Graph | None = None) -> list[Violation]:
+    """Every Violation result of pySHACL on `graph` (with these shapes, default the shapes)."""
+    conforms, report, _ = validate(
+        graph, shacl_graph=shapes_graph or shapes(), inference="none", advanced=True, allow_warnings=True
+    )
     if conforms:
         return []
     out = []
@@ -141,13 +144,13 @@ def _results(graph: Graph, focus: list[URIRef] | None = None) -> list[tuple[Viol
             value=str(report.value(r, SH.value) or "-"),
             message=str(report.value(r, SH.resultMessage) or report.value(r, SH.sourceConstraintComponent)),
         )
-        out.append((violation, str(report.value(r, SH.sourceShape))))
+        out.append(violation)
     return out
 
 
 def violations(graph: Graph) -> list[Violation]:
     """Every violation of the shapes in `graph`, sorted."""
-    return sorted({v for v, _ in _results(graph)})
+    return sorted(set(_results(graph)))
 
 
 def _raise(found: Iterable[Violation]) -> None:
@@ -230,18 +233,9 @@ def _digest(group: list[str], extra: list[str]) -> bytes:
 def _validate_batch(focus: tuple[str, ...], lines: tuple[str, ...]) -> list[Violation]:
     """The violations about the batch's own subjects (or a shape's targeted objects)."""
     g = Graph()
-    targets = _object_targets()
-    nodes = dict.fromkeys(focus)
     for line in lines:
-        triple = parse_line(line)
-        g.add(triple)
-        if str(triple[0]) in nodes and str(triple[1]) in targets and isinstance(triple[2], URIRef):
-            nodes.setdefault(str(triple[2]))
-    own = set(focus)
-    objects = _object_shapes()
-    # pySHACL evaluates only these focus nodes: the context's nodes are there for their types
-    found = _results(g, [URIRef(n) for n in nodes])
-    return [v for v, shape in found if v.focus in own or shape in objects]
+        g.add(parse_line(line))
+    return _results(g, _batch_shapes(g, set(focus)))
 
 
 def _batches(path: Path, index: _Index, known: set[bytes], seen: dict[str, bytes], size: int):
@@ -292,13 +286,20 @@ def _read_known(path: Path | None) -> set[bytes]:
     return {data[i : i + DIGEST] for i in range(0, len(data), DIGEST)}
 
 
-def check_file(
+def check_file(path: Path, *, batch_triples: int = BATCH_TRIPLES, workers: int = 1, known: Path | None = None) -> int:
+    """Raise ValidationError unless the sorted N-Triples file `path` conforms to the shapes
+    (see file_violations); returns the number of subjects validated (not skipped)."""
+    found, validated = file_violations(path, batch_triples=batch_triples, workers=workers, known=known)
+    _raise(found)
+    return validated
+
+
+def file_violations(
     path: Path, *, batch_triples: int = BATCH_TRIPLES, workers: int = 1, known: Path | None = None
-) -> int:
-    """Raise ValidationError unless the sorted N-Triples file `path` conforms to the shapes,
-    validating it in batches (in `workers` processes); subjects whose digest is in the `known`
-    file are skipped, and when the graph conforms the file is rewritten with every subject's digest.
-    Returns the number of subjects validated (not skipped)."""
+) -> tuple[list[Violation], int]:
+    """(violations, subjects validated) of the sorted N-Triples file `path`, validated in
+    batches (in `workers` processes); subjects whose digest is in the `known` file are skipped,
+    and when the graph conforms the file is rewritten with every subject's digest."""
     path = Path(path)
     index = _index(path)
     previous = _read_known(known)
@@ -323,14 +324,12 @@ def check_file(
             validated += len(focus)
             found.update(_validate_batch(focus, lines))
     if known is not None and not found:  # after a failure the file stays as it was
-        keep = sorted(seen.values())
         try:
-            write_atomic(known, b"".join(keep))
+            write_atomic(known, b"".join(sorted(seen.values())))
         except OSError as exc:
             log.warning("cannot write the validation cache %s (%s)", known, exc)
     log.info("validated %d of %d subjects", validated, len(seen))
-    _raise(found)
-    return validated
+    return sorted(found), validated
 
 
 def _start_methods() -> list[str]:
