@@ -1,4 +1,9 @@
-"""Export: entities and relations -> an rdflib Graph -> files (Turtle, N-Triples, JSON-LD).
+"""Export: entities and relations -> RDF files (Turtle, N-Triples, JSON-LD).
+
+`write_stream` (what `kg build` uses) streams the triples through an external sort into the
+files, never holding the whole graph; `to_graph` builds an rdflib Graph (tests, small graphs,
+`page_graph` for the page, a bounded part of a big build). Both emit the same triples (`_emit`),
+and the streamed files are byte-identical to `write(to_graph(...))`.
 
 Data model (terms in kg.ns, documented in ontology/kg.ttl and README.md):
   * entities: `a kg:Person|Organization|Place|Meeting|Policy`, `rdfs:label` (canonical, @zh),
