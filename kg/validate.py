@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -184,9 +185,13 @@ def _lines(path: Path) -> Iterator[str]:
 @dataclass(frozen=True)
 class _Index:
     types: dict[str, tuple[str, ...]]
-    """Node IRI -> its rdf:type lines."""
+    """Node IRI -> its types, as written in N-Triples (`<...>`; interned: few distinct)."""
     incoming: dict[str, tuple[str, ...]]
     """Node IRI -> the lines that point to it with an inverse-path predicate (one per predicate)."""
+
+    def type_lines(self, node: str) -> list[str]:
+        """The rdf:type lines of a node."""
+        return [f"<{node}> {_TYPE} {t} ." for t in self.types.get(node, ())]
 
 
 def _index(path: Path) -> _Index:
@@ -196,7 +201,7 @@ def _index(path: Path) -> _Index:
     for line in _lines(path):
         s, p, o = split_line(line)
         if line.startswith(_TYPE, len(s) + 3):
-            types.setdefault(s, []).append(line)
+            types.setdefault(s, []).append(sys.intern(o))
         elif p in inverse and o[0] == "<":
             incoming.setdefault(o[1:-1], {}).setdefault(p, line)
     return _Index(
@@ -211,10 +216,10 @@ def _context(group: list[str], subject: str, index: _Index) -> list[str]:
     for line in group:
         o = split_line(line)[2]
         if o[0] == "<":
-            extra.extend(index.types.get(o[1:-1], ()))
+            extra.extend(index.type_lines(o[1:-1]))
     for line in index.incoming.get(subject, ()):
         extra.append(line)
-        extra.extend(index.types.get(split_line(line)[0], ()))
+        extra.extend(index.type_lines(split_line(line)[0]))
     return extra
 
 
