@@ -406,7 +406,8 @@ def write_stream(
        (kg.rdfstream renders them with rdflib's own term code), each sorted externally into
        rdflib's order (Turtle: references then IRI; JSON-LD: @id) and written.
     `after_nt(path)` is called with the sorted N-Triples file before Turtle and JSON-LD are
-    written (the build validates it there). Memory: the sorter's chunk bound plus one count per
+    written (the build validates it there). Profiled stages: `export` (records -> graph.nt),
+    `write` (graph.ttl, graph.jsonld). Memory: the sorter's chunk bound plus one count per
     IRI used as an object.
     """
     for fmt in formats:
@@ -416,12 +417,11 @@ def write_stream(
     out_dir = Path(out_dir)
     with tempfile.TemporaryDirectory(prefix=".kg-export-", dir=out_dir) as tmp:
         work = Path(tmp)
-        with stage("export triples"):
-            sorter = ExternalSorter(work, "nt")
-            _emit(_Writer(analyses, _LineSink(sorter)), analyses, resolution, relations, careers)
         nt_path = out_dir / "graph.nt" if "nt" in formats else work / "graph.nt"
         references: dict[str, int] = {}
-        with stage("write nt"), atomic_path(nt_path) as part, part.open("w", encoding="utf-8", newline="\n") as fh:
+        with stage("export"), atomic_path(nt_path) as part, part.open("w", encoding="utf-8", newline="\n") as fh:
+            sorter = ExternalSorter(work, "nt")
+            _emit(_Writer(analyses, _LineSink(sorter)), analyses, resolution, relations, careers)
             for line in sorter.merged():
                 fh.write(line)
                 fh.write("\n")
@@ -432,7 +432,7 @@ def write_stream(
         if after_nt is not None:
             after_nt(nt_path)
         if "ttl" in formats or "jsonld" in formats:
-            with stage("write ttl+jsonld"):
+            with stage("write"):
                 _write_grouped(nt_path, out_dir, work, formats, references)
         files = tuple(out_dir / FORMATS[fmt][0] for fmt in formats)
         return Exported(files=files, triples=triples, ntriples=nt_path)
