@@ -51,6 +51,8 @@ ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 MAX_LISTED = 20
 BATCH_TRIPLES = 20_000
 """Triples of a batch's own subjects (whole subjects: a batch may run a little over)."""
+MIN_BATCH = 1_000
+"""Triples of a batch at least when a graph is split to keep several workers busy."""
 DIGEST = 16
 """Bytes of a subject digest in the `known` file."""
 
@@ -188,6 +190,8 @@ class _Index:
     """Node IRI -> its types, as written in N-Triples (`<...>`; interned: few distinct)."""
     incoming: dict[str, tuple[str, ...]]
     """Node IRI -> the lines that point to it with an inverse-path predicate (one per predicate)."""
+    triples: int
+    """Triples in the file."""
 
     def type_lines(self, node: str) -> list[str]:
         """The rdf:type lines of a node."""
@@ -198,7 +202,9 @@ def _index(path: Path) -> _Index:
     inverse = _inverse_predicates()
     types: dict[str, list[str]] = {}
     incoming: dict[str, dict[str, str]] = {}
+    triples = 0
     for line in _lines(path):
+        triples += 1
         s, p, o = split_line(line)
         if line.startswith(_TYPE, len(s) + 3):
             types.setdefault(s, []).append(sys.intern(o))
@@ -207,6 +213,7 @@ def _index(path: Path) -> _Index:
     return _Index(
         {k: tuple(v) for k, v in types.items()},
         {k: tuple(sorted(v.values())) for k, v in incoming.items()},
+        triples,
     )
 
 
@@ -311,6 +318,8 @@ def file_violations(
     seen: dict[str, bytes] = {}
     found: set[Violation] = set()
     validated = 0
+    if workers > 1:  # at least two batches a worker, so that a small graph keeps them all busy
+        batch_triples = min(batch_triples, max(MIN_BATCH, -(-index.triples // (2 * workers))))
     batches = _batches(path, index, previous, seen, batch_triples)
     if workers > 1 and "fork" in _start_methods():
         import multiprocessing
