@@ -41,7 +41,7 @@ from kg.ns import PREFIXES, RDF, RDFS
 
 CHUNK_RECORDS = 200_000
 """Records an ExternalSorter keeps in memory before it writes a sorted chunk file."""
-CHUNK_CHARS = 48_000_000
+CHUNK_CHARS = 16_000_000
 """...or characters (rendered Turtle/JSON-LD blocks are larger than N-Triples lines)."""
 
 NT_ESCAPE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
