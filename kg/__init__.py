@@ -6,7 +6,7 @@ Stages (one module each, one public entry point each):
     extract.extract        Article         -> Extraction (Mentions + Sentences; the only stage that sees spaCy)
     resolve.resolve        Mentions        -> Entities (canonical nodes)
     link.link              Entities        -> Relations (typed edges with evidence)
-    export.to_graph        Entities+Relations -> rdflib Graph -> files
+    export.write_stream    Entities+Relations -> N-Triples stream -> files (export.to_graph: an rdflib Graph)
 """
 
 __version__ = "0.1.0"

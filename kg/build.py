@@ -1,7 +1,8 @@
 """`kg build`: run the stages over the inputs and write the outputs.
 
 Path -> Article (ingest) -> Analysis (extraction) -> Entity (resolve) -> Relation (link)
-     -> rdflib Graph (export) -> graph.ttl / graph.nt / graph.jsonld (+ SHACL check, graph.html)
+     -> N-Triples lines, sorted in bounded memory (export) -> graph.nt -> SHACL check in batches
+     -> graph.ttl / graph.jsonld; graph.html from an rdflib Graph of a bounded part (export.page_graph)
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,29 +105,32 @@ def build_graph(
         with stage("link"):
             relations = link(analyses, resolution)
             careers = link_careers(analyses, resolution, relations)  # post changes, tenures
-        with stage("export graph"):
-            graph = export.to_graph(analyses, resolution, relations, careers)
+        check_nt = None
         if validate:
-            from kg.validate import check
+            from kg.validate import check_file, known_file
 
-            with stage("validate"):
-                check(graph)
-        per_format = (
-            prof.each_call(export, "serialize", lambda g, fmt: f"serialise {fmt}") if profiler else nullcontext()
+            def check_nt(nt_path: Path) -> None:
+                with stage("validate"):
+                    check_file(nt_path, workers=workers, known=known_file(cache) if cache is not None else None)
+
+        # streamed from the records (no rdflib Graph of everything), validated between graph.nt
+        # and the other formats; its stages (export triples, write nt, ...) are profiled inside
+        exported = export.write_stream(
+            analyses, resolution, relations, careers, staging, formats, profiler=prof, after_nt=check_nt
         )
-        with stage("write"), per_format:
-            names = [p.name for p in export.write(graph, staging, formats)]
+        names = [p.name for p in exported.files]
         if html:
             from kg.viz import write_html
 
             with stage("page"):
-                names.append(write_html(graph, staging / "graph.html").name)
+                page = export.page_graph(analyses, resolution, relations, careers)
+                names.append(write_html(page, staging / "graph.html").name)
     files = [Path(out_dir) / name for name in names]
     return BuildSummary(
         articles=len(ingested.articles),
         entities=len(resolution.entities),
         edges=len(careers.relations),  # link's relations plus the posts appointments give
-        triples=len(graph),
+        triples=exported.triples,
         seconds=time.perf_counter() - started,
         files=tuple(files),
         failures=ingested.failures,

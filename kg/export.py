@@ -1,4 +1,9 @@
-"""Export: entities and relations -> an rdflib Graph -> files (Turtle, N-Triples, JSON-LD).
+"""Export: entities and relations -> RDF files (Turtle, N-Triples, JSON-LD).
+
+`write_stream` (what `kg build` uses) streams the triples through an external sort into the
+files, never holding the whole graph; `to_graph` builds an rdflib Graph (tests, small graphs,
+`page_graph` for the page, a bounded part of a big build). Both emit the same triples (`_emit`),
+and the streamed files are byte-identical to `write(to_graph(...))`.
 
 Data model (terms in kg.ns, documented in ontology/kg.ttl and README.md):
   * entities: `a kg:Person|Organization|Place|Meeting|Policy`, `rdfs:label` (canonical, @zh),
@@ -18,9 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
+import tempfile
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -28,12 +35,24 @@ from rdflib import Graph, Literal, URIRef
 from kg.careers import Careers
 from kg.errors import KGError
 from kg.export_careers import write_careers
-from kg.fileio import write_atomic
+from kg.fileio import atomic_path, write_atomic
 from kg.ingest import source_stem
 from kg.iri import digest, mint
 from kg.knowledge import Level
 from kg.link import article_key
 from kg.ns import KG, ORG, PREFIXES, PROV, RDF, RDFS, SDO, SKOS, XSD
+from kg.rdfstream import (
+    CHUNK_CHARS,
+    NT_ESCAPE,
+    TTL_ESCAPE,
+    ExternalSorter,
+    JsonLdWriter,
+    TurtleWriter,
+    nt_line,
+    split_line,
+    subjects,
+    uchar,
+)
 from kg.records import (
     Analysis,
     Article,
@@ -73,12 +92,27 @@ def _date_literal(issue_date: dt.date, precision: DatePrecision) -> Literal:
     return Literal(issue_date.isoformat(), datatype=XSD.date)
 
 
+class _LineSink:
+    """Where the writer's triples go in a streaming export: N-Triples lines into a sorter."""
+
+    def __init__(self, sorter: ExternalSorter):
+        self.sorter = sorter
+
+    def add(self, triple: tuple) -> None:
+        self.sorter.add(nt_line(triple))
+
+
 class _Writer:
-    def __init__(self, analyses: Sequence[Analysis]):
-        self.g = Graph()
-        for prefix, ns in PREFIXES.items():
-            self.g.bind(prefix, ns)
+    def __init__(self, analyses: Sequence[Analysis], sink: Graph | _LineSink | None = None):
+        if sink is None:
+            sink = Graph()
+            for prefix, ns in PREFIXES.items():
+                sink.bind(prefix, ns)
+        self.g = sink
+        """An rdflib Graph, or a _LineSink (anything with add(triple))."""
         self.articles: dict[str, Analysis] = {a.article.id: a for a in analyses}
+        self.sentences: set[tuple[str, int]] = set()
+        """Sentences written so far."""
 
     # -- articles and sentences ----------------------------------------------------------
 
@@ -128,8 +162,9 @@ class _Writer:
     def sentence(self, article_id: str, index: int) -> URIRef:
         an = self.articles[article_id]
         node = mint(f"sentence/{article_id}/{index}")
-        if (node, RDF.type, KG.Sentence) in self.g:
+        if (article_id, index) in self.sentences:
             return node
+        self.sentences.add((article_id, index))
         s = an.sentences[index]
         g = self.g
         g.add((node, RDF.type, KG.Sentence))
@@ -266,9 +301,21 @@ def to_graph(
 ) -> Graph:
     """The RDF graph of a build (with post changes and tenures when `careers` is given; its
     relations, which add the posts appointments give, then replace `relations`)."""
+    w = _Writer(analyses)
+    _emit(w, analyses, resolution, relations, careers)
+    return w.g
+
+
+def _emit(
+    w: _Writer,
+    analyses: Sequence[Analysis],
+    resolution: Resolution,
+    relations: Sequence[Relation],
+    careers: Careers | None,
+) -> None:
+    """Every triple of the build, into the writer's sink (in no particular order)."""
     if careers is not None:
         relations = careers.relations
-    w = _Writer(analyses)
     for an in sorted(analyses, key=lambda a: a.article.id):
         w.article(an)
     for e in resolution.entities:
@@ -283,32 +330,15 @@ def to_graph(
         w.relation(r, names, dates)
     if careers is not None:
         write_careers(w, careers, names)
-    return w.g
 
 
 FORMATS = {"ttl": ("graph.ttl", "turtle"), "nt": ("graph.nt", "nt"), "jsonld": ("graph.jsonld", "json-ld")}
-
-_NT_ESCAPE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-"""Characters N-Triples output writes as \\uXXXX: every C0 and C1 control and DEL (rdflib leaves
-TAB, VT, FF, U+001C-U+001F, U+0085 raw) and the line/paragraph separators, so that a triple is
-one line for any reader that splits lines on more than LF (str.splitlines(), editors). rdflib
-already writes \\n, \\r, \\" and \\\\ as escapes, so LF alone ends a triple."""
-
-
-_TTL_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-"""The same in Turtle (whose strings and IRIs may hold \\uXXXX wherever rdflib writes these
-characters raw; TAB stays, rdflib indents with spaces): C parsers such as rapper stop a string
-at a raw NUL."""
-
-
-def _uchar(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group(0)):04X}"
 
 
 def _nt_lines(graph: Graph) -> list[str]:
     """The graph's N-Triples, one triple a line, sorted and without duplicates."""
     text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = {_NT_ESCAPE.sub(_uchar, line) for line in text.split("\n")}
+    lines = {NT_ESCAPE.sub(uchar, line) for line in text.split("\n")}
     return sorted(line for line in lines if line.strip())
 
 
@@ -328,7 +358,7 @@ def serialize(graph: Graph, fmt: str) -> bytes:
                     node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
         data["@graph"] = sorted(nodes, key=lambda n: n.get("@id", ""))
         return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
-    return _TTL_ESCAPE.sub(_uchar, graph.serialize(format="turtle", encoding="utf-8").decode("utf-8")).encode("utf-8")
+    return TTL_ESCAPE.sub(uchar, graph.serialize(format="turtle", encoding="utf-8").decode("utf-8")).encode("utf-8")
 
 
 def write(graph: Graph, out_dir: Path, formats: Sequence[str]) -> list[Path]:
@@ -340,3 +370,163 @@ def write(graph: Graph, out_dir: Path, formats: Sequence[str]) -> list[Path]:
         write_atomic(path, serialize(graph, fmt))
         paths.append(path)
     return paths
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What a streaming export wrote."""
+
+    files: tuple[Path, ...]
+    """The files written, in the order of the formats asked for."""
+    triples: int
+    """Distinct triples in the graph."""
+    ntriples: Path
+    """The graph as sorted N-Triples (graph.nt, or a temporary file removed when the export
+    returns if nt was not asked for: then None-like, do not use it after the call)."""
+
+
+def write_stream(
+    analyses: Sequence[Analysis],
+    resolution: Resolution,
+    relations: Sequence[Relation],
+    careers: Careers | None,
+    out_dir: Path,
+    formats: Sequence[str] = ("ttl", "nt", "jsonld"),
+    *,
+    profiler=None,
+    after_nt=None,
+) -> Exported:
+    """Write the graph of the records in each format into `out_dir` as a stream, in bounded
+    memory: no rdflib Graph of everything. The files are byte-identical to `write(to_graph(...))`.
+
+    1. every triple, as its N-Triples line, goes into an external sort (sorted chunk files in a
+       temporary folder in `out_dir`), merged and deduplicated into graph.nt (counting how often
+       each IRI is an object: rdflib's Turtle writer orders subjects by that);
+    2. graph.nt, read back grouped by subject, gives each subject's Turtle block and JSON-LD node
+       (kg.rdfstream renders them with rdflib's own term code), each sorted externally into
+       rdflib's order (Turtle: references then IRI; JSON-LD: @id) and written.
+    `after_nt(path)` is called with the sorted N-Triples file before Turtle and JSON-LD are
+    written (the build validates it there). Profiled stages: `export` (records -> graph.nt),
+    `write` (graph.ttl, graph.jsonld). Memory: the sorter's chunk bound plus one count per
+    IRI used as an object.
+    """
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise KGError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
+    stage = profiler.stage if profiler is not None else (lambda name: nullcontext())
+    out_dir = Path(out_dir)
+    with tempfile.TemporaryDirectory(prefix=".kg-export-", dir=out_dir) as tmp:
+        work = Path(tmp)
+        nt_path = out_dir / "graph.nt" if "nt" in formats else work / "graph.nt"
+        references: dict[str, int] = {}
+        with stage("export"), atomic_path(nt_path) as part, part.open("w", encoding="utf-8", newline="\n") as fh:
+            sorter = ExternalSorter(work, "nt")
+            _emit(_Writer(analyses, _LineSink(sorter)), analyses, resolution, relations, careers)
+            for line in sorter.merged():
+                fh.write(line)
+                fh.write("\n")
+                obj = split_line(line)[2]
+                if obj[0] == "<":
+                    references[obj[1:-1]] = references.get(obj[1:-1], 0) + 1
+        triples = sorter.count
+        if after_nt is not None:
+            after_nt(nt_path)
+        if "ttl" in formats or "jsonld" in formats:
+            with stage("write"):
+                _write_grouped(nt_path, out_dir, work, formats, references)
+        files = tuple(out_dir / FORMATS[fmt][0] for fmt in formats)
+        return Exported(files=files, triples=triples, ntriples=nt_path)
+
+
+def _nt_lines_of(path: Path) -> Iterator[str]:
+    with path.open(encoding="utf-8", newline="\n") as fh:
+        for line in fh:
+            yield line[:-1]
+
+
+def _write_grouped(
+    nt_path: Path, out_dir: Path, work: Path, formats: Sequence[str], references: dict[str, int]
+) -> None:
+    """Turtle and JSON-LD from the sorted N-Triples file."""
+    ttl = TurtleWriter() if "ttl" in formats else None
+    jsonld = JsonLdWriter() if "jsonld" in formats else None
+    ttl_blocks = ExternalSorter(work, "ttl", size=lambda r: len(r[2]), limit=CHUNK_CHARS)
+    json_nodes = ExternalSorter(work, "jsonld", size=lambda r: len(r[1]), limit=CHUNK_CHARS)
+    for subject, lines in subjects(_nt_lines_of(nt_path)):
+        if ttl is not None:
+            refs, iri = TurtleWriter.key(subject, references.get(subject, 0))
+            ttl_blocks.add((refs, iri, ttl.block(subject, lines)))
+        if jsonld is not None:
+            json_nodes.add(jsonld.node(subject, lines))
+    if ttl is not None:
+        with atomic_path(out_dir / "graph.ttl") as part, part.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.write(ttl.header())
+            for _, _, block in ttl_blocks.merged():
+                fh.write(block)
+            fh.write("\n")
+    if jsonld is not None:
+        with atomic_path(out_dir / "graph.jsonld") as part, part.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.write(jsonld.head())
+            n = 0
+            for _, text in json_nodes.merged():
+                fh.write(",\n" if n else "\n")
+                fh.write(text)
+                n += 1
+            fh.write(JsonLdWriter.tail(n))
+
+
+PAGE_ENTITIES = 1500
+"""Entities drawn on the build's page (graph.html) at most: a larger build shows its most
+connected entities and the edges among them (`kg viz` draws any other part from graph.nt)."""
+
+
+def page_graph(
+    analyses: Sequence[Analysis],
+    resolution: Resolution,
+    relations: Sequence[Relation],
+    careers: Careers | None = None,
+    *,
+    limit: int = PAGE_ENTITIES,
+) -> Graph:
+    """The rdflib Graph the build's page is drawn from: everything when there are at most
+    `limit` entities, else the `limit` entities with most edges (mentions and bylines not
+    counted; ties by key) with the edges, post changes and tenures among them, their evidence
+    sentences and articles. Bounded by `limit`, not by the size of the build."""
+    if len(resolution.entities) <= limit:
+        return to_graph(analyses, resolution, relations, careers)
+    rels = careers.relations if careers is not None else tuple(relations)
+    entity_keys = {e.key for e in resolution.entities}
+    degree: dict[str, int] = dict.fromkeys(entity_keys, 0)
+    for r in rels:
+        if r.kind in (RelationKind.MENTIONS, RelationKind.AUTHOR):
+            continue
+        for key in (r.subject, r.object):
+            if key in degree:
+                degree[key] += 1
+    kept = set(sorted(entity_keys, key=lambda k: (-degree[k], k))[:limit])
+    entities = tuple(e for e in resolution.entities if e.key in kept)
+
+    def inside(*keys: str | None) -> bool:
+        return all(k is None or k in kept for k in keys)
+
+    edges = tuple(
+        r
+        for r in rels
+        if r.kind not in (RelationKind.MENTIONS, RelationKind.AUTHOR)
+        and inside(r.subject, None if r.kind is RelationKind.START_DATE else r.object)
+    )
+    part = None
+    if careers is not None:
+        part = Careers(
+            events=tuple(e for e in careers.events if inside(e.person, e.org, e.decided_by)),
+            tenures=tuple(t for t in careers.tenures if inside(t.person, t.org)),
+            relations=edges,
+        )
+    cited = {
+        ev.article
+        for item in (*edges, *(part.events if part else ()), *(part.tenures if part else ()))
+        for ev in item.evidence
+        if ev.article is not None
+    }
+    articles = [an for an in analyses if an.article.id in cited]
+    return to_graph(articles, Resolution(entities=entities), edges, part)

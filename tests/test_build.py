@@ -84,10 +84,10 @@ def test_a_failed_build_keeps_the_previous_output(tmp_path, monkeypatch, seeds_d
     import kg.validate
     from kg.errors import ValidationError
 
-    def refuse(graph):
+    def refuse(path, **options):
         raise ValidationError("the graph does not conform (simulated)")
 
-    monkeypatch.setattr(kg.validate, "check", refuse)
+    monkeypatch.setattr(kg.validate, "check_file", refuse)  # what the build calls, on graph.nt
     result = CliRunner().invoke(
         cli, ["build", str(seeds_dir / "004_1ed890315a895296.txt"), "--out", str(out), "--no-html"]
     )

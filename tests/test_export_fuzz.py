@@ -5,7 +5,8 @@ that parse back (with rdflib, and with rapper from Debian's raptor2-utils when i
 the same graph, and sentence offsets must still map back to the source file. The inputs are
 a real headline and sentence (辽宁日报, seeds/004) with control and separator characters
 inserted at random places: U+2028/U+2029, U+0085, VT, FF, U+001C-U+001F, every C0/C1
-control, DEL, BOM, U+3000. These once split graph.nt's lines (str.splitlines()).
+control, DEL, BOM, U+3000. These once split graph.nt's lines (str.splitlines()). The streaming
+export `kg build` uses (kg.export.write_stream) must give the very same bytes.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 from rdflib import Graph
 from records_helper import M, O, P, T, analysis
 
-from kg.export import serialize, to_graph
+from kg.export import FORMATS, serialize, to_graph, write_stream
 from kg.extraction.sentences import sentence_spans
 from kg.ingest import decode, read_articles
 from kg.link import link
@@ -51,6 +52,15 @@ def _insert(text: str, inserts: list[tuple[int, str]]) -> str:
 
 def _inserts(special: list[str]):
     return st.lists(st.tuples(st.integers(0, 200), st.sampled_from(special)), min_size=1, max_size=6)
+
+
+def _streams_the_same(analyses, res, relations, graph: Graph, tmp: Path) -> None:
+    """The streaming export (what `kg build` writes) gives the very bytes checked here."""
+    out = tmp / "stream"
+    out.mkdir(exist_ok=True)
+    write_stream(analyses, res, relations, None, out)
+    for fmt, (name, _) in FORMATS.items():
+        assert (out / name).read_bytes() == serialize(graph, fmt), fmt
 
 
 def _round_trips(graph: Graph, tmp: Path) -> None:
@@ -87,9 +97,11 @@ def test_records_with_any_characters_round_trip(tmp_path, headline, sentence):
         mentions = [(s, k) for s, k in mentions if s in text.split("\n", 1)[1] and s == "刘宁"]
     an = analysis(text, mentions, headline_lines=1)
     res = resolve([an])
-    graph = to_graph([an], res, link([an], res))
+    relations = link([an], res)
+    graph = to_graph([an], res, relations)
     assert (None, SDO.headline, None) in graph
     _round_trips(graph, tmp_path)
+    _streams_the_same([an], res, relations, graph, tmp_path)
 
 
 def _analyse(article) -> Analysis:
@@ -121,8 +133,10 @@ def test_pages_with_any_characters_round_trip_and_offsets_map_back(tmp_path, hea
         pytest.skip("no article text left")  # pragma: no cover - the sentence always survives
     analyses = [_analyse(a) for a in ingested.articles]
     res = resolve(analyses)
-    graph = to_graph(analyses, res, link(analyses, res))
+    relations = link(analyses, res)
+    graph = to_graph(analyses, res, relations)
     _round_trips(graph, tmp_path)
+    _streams_the_same(analyses, res, relations, graph, tmp_path)
     source = decode(path)
     checked = 0
     for node in graph.subjects(RDF.type, KG.Sentence):
