@@ -114,7 +114,7 @@ def build_graph(
                     check_file(nt_path, workers=workers, known=known_file(cache) if cache is not None else None)
 
         # streamed from the records (no rdflib Graph of everything), validated between graph.nt
-        # and the other formats; its stages (export triples, write nt, ...) are profiled inside
+        # and the other formats (profiled as the stages export, validate and write)
         exported = export.write_stream(
             analyses, resolution, relations, careers, staging, formats, profiler=prof, after_nt=check_nt
         )

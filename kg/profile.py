@@ -4,16 +4,15 @@
 busy machine says more than the wall clock). Peak memory per stage is the process's peak resident set
 size (VmHWM) during the block: Linux lets a process reset that counter (`/proc/self/clear_refs`,
 value 5), so each stage's figure is its own, not the build's peak so far. Elsewhere the figure
-is the process's peak since it started (marked so in the table). Stages may nest (`serialise
-ttl` inside `write`); an outer stage's peak includes its inner stages'.
+is the process's peak since it started (marked so in the table). Stages may nest (`load
+pipeline` inside `extract`); an outer stage's peak includes its inner stages'.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,25 +102,6 @@ class Profiler:
     def note(self, stage: str, text: str) -> None:
         """Attach `text` to the stage `stage` (while it runs)."""
         self.notes[stage] = text
-
-    @contextlib.contextmanager
-    def each_call(self, owner: object, attribute: str, name: Callable[..., str]) -> Iterator[None]:
-        """Time every call of `owner.attribute` inside the block as a stage `name(*args)`."""
-        original = getattr(owner, attribute, None)
-        if original is None:
-            yield
-            return
-
-        @functools.wraps(original)
-        def timed(*args, **kwargs):
-            with self.stage(name(*args, **kwargs)):
-                return original(*args, **kwargs)
-
-        setattr(owner, attribute, timed)
-        try:
-            yield
-        finally:
-            setattr(owner, attribute, original)
 
     def table(self) -> str:
         """The summary printed by `kg build --profile`."""

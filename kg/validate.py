@@ -29,6 +29,7 @@ import hashlib
 import logging
 import os
 import sys
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -135,7 +136,12 @@ def _short(term: str) -> str:
 def _results(graph: Graph, shapes_graph: Graph | None = None) -> list[Violation]:
     """Every Violation result of pySHACL on `graph` (with these shapes, default the shapes)."""
     conforms, report, _ = validate(
-        graph, shacl_graph=shapes_graph or shapes(), inference="none", advanced=True, allow_warnings=True
+        graph,
+        shacl_graph=shapes_graph or shapes(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        inplace=True,  # no copy of the data graph: with no inference nothing is added to it
     )
     if conforms:
         return []
@@ -324,7 +330,10 @@ def file_violations(
     if workers > 1 and "fork" in _start_methods():
         import multiprocessing
 
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        # fork only a single-threaded process (after --engine dask a client thread lives on;
+        # forking it could deadlock): else the fork server, which starts workers clean
+        method = "fork" if threading.active_count() == 1 or "forkserver" not in _start_methods() else "forkserver"
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
             pending = []
             for focus, lines in batches:
                 validated += len(focus)

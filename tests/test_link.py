@@ -1023,3 +1023,16 @@ def test_those_listed_as_present_and_not_at_another_occasion():
     got, _ = edges(an)
     attended = {p.rsplit("/", 1)[1] for k, _, p, _ in got if k is K.ATTENDEE}
     assert attended == {"黎可漂", "潘文凯", "杜梅", "黎德英"}
+
+
+def test_a_city_named_like_its_province_sets_the_city_not_the_province():
+    # the formula of a visit report in another province's paper (the office holders of 2021);
+    # 吉林 is both a province and its city: 吉林市委 names the city, and 市长 is the city's
+    an = analysis(
+        "吉林市委书记王庭凯、市长刘非一行来我市考察。",
+        [("吉林市委", O), ("书记", T), ("王庭凯", P), ("市长", T), ("刘非", P)],
+    )
+    got, _ = edges(an)
+    posts = {(p.rsplit("/", 1)[1], o, t) for k, p, o, t in got if k is K.HOLDS_POST}
+    assert ("王庭凯", "org/中共吉林市委", "书记") in posts
+    assert ("刘非", "org/吉林市人民政府", "市长") in posts

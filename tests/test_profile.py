@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-import types
 
 import pytest
 
@@ -39,16 +38,6 @@ def test_a_stage_peak_is_its_own():
         assert big.peak_rss - small.peak_rss > 48 * 2**20
     else:
         assert big.peak_rss >= small.peak_rss
-
-
-def test_each_call_times_every_call_and_puts_the_function_back():
-    module = types.SimpleNamespace(serialize=lambda graph, fmt: f"{fmt}!")
-    original = module.serialize
-    prof = Profiler()
-    with prof.stage("write"), prof.each_call(module, "serialize", lambda g, fmt: f"serialise {fmt}"):
-        assert [module.serialize(None, f) for f in ("ttl", "nt")] == ["ttl!", "nt!"]
-    assert module.serialize is original
-    assert [s.name for s in prof.stages] == ["write", "serialise ttl", "serialise nt"]
 
 
 def test_a_note_goes_with_its_stage():

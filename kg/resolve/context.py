@@ -73,6 +73,10 @@ def article_context(analysis: Analysis, places: dict[str, Division]) -> Context:
     return Context(article, region, province, city, county, scope)
 
 
+_BELOW_PROVINCE = frozenset("市县区州盟旗")
+"""First characters of a level word below a province (市委, 县政府, 区长, 州委...)."""
+
+
 def chain_context(body: str, ctx: Context) -> Context | None:
     """The context a title chain sets by naming a body after a place (河东区委, 毕节市委): later
     level words of the chain (区长, 市长) refer to that place."""
@@ -82,6 +86,8 @@ def chain_context(body: str, ctx: Context) -> Context | None:
         provinces = [d for d in gaz.candidates(body[:n]) if d.level is Level.PROVINCE]
         if len(provinces) == 1 and body[n:] in knowledge.abbreviations() and n >= 2:
             d = provinces[0]
+            if body[n] in _BELOW_PROVINCE and not knowledge.is_municipality(d):
+                continue  # 吉林市委: the city of the province's name, not the province
             if d == ctx.province:
                 return None
             city = d if knowledge.is_municipality(d) else None
@@ -92,7 +98,8 @@ def chain_context(body: str, ctx: Context) -> Context | None:
             cands = [d for d in cands if province_of(d) == ctx.province] or cands
         if len(cands) == 1:
             d = cands[0]
+            province = province_of(d) or ctx.province  # 长春市委 in a 辽宁 paper: 吉林省's city
             if d.level is Level.CITY:
-                return dataclasses.replace(ctx, city=d, county=None)
-            return dataclasses.replace(ctx, city=city_of(d), county=d)
+                return dataclasses.replace(ctx, region=d, province=province, city=d, county=None)
+            return dataclasses.replace(ctx, region=d, province=province, city=city_of(d), county=d)
     return None
