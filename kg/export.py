@@ -380,9 +380,9 @@ class Exported:
     """The files written, in the order of the formats asked for."""
     triples: int
     """Distinct triples in the graph."""
-    ntriples: Path
-    """The graph as sorted N-Triples (graph.nt, or a temporary file removed when the export
-    returns if nt was not asked for: then None-like, do not use it after the call)."""
+    ntriples: Path | None
+    """The graph as sorted N-Triples (graph.nt), or None when nt was not asked for (the
+    temporary file the export sorted into is then gone)."""
 
 
 def write_stream(
@@ -435,7 +435,7 @@ def write_stream(
             with stage("write"):
                 _write_grouped(nt_path, out_dir, work, formats, references)
         files = tuple(out_dir / FORMATS[fmt][0] for fmt in formats)
-        return Exported(files=files, triples=triples, ntriples=nt_path)
+        return Exported(files=files, triples=triples, ntriples=nt_path if "nt" in formats else None)
 
 
 def _nt_lines_of(path: Path) -> Iterator[str]:
