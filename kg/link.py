@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 
 from kg import knowledge
-from kg.posts import posts_of, strip_title_prefix
+from kg.posts import CUT_NAME, UNNAMED_IN_LIST, posts_of, strip_title_prefix
 from kg.records import (
     Analysis,
     EntityType,
@@ -182,8 +182,8 @@ def _subject_list_end(art: _Article, person: _R, sentence: int) -> int:
         if not glue.fullmatch(gap) and not (
             last_kind == kind == MentionKind.PERSON.value
             and (
-                _UNNAMED_IN_LIST.fullmatch(text[end:start])
-                or (end - last_person_start == 2 and _CUT_NAME.fullmatch(text[end:start]))
+                UNNAMED_IN_LIST.fullmatch(text[end:start])
+                or (end - last_person_start == 2 and CUT_NAME.fullmatch(text[end:start]))
             )
         ):
             break
@@ -247,8 +247,6 @@ def _bare_word(art: _Article, words: str) -> bool:
     return any(rest.startswith(k) for k in kinds)
 
 
-_UNNAMED_IN_LIST = re.compile(r"、[\u4e00-\u9fff]{2,3}、")  # 吴延风、洪流、陈良: a name missed between two
-_CUT_NAME = re.compile(r"[\u4e00-\u9fff]、")  # 傅全|有、于永波: a name read one character short
 _LIST_ITEMS = {k.value for k in (MentionKind.PERSON, MentionKind.TITLE, MentionKind.ORGANIZATION, MentionKind.PLACE)}
 
 

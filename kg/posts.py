@@ -19,20 +19,21 @@ from functools import cache
 
 from kg import knowledge
 from kg.records import Analysis, Mention, MentionKind
-from kg.resources import read_lines
+from kg.resources import read_lines, read_patterns
 
 _GAP = set("、，, 兼和及")  # what may separate the items of a title chain
 _MAX_GAP = 2
 _ACTING = "代理"  # 市委代理书记: an acting post, titled 代理书记
 _LIST_SEP = ("、", "，", ",", "和", "及")  # between the people of a list sharing a body
-_LIST_GAP = re.compile(r"[、和及]|、[\u4e00-\u9fff]{2,3}、")  # between names sharing a title
-_CUT_NAME = re.compile(r"[\u4e00-\u9fff]、")  # 委员傅全|有、于永波: a name read one character short
+_GRAMMAR = dict(read_patterns("lexicon/post_grammar.tsv"))  # the grammar words: data
+_LIST_GAP = _GRAMMAR["names_sharing_title"]
+CUT_NAME = _GRAMMAR["cut_name"]
+UNNAMED_IN_LIST = _GRAMMAR["unnamed_in_list"]
 # a department written fused with its head's title after its committee: 市委常委、组织部部长
 _DEPARTMENT = re.compile(r"(.{1,6}?(?:部|厅|办|办公室|委员会))$")
 # 该集团谢卫江总经理, 该公司总经理王欣: the body named last before, by the word that ends its name
 _ANAPHOR = re.compile(r"该(公司|集团|企业|医院|学校|大学|学院|银行|单位|协会|中心)$")
-# written right before a title chain, these make its posts former ones (not 前 alone: 目前, 日前)
-FORMER = re.compile(r"(?:原|前任|曾任|已故)$")
+FORMER = _GRAMMAR["former"]
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def posts_of(analysis: Analysis, person: Mention, with_former: bool = False) -> 
         and before[-1].kind is MentionKind.PERSON
         and (
             _LIST_GAP.fullmatch(text[before[-1].end : person.start])
-            or (len(before[-1].text) == 2 and _CUT_NAME.fullmatch(text[before[-1].end : person.start]))
+            or (len(before[-1].text) == 2 and CUT_NAME.fullmatch(text[before[-1].end : person.start]))
         )
     ):
         # 副省长蔡东、安立佳、朱天舒: the list shares the title (also past a name the extraction

@@ -29,31 +29,26 @@ from spacy.tokens import Doc
 
 from kg.extraction.sentences import doc_text
 from kg.records import Article, ChangedPost, ChangeKind, Mention, MentionKind, PostChange
-from kg.resources import read_tsv
+from kg.resources import read_patterns, read_tsv
 
 FORMS = ("as", "named", "of", "resign", "subject", "held")
-_LIST_GAP = re.compile(r"[、，,和及兼]|兼任|并兼")  # between the items of a post list
 _NAME_GAP = ("、", "和", "，", ",")  # between the names of a person list
 _ACTING = "代理"
-_ANAPHORS = re.compile(r"(?:该同志|该人|其|他|她)")
-_FORMER = re.compile(r"(?:原|前任|曾任|已故|离休|退休)$")  # not 前 alone: 目前, 日前
-_DUTY = re.compile(r"(?:的)?(?:职务|职|一职|等职务|等职)")
-_OF_JOIN = re.compile(r"(?:同志)?(?:的|兼任的|所任的|担任的|所兼任的)?")
-_ALSO_ACTING = re.compile(r"[，,]?并?(?:决定)?为(?=代理)")
-# after the names of a `named` clause: the verb that gives them the posts (not 任命, 任职, 任期…)
-_NAMED_LINK = re.compile(r"(?:担任|兼任|出任|接任|任)(?![命职期务何内上满])")
-# between a name and a `subject` cue: not done (将出任, 拟任) or done long ago (曾出任: a career's step)
-_NOT_NOW = re.compile(r"将|拟|要|准备|曾|曾经|先后|历任|未|没有?")
-# 1973年，她当选为…: a pronoun as the subject right before the cue
-_PRONOUN_SUBJECT = re.compile(r"(?:^|[，,\s])(?:该同志|他|她)(?:再次|也|又|正式|已|于)?$")
-# after the posts of a `named` or `subject` appointment: the time of a career, not a decision
-_NOT_A_STEP = re.compile(r"\s*(?:(?:一职|职务)?(?:时|期间|以来|之后|后|前)|的(?!决定|请示|议案|通知|批复))")
-# 甲任X，(不再担任Y): the clause before a departure gives the same person a post
-_TAKEN_FIRST = re.compile(r"(?:同志)?(?:任|担任|出任|升任|调任|当选为?)[^，,；;。、]{2,16}[，,]")
+_GRAMMAR = dict(read_patterns("lexicon/change_grammar.tsv"))  # the grammar words: data
+_LIST_GAP = _GRAMMAR["post_list_gap"]
+_ANAPHORS = _GRAMMAR["anaphors"]
+_FORMER = _GRAMMAR["former"]
+_DUTY = _GRAMMAR["duty"]
+_OF_JOIN = _GRAMMAR["of_join"]
+_ALSO_ACTING = _GRAMMAR["also_acting"]
+_NAMED_LINK = _GRAMMAR["named_link"]
+_NOT_NOW = _GRAMMAR["not_now"]
+_PRONOUN_SUBJECT = _GRAMMAR["pronoun_subject"]
+_NOT_A_STEP = _GRAMMAR["not_a_step"]
+_TAKEN_FIRST = _GRAMMAR["taken_first"]
 _CLAUSE_END = re.compile(r"[，,。；;、）)]|$")
 _HELD_GAP_MAX = 60  # characters between a named person and a 辞职/退休/逝世/免职 cue
-# between a name and 辞职/退休/逝世/免职: not yet done, not done, or done to others (接受…辞职)
-_NOT_DONE = re.compile(r"将|要|拟|准备|即将|不|未|没|接受|同意|批准|决定")
+_NOT_DONE = _GRAMMAR["not_done"]
 
 
 @dataclass(frozen=True)
