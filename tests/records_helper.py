@@ -17,6 +17,21 @@ P, O, L, M, Y, T = (  # noqa: E741 (O is the organisation kind, as in the tests'
     MentionKind.TITLE,
 )
 
+LIU_NING_TEXT = "本报讯 记者明绍庚报道 8月5日，省委副书记、省长刘宁主持召开省政府党组会议。"
+"""A lead of 辽宁日报 (2021-08-06), shortened: a byline, a title chain and a meeting."""
+LIU_NING_MENTIONS = [
+    ("本报", O),
+    ("记者", T),
+    ("明绍庚", P),
+    ("省委", O),
+    ("副书记", T),
+    ("省长", T),
+    ("刘宁", P),
+    ("省政府", O, True),
+    ("省政府党组会议", M),
+]
+"""Its mentions, in reading order."""
+
 
 def analysis(
     text: str,

@@ -6,6 +6,8 @@ from collections import Counter
 
 import pytest
 from rdflib import Graph, Literal
+from records_helper import LIU_NING_MENTIONS as MENTIONS
+from records_helper import LIU_NING_TEXT as TEXT
 from records_helper import L, M, O, P, T, analysis
 
 from kg import export, rdfstream
@@ -16,19 +18,6 @@ from kg.link import link
 from kg.ns import KG, ORG, PREFIXES, RDF, RDFS, SDO, SKOS
 from kg.records import RelationKind
 from kg.resolve import resolve
-
-TEXT = "本报讯 记者明绍庚报道 8月5日，省委副书记、省长刘宁主持召开省政府党组会议。"
-MENTIONS = [
-    ("本报", O),
-    ("记者", T),
-    ("明绍庚", P),
-    ("省委", O),
-    ("副书记", T),
-    ("省长", T),
-    ("刘宁", P),
-    ("省政府", O, True),
-    ("省政府党组会议", M),
-]
 
 
 def graph() -> Graph:

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from records_helper import M, O, P, T, analysis
+from records_helper import LIU_NING_MENTIONS as MENTIONS
+from records_helper import LIU_NING_TEXT as TEXT
+from records_helper import analysis
 
 from kg.export import to_graph, write_stream
 from kg.link import link
 from kg.resolve import resolve
 from kg.store import open_store
 
-TEXT = "本报讯 记者明绍庚报道 8月5日，省委副书记、省长刘宁主持召开省政府党组会议。"
-MENTIONS = [
-    ("本报", O),
-    ("记者", T),
-    ("明绍庚", P),
-    ("省委", O),
-    ("副书记", T),
-    ("省长", T),
-    ("刘宁", P),
-    ("省政府", O, True),
-]
-
 
 def test_the_store_holds_every_streamed_triple_and_answers_with_provenance(tmp_path):
-    an = analysis(TEXT, [*MENTIONS, ("省政府党组会议", M)])
+    an = analysis(TEXT, MENTIONS)
     res = resolve([an])
     rels = link([an], res)
     exported = write_stream([an], res, rels, None, tmp_path, formats=("nt",))

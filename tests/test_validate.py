@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph, Literal
-from records_helper import M, O, P, T, analysis
+from records_helper import LIU_NING_MENTIONS, LIU_NING_TEXT, M, P, T, analysis
 
 from kg.errors import ValidationError
 from kg.export import serialize, to_graph
@@ -82,21 +82,7 @@ def _same_violations(lines: list[str], tmp_path, runs=((1, 1), (300, 1), (300, 2
 
 
 def test_batches_report_what_the_whole_graph_reports(tmp_path):
-    an = analysis(
-        "本报讯 记者明绍庚报道 8月5日，省委副书记、省长刘宁主持召开省政府党组会议。",
-        [
-            ("本报", O),
-            ("记者", T),
-            ("明绍庚", P),
-            ("省委", O),
-            ("副书记", T),
-            ("省长", T),
-            ("刘宁", P),
-            ("省政府", O, True),
-            ("省政府党组会议", M),
-        ],
-        bylines=(("明绍庚", "记者"),),
-    )
+    an = analysis(LIU_NING_TEXT, LIU_NING_MENTIONS, bylines=(("明绍庚", "记者"),))
     res = resolve([an])
     lines = serialize(to_graph([an], res, link([an], res)), "nt").decode("utf-8").splitlines()
     assert not file_violations(_write(tmp_path / "ok.nt", lines), batch_triples=10)[0]
