@@ -60,3 +60,13 @@ def seed_copy(tmp_path) -> Path:
     dst = tmp_path / "seeds"
     shutil.copytree(SEEDS, dst)
     return dst
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    """A headless Chromium (tests/browser.py) shared by a browser test module."""
+    from browser import chrome
+
+    browser = chrome(tmp_path_factory.mktemp("chromium-profile"), logs=True)
+    yield browser
+    browser.quit()

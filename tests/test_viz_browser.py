@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-from browser import chrome
 from rdflib import Graph
 from test_viz import NASTY, NASTY_IMG, GraphMaker
 
@@ -27,13 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "output" / "graph-screenshot.png"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory):
-    browser = chrome(tmp_path_factory.mktemp("chromium-profile"), logs=True)
-    yield browser
-    browser.quit()
 
 
 @pytest.fixture(scope="module")

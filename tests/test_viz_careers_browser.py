@@ -4,7 +4,6 @@ sources, and article text kept as text (browser: slow)."""
 from __future__ import annotations
 
 import pytest
-from browser import chrome
 from test_viz import NASTY, NASTY_IMG
 from test_viz_browser import open_page, severe, wait_for
 from test_viz_careers import _graph
@@ -12,13 +11,6 @@ from test_viz_careers import _graph
 from kg.viz import write_html
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory):
-    browser = chrome(tmp_path_factory.mktemp("chromium-profile"), logs=True)
-    yield browser
-    browser.quit()
 
 
 def test_person_timeline_and_meeting_changes(driver, tmp_path):
