@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip==26.3
 	$(BIN)/pip install -q numpy==2.4.6 cython==3.3.1 setuptools==84.2.1 wheel==0.48.0
 	$(BIN)/pip install -q --no-build-isolation pkuseg==0.0.25
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,test]'
 	touch $(STAMP)
 
 # Tests also use Debian's Chromium + ChromeDriver (browser tests, no browser download), a CJK

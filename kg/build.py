@@ -111,7 +111,7 @@ def build_graph(
 
             def check_nt(nt_path: Path) -> None:
                 with stage("validate"):
-                    check_file(nt_path, workers=workers, known=known_file(cache) if cache is not None else None)
+                    check_file(nt_path, known=known_file(cache) if cache is not None else None)
 
         # streamed from the records (no rdflib Graph of everything), validated between graph.nt
         # and the other formats (profiled as the stages export, validate and write)

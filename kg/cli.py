@@ -80,7 +80,7 @@ FORMATS = ("ttl", "nt", "jsonld")
     "--validate/--no-validate",
     default=True,
     show_default=True,
-    help="Check the graph against ontology/shapes.ttl with pySHACL.",
+    help="Check the graph against ontology/shapes.ttl (SHACL, with rudof).",
 )
 @click.option("--html/--no-html", default=True, show_default=True, help="Also write graph.html.")
 @click.option(

@@ -1,19 +1,26 @@
-"""SHACL validation of a built graph against ontology/shapes.ttl (pySHACL).
+"""SHACL validation of a built graph against ontology/shapes.ttl (rudof, through pyrudof).
+
+The engine is rudof's native SHACL validator (Rust; `pyrudof`), which reads N-Triples
+directly: the shapes go in as N-Triples made once from ontology/shapes.ttl (so that their
+blank nodes keep the labels rdflib gave them, and each result's source shape can be looked up
+for its sh:message), the data as N-Triples text or the graph.nt file itself. pySHACL, the
+former engine, is the reference of the differential test (tests/test_validate.py: real output
+broken one constraint kind at a time; both engines must report the same results).
 
 `check(graph)` validates an rdflib Graph at once. `check_file(path)` validates a sorted
-N-Triples file (graph.nt as kg.export writes it) in bounded batches, so that validation is
-linear in the graph and bounded in memory: a batch is a run of whole subjects (every triple
-of each, about `BATCH_TRIPLES` in all) plus what the shapes look at beyond them, namely
+N-Triples file (graph.nt as kg.export writes it) in bounded batches, so that memory stays
+bounded however large the graph: a batch is a run of whole subjects (every triple of each,
+about `BATCH_TRIPLES` in all) plus what the shapes look at beyond them, namely
 
 * the rdf:type triples of every node their triples point to (sh:class on values), and
 * for every subject, the triples that point *to* it with a predicate a shape follows backwards
   (sh:inversePath: a post is held by someone or changed in a post change),
 
-and only the results about the batch's own subjects are kept (plus those of shapes that target
-the objects of a predicate, sh:targetObjectsOf: their focus is a node the batch points to).
-This equals whole-graph validation for shapes that look no further than a node's own triples,
-the types of its values and the inverse paths: true of ontology/shapes.ttl, and tested
-(tests/test_validate.py) on a broken graph made from real output.
+and each batch gets the shapes with their targets resolved to its own nodes (sh:targetNode):
+its own subjects, and the objects they point to for shapes that target the objects of a
+predicate (sh:targetObjectsOf). This equals whole-graph validation for shapes that look no
+further than a node's own triples, the types of its values and the inverse paths: true of
+ontology/shapes.ttl, and tested (tests/test_validate.py) on broken real output.
 
 Incremental: with a `known` file (kept in the analysis cache), the digest of every subject that
 conformed (its triples, the types of their values, its incoming inverse-path triples) is kept;
@@ -27,37 +34,34 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
+import re
 import sys
-import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
-import pyshacl
-from pyshacl import validate
-from rdflib import Graph, URIRef
+import pyrudof
+from rdflib import BNode, Graph, URIRef
 
 from kg.errors import DataFileError, ValidationError
 from kg.fileio import write_atomic
 from kg.ns import RDF, SH
-from kg.rdfstream import parse_line, split_line, subjects
+from kg.rdfstream import split_line, subjects
 
 log = logging.getLogger(__name__)
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 MAX_LISTED = 20
-BATCH_TRIPLES = 20_000
+BATCH_TRIPLES = 5_000
 """Triples of a batch's own subjects (whole subjects: a batch may run a little over)."""
-MIN_BATCH = 1_000
-"""Triples of a batch at least when a graph is split to keep several workers busy."""
 DIGEST = 16
 """Bytes of a subject digest in the `known` file."""
 
 _TYPE = f"<{RDF.type}>"
+_TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 
 
 @dataclass(frozen=True, order=True)
@@ -65,13 +69,15 @@ class Violation:
     """One SHACL result of severity Violation."""
 
     focus: str
-    """The focus node (IRI)."""
+    """The focus node (IRI, or _:label of a blank node)."""
     path: str
     """The result path, or '-'."""
     value: str
-    """The offending value, or '-'."""
+    """The offending value (an IRI, or a literal as N-Triples writes it), or '-'."""
     message: str
-    """The shape's message, or its constraint component."""
+    """The shape's sh:message, else the engine's description of the constraint."""
+    component: str
+    """The constraint component (IRI, e.g. sh:MinCountConstraintComponent)."""
 
 
 @cache
@@ -83,83 +89,99 @@ def shapes() -> Graph:
     return Graph().parse(path, format="turtle")
 
 
+def _nt(triples: Iterable[tuple]) -> str:
+    g = Graph()
+    for triple in triples:
+        g.add(triple)
+    return "\n".join(sorted(line for line in g.serialize(format="nt").splitlines() if line.strip())) + "\n"
+
+
+def _name(term) -> str:
+    """A term as rudof names a node in its results."""
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+@cache
+def _shapes_nt() -> str:
+    """The shapes as N-Triples (their blank nodes labelled as in `shapes()`)."""
+    return _nt(shapes())
+
+
+@cache
+def _untargeted() -> tuple[str, tuple[tuple[str, URIRef, str], ...]]:
+    """The shapes without their targets (N-Triples), and the targets: (shape as N-Triples
+    writes it, kind, class or predicate IRI as N-Triples writes it)."""
+    targets = []
+    rest = []
+    for triple in shapes():
+        if triple[1] in _TARGETS:
+            targets.append((triple[0].n3(), triple[1], triple[2].n3()))
+        else:
+            rest.append(triple)
+    return _nt(rest), tuple(sorted(targets))
+
+
+@cache
+def _messages() -> dict[str, str]:
+    """Shape (as rudof names it) -> its sh:message."""
+    return {_name(s): str(m) for s, m in shapes().subject_objects(SH.message)}
+
+
 @cache
 def _inverse_predicates() -> frozenset[str]:
     """Predicates some shape follows backwards (sh:inversePath)."""
     return frozenset(str(p) for p in shapes().objects(None, SH.inversePath))
 
 
-_TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+_LITERAL = re.compile(r'^"((?:[^"\\]|\\.)*)"')
 
 
-@cache
-def _untargeted() -> tuple[Graph, tuple[tuple[URIRef, URIRef, URIRef], ...]]:
-    """The shapes without their targets, and the targets: (shape, kind, class or predicate)."""
-    g = Graph()
-    targets = []
-    for triple in shapes():
-        if triple[1] in _TARGETS:
-            targets.append(triple)
-        else:
-            g.add(triple)
-    return g, tuple(sorted(targets))
+def _message(entry) -> str:
+    """The result's message: its shape's sh:message, else (rudof writes its messages as
+    literals, several joined by commas) the lexical form of rudof's first one."""
+    own = _messages().get(entry.source_shape or "")
+    if own:
+        return own
+    text = entry.message or ""
+    m = _LITERAL.match(text)
+    return m.group(1) if m else text or entry.constraint_component
 
 
-def _batch_shapes(data: Graph, focus: set[str]) -> Graph:
-    """The shapes with their targets resolved to the batch's own nodes (sh:targetNode): a
-    class's instances and a predicate's subjects among the focus subjects, a predicate's
-    objects from them. The context (types of values, incoming triples) is then only looked
-    at, never validated itself."""
-    base, targets = _untargeted()
-    g = Graph()
-    for prefix, ns in shapes().namespaces():  # messages name classes as the shapes file does
-        g.bind(prefix, ns, override=True)
-    g += base
-    for shape, kind, what in targets:
-        if kind == SH.targetClass:
-            nodes = {s for s in data.subjects(RDF.type, what) if str(s) in focus}
-        elif kind == SH.targetSubjectsOf:
-            nodes = {s for s in data.subjects(what, None) if str(s) in focus}
-        elif kind == SH.targetObjectsOf:
-            nodes = {o for s, o in data.subject_objects(what) if str(s) in focus}
-        else:  # sh:targetNode: validated where the node is a focus subject
-            nodes = {what} if str(what) in focus else set()
-        for node in nodes:
-            g.add((shape, SH.targetNode, node))
-    return g
-
-
-def _short(term: str) -> str:
-    return term if len(term) <= 90 else term[:87] + "..."
-
-
-def _results(graph: Graph, shapes_graph: Graph | None = None) -> list[Violation]:
-    """Every Violation result of pySHACL on `graph` (with these shapes, default the shapes)."""
-    conforms, report, _ = validate(
-        graph,
-        shacl_graph=shapes_graph or shapes(),
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        inplace=True,  # no copy of the data graph: with no inference nothing is added to it
-    )
-    if conforms:
+def _results(data: str | Path, shapes_nt: str | None = None) -> list[Violation]:
+    """Every Violation result of rudof on N-Triples `data` (text, or a file) with these shapes
+    (N-Triples; default the shapes)."""
+    rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+    rudof.read_shacl(shapes_nt or _shapes_nt(), format=pyrudof.ShaclFormat.NTriples)
+    try:
+        rudof.read_data(data, format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
+    except pyrudof.RudofError as exc:
+        where = data if isinstance(data, Path) else "the graph"
+        raise ValidationError(f"cannot validate {where}: not valid N-Triples ({exc})") from exc
+    report = rudof.validate_shacl()
+    if report.conforms:
         return []
-    out = []
-    for r in report.subjects(SH.resultSeverity, SH.Violation):
-        violation = Violation(
-            focus=str(report.value(r, SH.focusNode)),
-            path=str(report.value(r, SH.resultPath) or "-"),
-            value=str(report.value(r, SH.value) or "-"),
-            message=str(report.value(r, SH.resultMessage) or report.value(r, SH.sourceConstraintComponent)),
+    return [
+        Violation(
+            focus=e.focus_node,
+            path=e.path or "-",
+            value=e.value or "-",
+            message=_message(e),
+            component=e.constraint_component,
         )
-        out.append(violation)
-    return out
+        for e in report
+        if e.severity == "Violation"
+    ]
 
 
 def violations(graph: Graph) -> list[Violation]:
     """Every violation of the shapes in `graph`, sorted."""
-    return sorted(set(_results(graph)))
+    if not len(graph):
+        return []
+    return sorted(set(_results(graph.serialize(format="nt"))))
+
+
+def _short(term: str) -> str:
+    return term if len(term) <= 90 else term[:87] + "..."
 
 
 def _raise(found: Iterable[Violation]) -> None:
@@ -248,43 +270,65 @@ def _digest(group: list[str], extra: list[str]) -> bytes:
     return h.digest()
 
 
-def _validate_batch(focus: tuple[str, ...], lines: tuple[str, ...]) -> list[Violation]:
+def _batch_shapes(own: list[str]) -> str:
+    """The shapes (N-Triples) with their targets resolved to the nodes of the batch's own lines
+    (sh:targetNode): a class's instances and a predicate's subjects among the batch's subjects,
+    a predicate's objects from them. The context (types of values, incoming triples) is then
+    only looked at, never validated itself."""
+    base, targets = _untargeted()
+    nodes: dict[tuple[URIRef, str], set[str]] = {(kind, what): set() for _, kind, what in targets}
+    focus = set()
+    for line in own:
+        s, p, o = split_line(line)
+        subject, predicate = f"<{s}>", f"<{p}>"
+        focus.add(subject)
+        if predicate == _TYPE and (SH.targetClass, o) in nodes:
+            nodes[SH.targetClass, o].add(subject)
+        if (SH.targetSubjectsOf, predicate) in nodes:
+            nodes[SH.targetSubjectsOf, predicate].add(subject)
+        if o[0] == "<" and (SH.targetObjectsOf, predicate) in nodes:
+            nodes[SH.targetObjectsOf, predicate].add(o)
+    out = [base]
+    for shape, kind, what in targets:
+        found = nodes[kind, what] if kind != SH.targetNode else ({what} & focus)
+        out.extend(f"{shape} <{SH.targetNode}> {node} .\n" for node in sorted(found))
+    return "".join(out)
+
+
+def _validate_batch(own: list[str], context: list[str]) -> list[Violation]:
     """The violations about the batch's own subjects (or a shape's targeted objects)."""
-    g = Graph()
-    for line in lines:
-        g.add(parse_line(line))
-    return _results(g, _batch_shapes(g, set(focus)))
+    data = "\n".join(dict.fromkeys([*own, *context])) + "\n"
+    return _results(data, _batch_shapes(own))
 
 
 def _batches(path: Path, index: _Index, known: set[bytes], seen: dict[str, bytes], size: int):
-    """(focus subjects, lines) of each batch of subjects whose digest is not known."""
-    focus: list[str] = []
-    lines: list[str] = []
-    held = 0
+    """(own lines, context lines, subjects) of each batch of subjects whose digest is not known."""
+    own: list[str] = []
+    context: list[str] = []
+    count = 0
     for subject, group in subjects(_lines(path)):
         extra = _context(group, subject, index)
         digest = _digest(group, extra)
         seen[subject] = digest
         if digest in known:
             continue
-        focus.append(subject)
-        lines.extend(group)
-        lines.extend(extra)
-        held += len(group)
-        if held >= size:
-            yield tuple(focus), tuple(dict.fromkeys(lines))
-            focus, lines, held = [], [], 0
-    if focus:
-        yield tuple(focus), tuple(dict.fromkeys(lines))
+        own.extend(group)
+        context.extend(extra)
+        count += 1
+        if len(own) >= size:
+            yield own, context, count
+            own, context, count = [], [], 0
+    if own:
+        yield own, context, count
 
 
 def known_file(folder: Path) -> Path:
     """Where the digests of conforming subjects are kept in a cache folder: named by the shapes,
-    this module and pySHACL's version (any change to them starts afresh)."""
+    this module and the engine's version (any change to them starts afresh)."""
     h = hashlib.sha256()
     h.update((ONTOLOGY_DIR / "shapes.ttl").read_bytes())
     h.update(Path(__file__).read_bytes())
-    h.update(pyshacl.__version__.encode())
+    h.update(f"pyrudof {version('pyrudof')}".encode())
     return Path(folder) / f"shacl-{h.hexdigest()[:16]}.digests"
 
 
@@ -304,48 +348,29 @@ def _read_known(path: Path | None) -> set[bytes]:
     return {data[i : i + DIGEST] for i in range(0, len(data), DIGEST)}
 
 
-def check_file(path: Path, *, batch_triples: int = BATCH_TRIPLES, workers: int = 1, known: Path | None = None) -> int:
+def check_file(path: Path, *, batch_triples: int = BATCH_TRIPLES, known: Path | None = None) -> int:
     """Raise ValidationError unless the sorted N-Triples file `path` conforms to the shapes
     (see file_violations); returns the number of subjects validated (not skipped)."""
-    found, validated = file_violations(path, batch_triples=batch_triples, workers=workers, known=known)
+    found, validated = file_violations(path, batch_triples=batch_triples, known=known)
     _raise(found)
     return validated
 
 
 def file_violations(
-    path: Path, *, batch_triples: int = BATCH_TRIPLES, workers: int = 1, known: Path | None = None
+    path: Path, *, batch_triples: int = BATCH_TRIPLES, known: Path | None = None
 ) -> tuple[list[Violation], int]:
     """(violations, subjects validated) of the sorted N-Triples file `path`, validated in
-    batches (in `workers` processes); subjects whose digest is in the `known` file are skipped,
-    and when the graph conforms the file is rewritten with every subject's digest."""
+    batches; subjects whose digest is in the `known` file are skipped, and when the graph
+    conforms the file is rewritten with every subject's digest."""
     path = Path(path)
     index = _index(path)
     previous = _read_known(known)
     seen: dict[str, bytes] = {}
     found: set[Violation] = set()
     validated = 0
-    if workers > 1:  # at least two batches a worker, so that a small graph keeps them all busy
-        batch_triples = min(batch_triples, max(MIN_BATCH, -(-index.triples // (2 * workers))))
-    batches = _batches(path, index, previous, seen, batch_triples)
-    if workers > 1 and "fork" in _start_methods():
-        import multiprocessing
-
-        # fork only a single-threaded process (after --engine dask a client thread lives on;
-        # forking it could deadlock): else the fork server, which starts workers clean
-        method = "fork" if threading.active_count() == 1 or "forkserver" not in _start_methods() else "forkserver"
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-            pending = []
-            for focus, lines in batches:
-                validated += len(focus)
-                pending.append(pool.submit(_validate_batch, focus, lines))
-                if len(pending) >= 2 * workers:  # bounded: at most this many batches in flight
-                    found.update(pending.pop(0).result())
-            for future in pending:
-                found.update(future.result())
-    else:
-        for focus, lines in batches:
-            validated += len(focus)
-            found.update(_validate_batch(focus, lines))
+    for own, context, count in _batches(path, index, previous, seen, batch_triples):
+        validated += count
+        found.update(_validate_batch(own, context))
     if known is not None and not found:  # after a failure the file stays as it was
         try:
             write_atomic(known, b"".join(sorted(seen.values())))
@@ -353,9 +378,3 @@ def file_violations(
             log.warning("cannot write the validation cache %s (%s)", known, exc)
     log.info("validated %d of %d subjects", validated, len(seen))
     return sorted(found), validated
-
-
-def _start_methods() -> list[str]:
-    import multiprocessing
-
-    return multiprocessing.get_all_start_methods() if os.name == "posix" else []

@@ -105,7 +105,7 @@ def _child(args) -> None:
 
             def check(nt: Path) -> None:
                 with stage("validate"):
-                    check_file(nt, workers=args.workers)
+                    check_file(nt)
 
             exported = export.write_stream(analyses, resolution, relations, careers, out, profiler=prof, after_nt=check)
             triples = exported.triples
@@ -126,7 +126,6 @@ def _child(args) -> None:
         sizes = {p.name: p.stat().st_size for p in out.iterdir()}
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
         json.dumps(
             {
@@ -136,7 +135,6 @@ def _child(args) -> None:
                 "triples": triples,
                 "seconds": seconds,
                 "peak_mb": peak,
-                "children_peak_mb": children,
                 "page_mb": sizes.get("graph.html", 0) / 1e6,
                 "profile": prof.table(),
             }
@@ -149,7 +147,6 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, required=True, help="folder of articles (e.g. bench_build.py's corpus)")
     ap.add_argument("--cache", type=Path, required=True, help="analysis cache folder (filled on first use)")
     ap.add_argument("--chars", type=int, nargs="+", default=[300_000, 1_000_000], help="sizes in characters")
-    ap.add_argument("--workers", type=int, default=1, help="SHACL worker processes (default 1)")
     ap.add_argument("--old-max", type=int, default=1_000_000, help="largest size the old path is run at")
     ap.add_argument("--child", choices=("stream", "old"), dest="mode", help=argparse.SUPPRESS)
     ap.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -164,7 +161,7 @@ def main() -> None:
             if mode == "old" and size > args.old_max:
                 continue
             cmd = [sys.executable, __file__, "--corpus", str(args.corpus), "--cache", str(args.cache)]
-            cmd += ["--child", mode, "--size", str(size), "--workers", str(args.workers)]
+            cmd += ["--child", mode, "--size", str(size)]
             print(f"... {mode} at {size:,} characters", file=sys.stderr, flush=True)
             run = subprocess.run(cmd, capture_output=True, text=True, env=env)
             if run.returncode != 0:
@@ -175,7 +172,7 @@ def main() -> None:
                 f"{mode:<6} {r['chars']:>11,} chars  {r['articles']:>6,} articles  {r['entities']:>6,} entities  "
                 f"{r['triples']:>10,} triples  {r['seconds']:7.1f} s after extraction  "
                 f"({r['chars'] / r['seconds']:,.0f} chars/s)  peak RSS {r['peak_mb']:,.0f} MB "
-                f"(SHACL workers {r['children_peak_mb']:,.0f} MB)  page {r['page_mb']:.1f} MB"
+                f"page {r['page_mb']:.1f} MB"
             )
             print(r["profile"])
             sys.stdout.flush()
