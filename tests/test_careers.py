@@ -147,3 +147,27 @@ def test_a_former_post_is_marked_and_never_held(built):
     assert list(g.objects(person, ORG.holds)) == []  # a former post is a tenure, not a current org:holds
     for day in ("1998-03-21", "1997-05-14"):
         assert run(graph, "holders-of-post", title="书记", org=rows[0]["organisation"], date=day) == []
+
+
+def test_a_nomination_is_a_change_but_not_a_post_held(tmp_path):
+    # 市委决定提名甲为…市长候选人 (the formula of the genre; the public corpora hold none): an
+    # appointment event of kind nominated, with its post, but no org:holds and no tenure
+    from kg.build import build_graph
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "nomination.txt").write_text(
+        "本报讯 3月2日，市委决定提名李明为沈阳市人民政府市长候选人。\n", encoding="utf-8"
+    )
+    overrides = MetaOverrides(date="2021-03-03", region="辽宁省沈阳市")
+    build_graph([src], tmp_path / "out", overrides=overrides, html=False, formats=("nt",))
+    g = Graph().parse(tmp_path / "out" / "graph.nt")
+    (e,) = set(g.subjects(RDF.type, KG.Appointment))
+    assert g.value(e, KG.changeKind) == Literal("nominated")
+    person, post = g.value(e, KG.person), g.value(e, KG.post)
+    assert str(g.value(person, RDFS.label)) == "李明"
+    assert str(g.value(post, KG.title)) == "市长"
+    assert str(g.value(g.value(post, ORG.postIn), RDFS.label)) == "沈阳市人民政府"
+    assert g.value(e, KG.date) == Literal("2021-03-02", datatype=XSD.date)
+    assert (person, ORG.holds, post) not in g
+    assert not set(g.subjects(RDF.type, ORG.Membership))
