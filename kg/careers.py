@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from kg import knowledge
 from kg.dates import find_dates
-from kg.posts import split_fused
+from kg.posts import _place_body, split_fused
 from kg.records import (
     Analysis,
     ChangeEvent,
@@ -62,7 +62,8 @@ class Careers:
 
 def implied_bodies(an: Analysis) -> Iterator[tuple[Mention, str]]:
     """(title mention, body abbreviation) for each changed post printed without a body:
-    副区长 -> 区政府, 省委书记 -> 省委 (resolution assigns the title mention that body)."""
+    副区长 -> 区政府, 省委书记 -> 省委, 吉林省|副省长 -> 吉林省政府 (resolution assigns the title
+    mention that body)."""
     titles = knowledge.titles()
     for change in an.changes:
         for post in change.posts:
@@ -71,7 +72,9 @@ def implied_bodies(an: Analysis) -> Iterator[tuple[Mention, str]]:
             text = post.title_mention.text
             fused, _ = split_fused(text)
             implied = fused or (titles[text].implies if text in titles else "")
-            if implied:
+            if implied and post.body is not None:  # 吉林省|副省长: the place's 省政府, not the paper's
+                yield post.title_mention, _place_body(post.body.text, implied)
+            elif implied:
                 yield post.title_mention, implied
 
 

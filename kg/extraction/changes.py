@@ -209,6 +209,8 @@ class _Sentence:
                 nxt = gap.end()
                 if not (self.item_at(nxt, "TB") or self.text.startswith(_ACTING, nxt)):
                     break
+                if self.text[pos] in "，," and self.after_chain(nxt) != nxt:
+                    break  # …担任省委常委，副省长乙…: the next clause's name and its posts
                 pos = nxt
                 continue
             if item.kind == "B":
