@@ -229,6 +229,13 @@ def test_acting_posts_in_short_and_trailing_forms(nlp):
     assert got == {("appointed", "李明", "副市长", "沈阳市"), ("acting", "李明", "代理市长", "沈阳市")}
 
 
+def test_a_post_approved_and_the_next_clause_left_alone(nlp):
+    # 甲已经中央批准担任…: taken; the list stops before the next clause's name and its posts
+    text = "主任说，副省长李明已经中央批准担任省委常委，副省长王刚因年龄原因，请求辞去现任职务。"
+    _, got = changes(nlp, text)
+    assert got == {("appointed", "李明", "常委", "省委")}
+
+
 def test_a_death_in_office_with_posts_of_two_bodies(nlp):
     # 市委副书记、市长甲…离世: 市长 is not a post of 市委 (its body is the one the title implies);
     # the name's later mention (甲同志于…殉职) has the posts printed with it before
