@@ -11,6 +11,7 @@ into `ChangeEvent`s over entities and builds, for every person–post pair, a `T
     speaks for it (会议决定…, 会议经审议…), or a body written before the decision verb
     (市人大常委会决定任命…);
   * an appointment also holds the post (a HOLDS_POST relation with the appointment's evidence);
+    a nomination (决定提名甲为…候选人) does not, and gives no tenure;
   * tenure: start/end stated by appointments/departures, first/last observed from the dates of
     the articles whose title chains show the post held (kept apart), former when every such
     chain is marked 原/前任/曾任.
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 
 from kg import knowledge
 from kg.dates import find_dates
-from kg.posts import split_fused
+from kg.posts import _place_body, split_fused
 from kg.records import (
     Analysis,
     ChangeEvent,
@@ -44,7 +45,7 @@ from kg.records import (
 
 _ACTING = "代理"
 _SPEAKS_FOR_MEETING = re.compile(r"^\s*(?:会议|大会|全会|会上|常委会|本次会议)")
-_DECIDING_VERB = re.compile(r"^(?:会议)?(?:经?(?:审议|研究|表决)?)?(?:决定|通过|任命|免去|选举|批准)")
+_DECIDING_VERB = re.compile(r"^(?:会议)?(?:经?(?:审议|研究|表决)?)?(?:决定|通过|任命|免去|选举|批准|提名)")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ class Careers:
 
 def implied_bodies(an: Analysis) -> Iterator[tuple[Mention, str]]:
     """(title mention, body abbreviation) for each changed post printed without a body:
-    副区长 -> 区政府, 省委书记 -> 省委 (resolution assigns the title mention that body)."""
+    副区长 -> 区政府, 省委书记 -> 省委, 吉林省|副省长 -> 吉林省政府 (resolution assigns the title
+    mention that body)."""
     titles = knowledge.titles()
     for change in an.changes:
         for post in change.posts:
@@ -70,7 +72,9 @@ def implied_bodies(an: Analysis) -> Iterator[tuple[Mention, str]]:
             text = post.title_mention.text
             fused, _ = split_fused(text)
             implied = fused or (titles[text].implies if text in titles else "")
-            if implied:
+            if implied and post.body is not None:  # 吉林省|副省长: the place's 省政府, not the paper's
+                yield post.title_mention, _place_body(post.body.text, implied)
+            elif implied:
                 yield post.title_mention, implied
 
 
@@ -205,7 +209,7 @@ def _sorted(evidence) -> tuple[Evidence, ...]:
 def _merge_holds(relations: Sequence[Relation], events: Sequence[ChangeEvent]) -> tuple[Relation, ...]:
     holds: dict[tuple[str, str, str], set[Evidence]] = defaultdict(set)
     for e in events:
-        if e.kind.takes_post:
+        if e.kind.holds_post:
             holds[(e.person, e.org, e.title)].update(e.evidence)
     out = []
     for r in relations:
@@ -263,11 +267,13 @@ def _tenures(
             if ev.note == "byline" and ev.article in issue_dates:  # a reporter's credit
                 s["seen"].add(issue_dates[ev.article])
     for e in events:
+        if e.kind.takes_post and not e.kind.holds_post:
+            continue  # a nomination: the post is not held (yet), no tenure
         s = slot((e.person, e.org, e.title))
         s["evidence"].update(e.evidence)
         if e.date is None:
             continue
-        if e.kind.takes_post:
+        if e.kind.holds_post:
             s["start"] = e.date if s["start"] is None else min(s["start"], e.date)
         else:
             s["end"] = e.date if s["end"] is None else max(s["end"], e.date)

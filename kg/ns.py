@@ -34,7 +34,7 @@ class KG(DefinedNamespace):
     Dataset: URIRef
     TextSpan: URIRef
     PostChange: URIRef  # a stated change of who holds a post (superclass of the two below)
-    Appointment: URIRef  # someone takes a post: appointed, elected, made acting
+    Appointment: URIRef  # someone takes a post: appointed, elected, made acting, nominated
     Departure: URIRef  # someone leaves a post: removed, resigned, retired, died in office
     # properties
     sourceFile: URIRef  # file name of the input an article (part, sentence) comes from
@@ -60,7 +60,7 @@ class KG(DefinedNamespace):
     date: URIRef  # change -> the day of the decision
     dateBasis: URIRef  # change -> where its date comes from (sentence, meeting, lead, dateline, issue)
     decidedBy: URIRef  # change -> the meeting or body that decided it
-    changeKind: URIRef  # change -> appointed, elected, acting, removed, resigned, retired, died
+    changeKind: URIRef  # change -> appointed, elected, acting, nominated, removed, resigned, retired, died
     acting: URIRef  # post, membership -> true for an acting post (代理省长)
     statedStart: URIRef  # membership -> start stated by an appointment
     statedEnd: URIRef  # membership -> end stated by a departure

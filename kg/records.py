@@ -221,6 +221,9 @@ class ChangeKind(Enum):
     """选举…为, 当选(为)."""
     ACTING = "acting"
     """决定…为代理X, 任命…为代理X: an acting post."""
+    NOMINATED = "nominated"
+    """决定提名甲为X候选人/人选, 我提名甲为X人选: a nomination that is the decision reported
+    (the person is put forward for the post: an appointment event, but no org:holds, no tenure start)."""
     REMOVED = "removed"
     """免去, 撤销, 罢免, 免职."""
     RESIGNED = "resigned"
@@ -233,7 +236,12 @@ class ChangeKind(Enum):
     @property
     def takes_post(self) -> bool:
         """True for an appointment (the person takes the post), False for a departure."""
-        return self in (ChangeKind.APPOINTED, ChangeKind.ELECTED, ChangeKind.ACTING)
+        return self in (ChangeKind.APPOINTED, ChangeKind.ELECTED, ChangeKind.ACTING, ChangeKind.NOMINATED)
+
+    @property
+    def holds_post(self) -> bool:
+        """True when the person holds the post from then on (not for a nomination)."""
+        return self.takes_post and self is not ChangeKind.NOMINATED
 
 
 @dataclass(frozen=True)
@@ -257,7 +265,7 @@ class PostChange:
     article: str
     """Id of the article."""
     kind: ChangeKind
-    """Appointed, elected, acting, removed, resigned, retired or died."""
+    """Appointed, elected, acting, nominated, removed, resigned, retired or died."""
     cue: str
     """The cue as printed (决定任命, 免去, 当选为)."""
     sentence: int

@@ -147,3 +147,42 @@ def test_a_former_post_is_marked_and_never_held(built):
     assert list(g.objects(person, ORG.holds)) == []  # a former post is a tenure, not a current org:holds
     for day in ("1998-03-21", "1997-05-14"):
         assert run(graph, "holders-of-post", title="书记", org=rows[0]["organisation"], date=day) == []
+
+
+def test_a_nomination_is_a_change_but_not_a_post_held(tmp_path):
+    # 市委决定提名甲为…市长候选人 (the formula of the genre; the public corpora hold none): an
+    # appointment event of kind nominated, with its post, but no org:holds and no tenure; and
+    # 任命乙为吉林省副省长、代省长: the posts of the province printed with them, not the paper's
+    from kg.build import build_graph
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "nomination.txt").write_text(
+        "本报讯 3月2日，市委决定提名李明为沈阳市人民政府市长候选人。\n"
+        "4月2日，吉林省人大常委会会议决定，任命王刚为吉林省副省长、代省长。\n",
+        encoding="utf-8",
+    )
+    overrides = MetaOverrides(date="2021-04-03", region="辽宁省沈阳市")
+    build_graph([src], tmp_path / "out", overrides=overrides, html=False, formats=("nt",))
+    g = Graph().parse(tmp_path / "out" / "graph.nt")
+
+    def events(name: str) -> dict[tuple[str, str, str], object]:
+        out = {}
+        for e in g.subjects(RDF.type, KG.Appointment):
+            person, post = g.value(e, KG.person), g.value(e, KG.post)
+            if str(g.value(person, RDFS.label)) == name:
+                org = str(g.value(g.value(post, ORG.postIn), RDFS.label))
+                out[(str(g.value(e, KG.changeKind)), str(g.value(post, KG.title)), org)] = e
+        return out
+
+    nominated = events("李明")
+    assert set(nominated) == {("nominated", "市长", "沈阳市人民政府")}
+    (e,) = nominated.values()
+    person, post = g.value(e, KG.person), g.value(e, KG.post)
+    assert g.value(e, KG.date) == Literal("2021-03-02", datatype=XSD.date)
+    assert (person, ORG.holds, post) not in g
+    assert not set(g.subjects(ORG.member, person))  # no tenure
+    assert set(events("王刚")) == {
+        ("appointed", "副省长", "吉林省人民政府"),
+        ("acting", "代理省长", "吉林省人民政府"),
+    }

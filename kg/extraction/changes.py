@@ -7,7 +7,8 @@ five forms is here:
   as       决定任命甲为南岗区人民政府副区长、代理区长，乙为区人民政府秘书长
   named    中共中央决定：甲同志任中共吉林省委书记; 关于乙任…副省长的决定; 决定由丙兼任…
   of       免去甲兼任的国家行政学院院长职务，乙的司法部副部长职务; 免去其中心主任职务
-  resign   接受甲辞去市人民政府市长职务的请求
+  resign   接受甲辞去市人民政府市长职务的请求; 接受乙、丙辞去…职务的请求，丁辞去…职务的请求
+  nominate 市委决定提名甲为市长候选人; 我提名甲、乙同志为国务院副总理人选 (the decision reported)
   subject  甲当选为省政协主席; 甲被任命为…; 甲辞去…职务
   held     甲…辞职/退休/逝世/受免职处理: the posts printed with 甲 (该同志 -> the name before it)
 
@@ -21,17 +22,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg import knowledge
 from kg.extraction.sentences import doc_text
 from kg.records import Article, ChangedPost, ChangeKind, Mention, MentionKind, PostChange
 from kg.resources import read_patterns, read_tsv
 
-FORMS = ("as", "named", "of", "resign", "subject", "held")
+FORMS = ("as", "named", "of", "resign", "nominate", "subject", "held")
 _NAME_GAP = ("、", "和", "，", ",")  # between the names of a person list
 _ACTING = "代理"
 _GRAMMAR = dict(read_patterns("lexicon/change_grammar.tsv"))  # the grammar words: data
@@ -49,6 +51,12 @@ _TAKEN_FIRST = _GRAMMAR["taken_first"]
 _CLAUSE_END = re.compile(r"[，,。；;、）)]|$")
 _HELD_GAP_MAX = 60  # characters between a named person and a 辞职/退休/逝世/免职 cue
 _NOT_DONE = _GRAMMAR["not_done"]
+_NOMINATION_ROUTE = _GRAMMAR["nomination_route"]
+_NOMINATION_ABOUT = _GRAMMAR["nomination_about"]
+_CHAIN_GAP = _GRAMMAR["chain_gap"]
+_ACTING_SHORT = _GRAMMAR["acting_short"]
+_CLAUSE_START = re.compile(r"[，,；;。：:]")
+_REQUEST = re.compile(r"的请求")
 
 
 @dataclass(frozen=True)
@@ -141,12 +149,32 @@ class _Sentence:
         m = pattern.match(self.text, pos, self.end)
         return m.end() if m else pos
 
-    def persons(self, pos: int) -> tuple[list[_Item], int]:
-        """甲、乙和丙 starting at `pos` (after optional spaces)."""
+    def after_chain(self, pos: int) -> int:
+        """The name's position when a title chain printed with it starts at `pos`
+        (市委副书记、市长毛小兵: the position of 毛小兵), else `pos`."""
+        at, seen = pos, False
+        while at < self.end:
+            item = self.item_at(at, "T") or self.item_at(at, "B")
+            if item is not None:
+                at, seen = item.end, item.kind == "T" or seen
+                continue
+            if seen and self.item_at(at, "P"):
+                return at
+            gap = _CHAIN_GAP.match(self.text, at, self.end)
+            if gap is None or not seen:
+                break
+            at = gap.end()
+        return pos
+
+    def persons(self, pos: int, chain: bool = False) -> tuple[list[_Item], int]:
+        """甲、乙和丙 starting at `pos` (after optional spaces); with `chain`, each name may be
+        printed after its title chain (市委副书记、市长甲)."""
         out: list[_Item] = []
         while True:
             while pos < self.end and self.text[pos] in " \u3000":
                 pos += 1
+            if chain:
+                pos = self.after_chain(pos)
             p = self.item_at(pos, "P")
             if p is None:
                 return out, pos
@@ -165,8 +193,10 @@ class _Sentence:
         out: list[PostSpan] = []
         pending: _Item | None = None
         last_body: tuple[int, int] | None = None
+        last_kind = ""
         acting = False
         end = pos
+        titles = knowledge.titles()
         while pos < self.end:
             if self.text.startswith(_ACTING, pos):
                 acting, pos = True, pos + len(_ACTING)
@@ -179,17 +209,25 @@ class _Sentence:
                 nxt = gap.end()
                 if not (self.item_at(nxt, "TB") or self.text.startswith(_ACTING, nxt)):
                     break
+                if self.text[pos] in "，," and self.after_chain(nxt) != nxt:
+                    break  # …担任省委常委，副省长乙…: the next clause's name and its posts
                 pos = nxt
                 continue
             if item.kind == "B":
                 pending = item
                 pos = item.end
                 continue
+            title = self.text[item.start : item.end]
+            known = titles.get(title)
             if pending is not None:
                 body: tuple[int, int] | None = (pending.start, pending.end)
+            elif known is not None and known.implies and last_kind and known.kind != last_kind:
+                body = None  # 市委副书记、市长: the 市长 of the body 市长 implies (市政府), not of 市委
             else:
-                body = last_body
-            title = self.text[item.start : item.end]
+                body = last_body  # 副区长、代理区长; 省政协主席、党组书记
+            last_kind = known.kind if known is not None else ""
+            if not acting and _ACTING_SHORT.match(title):  # 代省长: 代理省长
+                acting, title = True, title[1:]
             out.append(PostSpan(_ACTING + title if acting else title, acting, item.start, item.end, body))
             last_body = body
             pending, acting = None, False
@@ -244,7 +282,7 @@ def _as_form(
     pos = s.skip(m.end(), re.compile(r"[：:]?"))
     first = True
     while True:
-        people, after = s.persons(pos)
+        people, after = s.persons(pos, chain=True)
         if not people and first and antecedent is not None:
             ana = re.compile(r"他|她").match(s.text, pos, s.end)
             if ana:
@@ -316,15 +354,17 @@ def _of_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item | None
             ana = _ANAPHORS.match(s.text, pos, s.end)
             if ana and antecedent is not None:
                 people, after = [antecedent], ana.end()
-        if len(people) != 1:
+        if not people:
             break
         after = s.skip(after, _OF_JOIN)
         posts, end = s.posts(after)
         duty = _DUTY.match(s.text, end, s.end)
         if not posts or duty is None:
             break
-        p = people[0]
-        out.append(ChangeSpan(cue.kind, m.group(0), m.start(), duty.end(), (p.start, p.end), tuple(posts), m.start()))
+        for p in people:  # 免去甲、乙、丙的…副省长职务: each leaves the posts
+            out.append(
+                ChangeSpan(cue.kind, m.group(0), m.start(), duty.end(), (p.start, p.end), tuple(posts), m.start())
+            )
         pos = duty.end()
         first = False
         if pos < s.end and s.text[pos] in "，,；;、":
@@ -335,24 +375,41 @@ def _of_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item | None
 
 
 def _resign_form(s: _Sentence, cue: _Cue, m: re.Match[str]) -> list[ChangeSpan]:
-    """接受甲辞去 POSTS 职务(、乙辞去 POSTS 职务)(的请求)."""
+    """接受甲(、乙)辞去 POSTS 职务(的请求)(、丙辞去 POSTS 职务)(的请求)."""
     out: list[ChangeSpan] = []
     pos = m.end()
     while True:
         people, after = s.persons(pos)
-        if len(people) != 1 or not s.text.startswith("辞去", after):
+        if not people or not s.text.startswith("辞去", after):
             break
         posts, end = s.posts(after + 2)
         duty = _DUTY.match(s.text, end, s.end)
         if not posts or duty is None:
             break
-        p = people[0]
-        out.append(ChangeSpan(cue.kind, m.group(0), m.start(), duty.end(), (p.start, p.end), tuple(posts), m.start()))
-        pos = duty.end()
+        for p in people:
+            out.append(
+                ChangeSpan(cue.kind, m.group(0), m.start(), duty.end(), (p.start, p.end), tuple(posts), m.start())
+            )
+        pos = s.skip(duty.end(), _REQUEST)
         if pos < s.end and s.text[pos] in "、，,；;":
             pos += 1
             continue
         break
+    return out
+
+
+def _nominate_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item | None) -> list[ChangeSpan]:
+    """CUE 甲(、乙) 为 POSTS (候选人|人选): a nomination that is the decision reported (市委决定提名甲
+    为市长候选人; 我提名甲、乙同志为国务院副总理人选). Not the route to another decision (经/由/
+    根据…提名 in the same clause), nor a document about one (关于提名…的说明, …候选人的议案)."""
+    heads = [x.end() for x in _CLAUSE_START.finditer(s.text, s.start, m.start())]
+    if _NOMINATION_ROUTE.search(s.text, heads[-1] if heads else s.start, m.start()):
+        return []
+    out = []
+    for c in _as_form(s, cue, m, antecedent=antecedent):
+        if _NOMINATION_ABOUT.match(s.text, c.end, s.end):
+            return []
+        out.append(replace(c, kind=ChangeKind.NOMINATED))
     return out
 
 
@@ -472,7 +529,15 @@ def find_changes(doc: Doc) -> list[ChangeSpan]:
         def chain(p: _Item) -> list[PostSpan]:
             if (p.start, p.end) not in chain_of:
                 owner = next((x for x in sentences if x.start <= p.start < x.end), sent)
-                chain_of[(p.start, p.end)] = owner.chain_before(p)
+                found = owner.chain_before(p)
+                name = text[p.start : p.end]
+                for x in sentences if not found else ():  # 甲同志于…殉职: the posts printed with 甲 before
+                    if x.start >= p.start:
+                        break
+                    for q in x.items:
+                        if q.kind == "P" and q.end <= p.start and text[q.start : q.end] == name:
+                            found = x.chain_before(q) or found
+                chain_of[(p.start, p.end)] = found
             return chain_of[(p.start, p.end)]
 
         return chain
@@ -503,6 +568,8 @@ def find_changes(doc: Doc) -> list[ChangeSpan]:
                 found = _of_form(sent, cue, m, people_before[-1] if people_before else antecedent)
             elif cue.form == "resign":
                 found = _resign_form(sent, cue, m)
+            elif cue.form == "nominate":
+                found = _nominate_form(sent, cue, m, antecedent)
             elif cue.form == "subject":
                 found = _subject_form(sent, cue, m, antecedent)
             else:
