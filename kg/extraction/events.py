@@ -479,8 +479,9 @@ def policies(text: str, words: list[Word], entities: list[Candidate], lexical: l
         )
         if numbered and not _PERIOD.match(text, m.end()):  # “十四五”时期: a period
             out.append(Candidate(m.start() + 1, m.end() - 1, POLICY, "rule:numbered-slogan", 3))
-    bodies = {(e.start, e.end) for e in entities if e.kind is MentionKind.ORGANIZATION}
-    return _outermost([c for c in out if (c.start, c.end) not in bodies])  # 国务院联防联控机制 is a body
+    # 国务院联防联控机制 is a body; 全面深化改革 in 中央全面深化改革委员会 is part of a body's name
+    bodies = [(e.start, e.end) for e in entities if e.kind is MentionKind.ORGANIZATION and not e.nested]
+    return _outermost([c for c in out if not any(s <= c.start and c.end <= e for s, e in bodies)])
 
 
 def _outermost(cands: list[Candidate]) -> list[Candidate]:

@@ -51,6 +51,28 @@ def author_before(policy: Mention, an: Analysis) -> Mention | None:
     )
 
 
+def title_without_issuers(policy: Mention, an: Analysis) -> str | None:
+    """The 关于-title of a document whose span opens with its issuers (省人大常委会关于王晓任…的
+    决定 -> 关于王晓任…的决定; 中共南宁市委 南宁市人民政府关于…): papers print it both ways, so the
+    bare title is also its name. None when the span does not open with bodies."""
+    text = DRAFT.sub("", policy.text.replace("《", "").replace("》", "")).strip()
+    at = text.find("关于")
+    if at <= 0:
+        return None
+    offset = policy.start + policy.text.find(text[:at])
+    pos, end = offset, offset + at
+    bodies = sorted(
+        (m for m in an.mentions if m.kind is MentionKind.ORGANIZATION and offset <= m.start and m.end <= end),
+        key=lambda m: m.start,
+    )
+    source = an.article.text
+    for b in bodies:
+        if b.start < pos or source[pos : b.start].strip(" 、") != "":
+            continue
+        pos = b.end
+    return text[at:] if pos == end else None
+
+
 def leading_org(name: str, ctx: Context) -> str | None:
     """省政府工作报告 -> 吉林省人民政府工作报告: a policy named after a region's body."""
     abbrevs = knowledge.abbreviations()
