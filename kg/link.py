@@ -617,9 +617,9 @@ def _about(art: _Article, edges: _Edges) -> None:
             if not targets and own and cues["adopted"].match(text, p.m.end):
                 for mt in own:
                     edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "adopted (passive)"))
-            if not targets:
-                for mt in _meetings_adopting(text, p, meetings, cues):
-                    edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "adopted by a named meeting"))
+            # 《条例》由M1通过，业经M2批准: each named meeting that adopted or reviewed it
+            for mt in _meetings_adopting(text, p, meetings, cues):
+                edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "adopted by a named meeting"))
     # a report delivered at a meeting (the deck of its article)
     head = [s for s in art.an.sentences if s.start < art.an.article.body_start]
     for s in head:
