@@ -699,7 +699,8 @@ def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], typ
                 (
                     o
                     for o in orgs
-                    if text[o.m.end : p.m.start] in ("", "《")
+                    if o.m.end <= p.m.start
+                    and text[o.m.end : p.m.start] in ("", "《")
                     and p.m.text.startswith("关于")
                     and not in_title(o.m.start, o.m.end)
                 ),

@@ -1084,3 +1084,32 @@ def test_a_document_adopted_by_a_named_meeting_in_the_passive_and_one_published(
     issued = {(s.removeprefix("policy/"), o) for k, s, o, _ in got if k is K.ISSUED_BY}
     assert any(s == "上海市家电以旧换新实施细则" and "工作小组" in o for s, o in issued)
     assert not any(s == "北京市公共租赁房管理办法" for s, _ in issued)
+
+
+def test_a_body_after_a_title_does_not_issue_it_and_an_issuer_prefixed_title_keeps_its_bare_name():
+    # dev texts g15 (深圳) and g07 (陕西)
+    an = analysis(
+        "会议审议并原则通过了《关于打造深圳标准构建质量发展新优势的指导意见》以及《行动计划》,"
+        "与市人大常委会出台的《关于加强深圳经济特区标准建设若干问题的决定》一道。",
+        [
+            ("关于打造深圳标准构建质量发展新优势的指导意见", Y),
+            ("行动计划", Y),
+            ("市人大常委会", O),
+            ("关于加强深圳经济特区标准建设若干问题的决定", Y),
+        ],
+        paper="深圳特区报",
+        region="广东省深圳市",
+    )
+    got, _ = edges(an)
+    issuers = {s.removeprefix("policy/") for k, s, _, _ in got if k is K.ISSUED_BY}
+    assert "关于打造深圳标准构建质量发展新优势的指导意见" not in issuers
+    assert "关于加强深圳经济特区标准建设若干问题的决定" in issuers
+    an = analysis(
+        "会议经审议和无记名投票方式表决,通过了省人大常委会关于王晓任陕西省人民政府副省长的决定。",
+        [("省人大常委会关于王晓任陕西省人民政府副省长的决定", Y)],
+        paper="陕西日报",
+        region="陕西省",
+    )
+    res = resolve([an])
+    (policy,) = [e for e in res.entities if e.type.value == "Policy"]
+    assert "关于王晓任陕西省人民政府副省长的决定" in policy.aliases

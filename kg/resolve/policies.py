@@ -10,7 +10,7 @@ from collections import defaultdict
 from kg import knowledge
 from kg.records import Analysis, EntityType, Mention, MentionKind
 from kg.resolve.context import Context
-from kg.resolve.orgs import expand_abbrev
+from kg.resolve.orgs import expand_abbrev, org_name
 from kg.resolve.registry import Registry
 
 DRAFT = re.compile(r"[（(](?:草案|试行|送审稿|征求意见稿|修订草案|审议稿|讨论稿|修改稿)[)）]$")
@@ -51,7 +51,7 @@ def author_before(policy: Mention, an: Analysis) -> Mention | None:
     )
 
 
-def title_without_issuers(policy: Mention, an: Analysis) -> str | None:
+def title_without_issuers(policy: Mention, an: Analysis, ctx: Context) -> str | None:
     """The 关于-title of a document whose span opens with its issuers (省人大常委会关于王晓任…的
     决定 -> 关于王晓任…的决定; 中共南宁市委 南宁市人民政府关于…): papers print it both ways, so the
     bare title is also its name. None when the span does not open with bodies."""
@@ -65,6 +65,8 @@ def title_without_issuers(policy: Mention, an: Analysis) -> str | None:
         (m for m in an.mentions if m.kind is MentionKind.ORGANIZATION and offset <= m.start and m.end <= end),
         key=lambda m: m.start,
     )
+    if not bodies and org_name(text[:at], ctx):  # 省人大常委会关于…: the body inside the title's span
+        return text[at:]
     source = an.article.text
     for b in bodies:
         if b.start < pos or source[pos : b.start].strip(" 、") != "":
