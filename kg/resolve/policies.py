@@ -65,7 +65,7 @@ def title_without_issuers(policy: Mention, an: Analysis, ctx: Context) -> str | 
         (m for m in an.mentions if m.kind is MentionKind.ORGANIZATION and offset <= m.start and m.end <= end),
         key=lambda m: m.start,
     )
-    if not bodies and org_name(text[:at], ctx):  # 省人大常委会关于…: the body inside the title's span
+    if org_name(re.sub(r"\s+", "", text[:at]), ctx):  # 省人大常委会关于…: one body, however it was tagged
         return text[at:]
     source = an.article.text
     for b in bodies:
