@@ -28,7 +28,7 @@ from kg.errors import InputError, MetadataError
 from kg.knowledge import papers
 from kg.knowledge import titles as known_titles
 from kg.records import Article, ArticleKind, Byline, DatePrecision, Issue, Segment
-from kg.resources import read_patterns
+from kg.resources import read_lines, read_patterns
 
 log = logging.getLogger(__name__)
 
@@ -400,6 +400,8 @@ def _byline_line(text: str) -> re.Match[str] | None:
         "photo_credit_line",
         "dateline_line",
         "credit_line",
+        "credit_after_line",
+        "caption_credit_line",
         "web_credit_line",
         "source_author_line",
     ):
@@ -635,7 +637,9 @@ def _page_articles(source: str, lines: list[_Line]) -> list[_Raw]:
             i += 1
             continue
         cur.body.append(line)
-        if _is_credit_end(line.text) and not opens:
+        # a credit closes a caption or story; a caption line with its credit printed under the
+        # headline (会议现场  记者尚洪涛 摄), before any body text, opens the story instead
+        if _is_credit_end(line.text) and not opens and not (_byline_line(line.text) and not _has_body_text(cur)):
             cur.closed = True
         i += 1
     return [r for r in raws if r.body or r.heads]
@@ -679,7 +683,8 @@ def _new_article(group: list[_Line], nxt: _Line | None, cur: _Raw | None, rest: 
 # a role printed inside a byline cell, switching the role of the names after it (记者 李艳红 通讯员
 # 张三, 文/本报记者 张三 图/李四); 本报 and the slash are not part of the role
 _ROLE_IN_CELL = re.compile(
-    r"^(?:本报)?(特约记者|记者|通讯员|实习生|文/图|文|图|摄影)(?:[/／:：]|(?=[\u4e00-\u9fff]{2})|$)"
+    r"^(?:本报)?(全媒体记者|融媒体记者|融媒记者|首席记者|见习记者|实习记者|特派记者|特约记者|记者|通讯员|实习生|文/图|文|图|摄影)"
+    r"(?:[/／:：]|(?=[\u4e00-\u9fff]{2})|$)"
 )
 
 
@@ -693,6 +698,29 @@ def _names(cell: str | None, role: str) -> list[tuple[str, str]]:
         if 2 <= len(token) <= 8:
             out.append((token, role))
     return out
+
+
+@cache
+def _surnames() -> frozenset[str]:
+    return frozenset(read_lines("lexicon/surnames.txt"))
+
+
+def _name_tail(text: str) -> re.Match[str] | None:
+    """The bare names in brackets closing an article's last line (…工作。（张三 李四））: the
+    credit of papers that print no role; each must open with a surname, so that （完）, （新华社）
+    or an explanation in brackets is not read as one."""
+    m = _bylines()["name_tail"].search(text)
+    if m is None or not re.search(r"(?:^|[。！？!?”])\s*$", text[: m.start()]):
+        return None  # the brackets must follow a finished sentence or stand on their own line
+    names = re.split(r"[\s、]+", m.group("names").strip())
+    surnames = _surnames()
+    if all((n[:1] in surnames or n[:2] in surnames) and n[-1] not in _NOT_NAME_END for n in names):
+        return m
+    return None
+
+
+_NOT_NAME_END = frozenset("社网报台部委局办会院厅处组站室司所者员稿续")
+"""Last characters of bracketed words that are bodies or notes, not names (（新华社）, （待续）)."""
 
 
 @dataclass
@@ -741,6 +769,7 @@ def _build(parts: list[_Raw], issue: Issue) -> Article:
                 for name in (
                     "benbao_paren",
                     "benbao_report",
+                    "benbao_place_report",
                     "benbao_place",
                     "agency_dateline",
                     "benbao_spaced",
@@ -751,6 +780,8 @@ def _build(parts: list[_Raw], issue: Issue) -> Article:
                         break
             if m is None:
                 m = b["photo_credit_tail"].search(text) or b["credit_tail"].search(text)
+            if m is None and part is parts[-1] and line is part.body[-1]:
+                m = _name_tail(text)
             if m is None:
                 continue
             groups = m.groupdict()

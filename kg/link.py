@@ -617,6 +617,9 @@ def _about(art: _Article, edges: _Edges) -> None:
             if not targets and own and cues["adopted"].match(text, p.m.end):
                 for mt in own:
                     edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "adopted (passive)"))
+            # 《条例》由M1通过，业经M2批准: each named meeting that adopted or reviewed it
+            for mt in _meetings_adopting(text, p, meetings, cues):
+                edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "adopted by a named meeting"))
     # a report delivered at a meeting (the deck of its article)
     head = [s for s in art.an.sentences if s.start < art.an.article.body_start]
     for s in head:
@@ -626,6 +629,24 @@ def _about(art: _Article, edges: _Edges) -> None:
             for h in head:
                 for p in art.of(h.index, EntityType.POLICY):
                     edges.add(K.ABOUT, mt.key, p.key, art.ev(s.index, "report delivered at"))
+
+
+def _meetings_adopting(text: str, p: _R, meetings: list[_R], cues) -> list[_R]:
+    """Named meetings of the sentence that adopted or reviewed the document, printed around it:
+    《条例》已由|省十一届人大常委会第十次会议|于7月22日通过 (the passive), 会议于12月1日对|《条例(草案)》
+    进行了初次审议 (the review after the document)."""
+    out = []
+    for mt in meetings:
+        if mt.m.start >= p.m.end:
+            lead = cues["adopted_by_lead"].fullmatch(text, p.m.end, mt.m.start)
+            if lead and cues["adopted_by_tail"].match(text, mt.m.end):
+                out.append(mt)
+        elif mt.m.end <= p.m.start:
+            between = text[mt.m.end : p.m.start]
+            reviewed = cues["reviewed_after"].match(text, p.m.end)
+            if reviewed and "对" in between and not re.search(r"[，,。；;：:]", between):
+                out.append(mt)
+    return out
 
 
 def _is_draft(text: str, p: _R, draft: re.Pattern[str]) -> bool:
@@ -673,9 +694,25 @@ def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], typ
         in_title = partial(_inside_any, titled)
         for p in policies:
             # 全国人大常委会关于实行宪法宣誓制度的决定: the body printed before its 关于-document
-            for o in orgs:
-                if o.m.end == p.m.start and p.m.text.startswith("关于") and not in_title(o.m.start, o.m.end):
-                    edges.add(K.ISSUED_BY, p.key, o.key, art.ev(sentence.index, "issued (X关于…)"))
+            # 党中央、国务院《关于…的意见》, 省委、省政府《关于…》: the bodies printed before the title
+            lead = next(
+                (
+                    o
+                    for o in orgs
+                    if o.m.end <= p.m.start
+                    and text[o.m.end : p.m.start] in ("", "《")
+                    and p.m.text.startswith("关于")
+                    and not in_title(o.m.start, o.m.end)
+                ),
+                None,
+            )
+            chain = [lead] if lead is not None else []
+            for o in sorted((o for o in orgs if lead is not None and o.m.end <= lead.m.start), key=lambda o: -o.m.end):
+                if not cues["co_issuer"].match(text[o.m.end : chain[-1].m.start]) or in_title(o.m.start, o.m.end):
+                    break
+                chain.append(o)
+            for o in chain:
+                edges.add(K.ISSUED_BY, p.key, o.key, art.ev(sentence.index, "issued (X关于…)"))
             # 《关于开展…“三下乡”活动的通知》: a name inside a document's title is not what was issued
             if any(q is not p and q.m.start <= p.m.start and p.m.end <= q.m.end for q in policies):
                 continue
@@ -734,6 +771,8 @@ def _issued(art: _Article, names: dict[str, str], org_forms: dict[str, str], typ
         name = names[r.key]
         head = name.split("关于", 1)[0] if "关于" in name else ""
         for okey in _orgs_named_in(head or name, org_forms, prefix_only=not head):
+            if names[okey] in knowledge.gazetteer().by_name:
+                continue  # 中华人民共和国预算法: a state's law is named after the state, not its author
             edges.add(K.ISSUED_BY, r.key, okey, art.ev(r.m.sentence, "named after its author"))
             named_only_here = not any(x.key == okey for x in art.resolved)
             if named_only_here and names[okey] not in knowledge.gazetteer().by_name:  # (not a state)
@@ -760,8 +799,11 @@ def _issuers_after(art: _Article, orgs: list[_R], p: _R, cues) -> list[tuple[_R,
     with the verb, or none when the construction is not there."""
     text = art.text
     after = sorted((o for o in orgs if o.m.start >= p.m.end), key=lambda o: o.m.start)
-    if not after or not cues["issued_by_lead"].fullmatch(text[p.m.end : after[0].m.start]):
+    # the first body the lead reaches (《要点》已经市政府同意，日前由|市政府办公厅: past the approver)
+    first = next((i for i, o in enumerate(after) if cues["issued_by_lead"].fullmatch(text[p.m.end : o.m.start])), None)
+    if first is None:
         return []
+    after = after[first:]
     chain = [after[0]]
     for o in after[1:]:
         if not cues["co_issuer"].match(text[chain[-1].m.end : o.m.start]):

@@ -497,3 +497,17 @@ def test_a_team_named_by_its_sponsor_but_not_by_its_task(nlp):
     assert {("Organization", "泰山队"), ("Organization", "海狮队")} <= got
     _, got = found(nlp, "作为共和国“种子队”，要打出威风。东丰县中医院成立医疗队，入驻到各乡镇。")
     assert not {n for k, n in got if k == "Organization" and n.endswith("队")}
+
+
+def test_a_period_naming_a_thing_and_a_policy_inside_a_bodys_name_are_not_policies(nlp):
+    # dev text g21 (国家“十三五”科技创新成就展) and the body of dev text g13/People's Daily style
+    # (中央全面深化改革委员会): the period and the reform words name something else
+    _, got = found(
+        nlp,
+        "会议学习贯彻了习近平总书记在参观国家“十三五”科技创新成就展时的重要讲话精神。"
+        "习近平总书记主持召开中央全面深化改革委员会第七次会议。确保“十四五”开好局。",
+    )
+    policies = {text for label, text in got if label == "policy:Policy"}
+    assert not any(p.strip("“”") == "十三五" for p in policies)
+    assert "全面深化改革" not in policies
+    assert any(p.strip("“”") == "十四五" for p in policies)  # the plan, by its period's name

@@ -336,6 +336,18 @@ BODY = "5月12日，省政府召开常务会议，研究部署安全生产工作
         (BODY + "（记者 张三 报道）", [("张三", "记者")]),
         (BODY + "\n\n（本报记者 张三 李四）", [("张三", "记者"), ("李四", "记者")]),
         (BODY + "\n\n责任编辑：王五", []),
+        # news sites, radio and full-media roles (华声在线6月28日讯（全媒体记者 X 通讯员 Y）, 广播电台讯)
+        ("华声在线6月28日讯（全媒体记者 张三 通讯员 李四）" + BODY, [("张三", "全媒体记者"), ("李四", "通讯员")]),
+        ("广播电台讯（记者 张三）" + BODY, [("张三", "记者")]),
+        # an evening paper's credits, name first (□晚报记者 X/文, Y/图), and a web page's with its source
+        ("□晚报记者 张三/文\n李四/图\n\n本报讯 " + BODY, [("张三", "记者"), ("李四", "图")]),
+        ("记者  张三  李四        来源：人民网\n\n" + BODY, [("张三", "记者"), ("李四", "记者")]),
+        # a photo caption with its credit under the headline
+        ("会议现场  记者张三 摄\n\n" + BODY, [("张三", "记者")]),
+        # bare names in brackets closing the story; not a body's name or a note
+        (BODY + "（张三 李四）", [("张三", ""), ("李四", "")]),
+        (BODY + "（新华社）", []),
+        (BODY + "（待续）", []),
     ],
 )
 def test_bylines_in_many_house_styles(tmp_path, credit, expected):
@@ -365,3 +377,17 @@ def test_paper_datelines_without_place_or_with_dian(tmp_path):
     (article,) = read_articles([write(tmp_path / "l.txt", text)], MetaOverrides(date="2019-05-13")).articles
     assert (article.dateline_place, article.dateline_date) == ("北京", dt.date(2019, 5, 12))
     assert [b.name for b in article.bylines] == ["张三"]
+
+
+def test_paper_datelines_with_chinese_or_full_width_numerals_and_reporters_unbracketed(tmp_path):
+    # People's Daily 1998 (corpora/peoples-daily) and MSRA: 本报保定五月十五日电记者X报道：, full-width digits
+    text = "全国游泳冠军赛开战\n\n本报保定五月十五日电记者许立群报道：一九九八年全国游泳冠军赛今天在保定市河北省游泳训练基地拉开战幕。\n"
+    (article,) = read_articles([write(tmp_path / "pd.txt", text)], MetaOverrides(date="1998-05-16")).articles
+    assert (article.dateline_place, article.dateline_date) == ("保定", dt.date(1998, 5, 15))
+    assert [(b.name, b.role) for b in article.bylines] == [("许立群", "记者")]
+    text = "江泽民抵达墨西哥城\n\n本报墨西哥城１２月２日电记者施晓慧、张仓吉、李志明报道：墨西哥参议院今天上午举行全会，隆重欢迎中国国家主席江泽民。\n"
+    (article,) = read_articles([write(tmp_path / "msra.txt", text)], MetaOverrides(date="1997-12-03")).articles
+    assert article.dateline_date == dt.date(1997, 12, 2)
+    assert [b.name for b in article.bylines] == ["施晓慧", "张仓吉", "李志明"]
+    for b in article.bylines:
+        assert article.text[b.start : b.end] == b.name

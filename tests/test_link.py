@@ -1036,3 +1036,80 @@ def test_a_city_named_like_its_province_sets_the_city_not_the_province():
     posts = {(p.rsplit("/", 1)[1], o, t) for k, p, o, t in got if k is K.HOLDS_POST}
     assert ("王庭凯", "org/中共吉林市委", "书记") in posts
     assert ("刘非", "org/吉林市人民政府", "市长") in posts
+
+
+def test_bodies_before_a_quoted_title_and_the_issuer_past_an_approval():
+    # the formulas of issue 14 (甲、乙《关于…》; 《X》已经甲同意，由乙印发) with real documents and bodies
+    an = analysis(
+        "根据党中央、国务院《关于新时代推动中部地区高质量发展的意见》，制定本方案。"
+        "《农村教育集资管理办法》已经国务院同意，由国家教委印发。",
+        [
+            ("党中央", O),
+            ("国务院", O),
+            ("关于新时代推动中部地区高质量发展的意见", Y),
+            ("农村教育集资管理办法", Y),
+            ("国务院", O),
+            ("国家教委", O),
+        ],
+        paper="人民日报",
+        region="",
+    )
+    got, _ = edges(an)
+    issued = {(s.removeprefix("policy/"), o.removeprefix("org/")) for k, s, o, _ in got if k is K.ISSUED_BY}
+    assert {o for s, o in issued if s == "关于新时代推动中部地区高质量发展的意见"} == {
+        "中国共产党中央委员会",
+        "中华人民共和国国务院",
+    }
+    assert {o for s, o in issued if s == "农村教育集资管理办法"} == {"国家教委"}  # not the approver
+
+
+def test_a_document_adopted_by_a_named_meeting_in_the_passive_and_one_published():
+    # CLUENER (corpora/cluener): 《办法》已经获得市委常委会审议原则通过; …工作小组昨天公布的《细则》
+    an = analysis(
+        "市住建委相关负责人昨天表示，《北京市公共租赁房管理办法》已经获得市委常委会审议原则通过，"
+        "市质监局等七部门组成的上海市家电以旧换新工作小组昨天公布的《上海市家电以旧换新实施细则》，",
+        [
+            ("市住建委", O),
+            ("北京市公共租赁房管理办法", Y),
+            ("市委常委会", M),
+            ("市质监局", O),
+            ("上海市家电以旧换新工作小组", O),
+            ("上海市家电以旧换新实施细则", Y),
+        ],
+        paper="北京日报",
+        region="北京市",
+    )
+    got, _ = edges(an)
+    assert any(k is K.ABOUT and o == "policy/北京市公共租赁房管理办法" for k, _, o, _ in got)
+    issued = {(s.removeprefix("policy/"), o) for k, s, o, _ in got if k is K.ISSUED_BY}
+    assert any(s == "上海市家电以旧换新实施细则" and "工作小组" in o for s, o in issued)
+    assert not any(s == "北京市公共租赁房管理办法" for s, _ in issued)
+
+
+def test_a_body_after_a_title_does_not_issue_it_and_an_issuer_prefixed_title_keeps_its_bare_name():
+    # dev texts g15 (深圳) and g07 (陕西)
+    an = analysis(
+        "会议审议并原则通过了《关于打造深圳标准构建质量发展新优势的指导意见》以及《行动计划》,"
+        "与市人大常委会出台的《关于加强深圳经济特区标准建设若干问题的决定》一道。",
+        [
+            ("关于打造深圳标准构建质量发展新优势的指导意见", Y),
+            ("行动计划", Y),
+            ("市人大常委会", O),
+            ("关于加强深圳经济特区标准建设若干问题的决定", Y),
+        ],
+        paper="深圳特区报",
+        region="广东省深圳市",
+    )
+    got, _ = edges(an)
+    issuers = {s.removeprefix("policy/") for k, s, _, _ in got if k is K.ISSUED_BY}
+    assert "关于打造深圳标准构建质量发展新优势的指导意见" not in issuers
+    assert "关于加强深圳经济特区标准建设若干问题的决定" in issuers
+    an = analysis(
+        "会议经审议和无记名投票方式表决,通过了省人大常委会关于王晓任陕西省人民政府副省长的决定。",
+        [("省人大常委会关于王晓任陕西省人民政府副省长的决定", Y)],
+        paper="陕西日报",
+        region="陕西省",
+    )
+    res = resolve([an])
+    (policy,) = [e for e in res.entities if e.type.value == "Policy"]
+    assert "关于王晓任陕西省人民政府副省长的决定" in policy.aliases

@@ -41,6 +41,9 @@ _ANNIVERSARY = re.compile(r"^[\d一二三四五六七八九十百]+周年$")
 _NAME_OPENERS = re.compile(r"(?:^|[，,。；;：:、\n“（(的]|召开|举行|举办|出席|参加|主持|在)$")
 _EVENT_VERB = re.compile(r"召开|举行|举办|主持|出席|参加|传达|学习|贯彻|落实|听取|审议|部署|召集|会议|大会")
 _PERIOD = re.compile(r"[”\"]?(?:时期|期间|开局|末|初|以来|前期|中期|后期)")
+# a five-year period's name alone (“十三五”) and the word tags after it that make it a modifier
+_PERIOD_NAME = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?")
+_NOUN_TAGS = frozenset({"n", "nz", "vn", "an", "nw", "ORG", "LOC"})
 _NUMBERED = re.compile(r"[一二三四五六七八九十两百千\d]")
 _MAX_NAME = 40
 # 关于…的决定: the title of a document (决定, 意见, 请示, 报告…) whatever its subject
@@ -447,6 +450,8 @@ def policies(text: str, words: list[Word], entities: list[Candidate], lexical: l
                 continue
             if _PERIOD.match(text, c.end):
                 continue  # “十四五”时期: the period, not its plan
+            if _period_modifier(v, c.start, c.end):
+                continue  # 国家“十三五”科技创新成就展: the period names the exhibition, it is not the plan
             out.append(c)
     for s, e, _suffix, strength in _hits(text, "policy", v):
         line_end = text[e : e + 1] in ("\n", "")
@@ -477,10 +482,18 @@ def policies(text: str, words: list[Word], entities: list[Candidate], lexical: l
         numbered = re.match(r"^[一二三四五六七八九十两]+[个大项条张保稳供站]", inner) or re.search(
             r"[一二三四五六七八九十两][\u4e00-\u9fff]{1,3}[一二三四五六七八九十两]", inner
         )
-        if numbered and not _PERIOD.match(text, m.end()):  # “十四五”时期: a period
+        if numbered and not _PERIOD.match(text, m.end()) and not _period_modifier(v, m.start(), m.end()):
             out.append(Candidate(m.start() + 1, m.end() - 1, POLICY, "rule:numbered-slogan", 3))
-    bodies = {(e.start, e.end) for e in entities if e.kind is MentionKind.ORGANIZATION}
-    return _outermost([c for c in out if (c.start, c.end) not in bodies])  # 国务院联防联控机制 is a body
+    # 国务院联防联控机制 is a body; 全面深化改革 in 中央全面深化改革委员会 is part of a body's name
+    bodies = [(e.start, e.end) for e in entities if e.kind is MentionKind.ORGANIZATION and not e.nested]
+    return _outermost([c for c in out if not any(s <= c.start and c.end <= e for s, e in bodies)])
+
+
+def _period_modifier(v: _Words, start: int, end: int) -> bool:
+    """Whether text[start:end] is a five-year period's name (“十三五”) modifying the noun after
+    it (“十三五”科技创新成就展, “十四五”时期 is caught by _PERIOD): the period, not its plan."""
+    after = v.word_at.get(end)
+    return bool(_PERIOD_NAME.fullmatch(v.text[start:end])) and after is not None and after.tag in _NOUN_TAGS
 
 
 def _outermost(cands: list[Candidate]) -> list[Candidate]:

@@ -63,6 +63,7 @@ from kg.resolve.policies import (
     policy_key_name,
     policy_short_forms,
     title_author,
+    title_without_issuers,
 )
 from kg.resolve.registry import Registry
 
@@ -130,6 +131,9 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
                     org_prefix = leading_org(key_name, ctx)
                     canonical = org_prefix or DRAFT.sub("", surface.replace("《", "").replace("》", "")).strip()
                     fixed = org_prefix is not None
+                bare_title = title_without_issuers(m, an, ctx)
+                if bare_title:  # 省人大常委会|关于王晓任…的决定: the title without its issuers names it too
+                    reg.mention_forms.setdefault(m.id, set()).add(bare_title)
                 canonical = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", numbered_measures(canonical))
                 reg.add(f"policy/{policy_key_name(canonical)}", EntityType.POLICY, canonical, m, fixed_name=fixed)
                 written = title_author(policy_key_name(canonical))

@@ -10,7 +10,7 @@ from collections import defaultdict
 from kg import knowledge
 from kg.records import Analysis, EntityType, Mention, MentionKind
 from kg.resolve.context import Context
-from kg.resolve.orgs import expand_abbrev
+from kg.resolve.orgs import expand_abbrev, org_name
 from kg.resolve.registry import Registry
 
 DRAFT = re.compile(r"[（(](?:草案|试行|送审稿|征求意见稿|修订草案|审议稿|讨论稿|修改稿)[)）]$")
@@ -49,6 +49,30 @@ def author_before(policy: Mention, an: Analysis) -> Mention | None:
         (m for m in an.mentions if m.kind is MentionKind.ORGANIZATION and m.end == policy.start and not m.nested),
         None,
     )
+
+
+def title_without_issuers(policy: Mention, an: Analysis, ctx: Context) -> str | None:
+    """The 关于-title of a document whose span opens with its issuers (省人大常委会关于王晓任…的
+    决定 -> 关于王晓任…的决定; 中共南宁市委 南宁市人民政府关于…): papers print it both ways, so the
+    bare title is also its name. None when the span does not open with bodies."""
+    text = DRAFT.sub("", policy.text.replace("《", "").replace("》", "")).strip()
+    at = text.find("关于")
+    if at <= 0:
+        return None
+    offset = policy.start + policy.text.find(text[:at])
+    pos, end = offset, offset + at
+    bodies = sorted(
+        (m for m in an.mentions if m.kind is MentionKind.ORGANIZATION and offset <= m.start and m.end <= end),
+        key=lambda m: m.start,
+    )
+    if org_name(re.sub(r"\s+", "", text[:at]), ctx):  # 省人大常委会关于…: one body, however it was tagged
+        return text[at:]
+    source = an.article.text
+    for b in bodies:
+        if b.start < pos or source[pos : b.start].strip(" 、") != "":
+            continue
+        pos = b.end
+    return text[at:] if pos == end else None
 
 
 def leading_org(name: str, ctx: Context) -> str | None:
