@@ -453,11 +453,12 @@ def _write_grouped(
     ttl_blocks = ExternalSorter(work, "ttl", size=lambda r: len(r[2]), limit=CHUNK_CHARS)
     json_nodes = ExternalSorter(work, "jsonld", size=lambda r: len(r[1]), limit=CHUNK_CHARS)
     for subject, lines in subjects(_nt_lines_of(nt_path)):
+        pairs = [split_line(line)[1:] for line in lines]
         if ttl is not None:
             refs, iri = TurtleWriter.key(subject, references.get(subject, 0))
-            ttl_blocks.add((refs, iri, ttl.block(subject, lines)))
+            ttl_blocks.add((refs, iri, ttl.block_of(subject, pairs)))
         if jsonld is not None:
-            json_nodes.add(jsonld.node(subject, lines))
+            json_nodes.add(jsonld.node_of(subject, pairs))
     if ttl is not None:
         with atomic_path(out_dir / "graph.ttl") as part, part.open("w", encoding="utf-8", newline="\n") as fh:
             fh.write(ttl.header())
