@@ -3,6 +3,9 @@
 Path -> Article (ingest) -> Analysis (extraction) -> Entity (resolve) -> Relation (link)
      -> N-Triples lines, sorted in bounded memory (export) -> graph.nt -> SHACL check in batches
      -> graph.ttl / graph.jsonld; graph.html from an rdflib Graph of a bounded part (export.page_graph)
+
+With --workers N > 1 the page is drawn in a forked process while this one exports, and
+Turtle/JSON-LD are written in another while this one validates graph.nt (kg.background).
 """
 
 from __future__ import annotations
@@ -105,6 +108,11 @@ def build_graph(
         with stage("link"):
             relations = link(analyses, resolution)
             careers = link_careers(analyses, resolution, relations)  # post changes, tenures
+        page = None
+        if html and workers > 1:  # drawn in a process of its own while this one exports
+            from kg.background import Job
+
+            page = Job("page", _write_page, analyses, resolution, relations, careers, staging / "graph.html")
         check_nt = None
         if validate:
             from kg.validate import check_file, known_file
@@ -115,16 +123,31 @@ def build_graph(
 
         # streamed from the records (no rdflib Graph of everything), validated between graph.nt
         # and the other formats (profiled as the stages export, validate and write)
-        exported = export.write_stream(
-            analyses, resolution, relations, careers, staging, formats, profiler=prof, after_nt=check_nt
-        )
+        try:
+            exported = export.write_stream(
+                analyses,
+                resolution,
+                relations,
+                careers,
+                staging,
+                formats,
+                profiler=prof,
+                after_nt=check_nt,
+                background=workers > 1,
+            )
+        except BaseException:
+            if page is not None:
+                page.cancel()
+            raise
         names = [p.name for p in exported.files]
-        if html:
-            from kg.viz import write_html
-
+        if page is not None:
+            with stage("page"):  # the time waited for it
+                names.append(page.result())
+                if page.forked:
+                    prof.note("page", f"beside export, {page.cpu:.1f} CPU s in its own process")
+        elif html:
             with stage("page"):
-                page = export.page_graph(analyses, resolution, relations, careers)
-                names.append(write_html(page, staging / "graph.html").name)
+                names.append(_write_page(analyses, resolution, relations, careers, staging / "graph.html"))
     files = [Path(out_dir) / name for name in names]
     return BuildSummary(
         articles=len(ingested.articles),
@@ -136,6 +159,13 @@ def build_graph(
         failures=ingested.failures,
         cached=extracted.cached,
     )
+
+
+def _write_page(analyses, resolution, relations, careers, path: Path) -> str:
+    """Draw the build's page (a bounded part of the graph) into `path`; returns its name."""
+    from kg.viz import write_html
+
+    return write_html(export.page_graph(analyses, resolution, relations, careers), path).name
 
 
 def _open_cache(folder: Path | None):

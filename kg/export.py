@@ -395,6 +395,7 @@ def write_stream(
     *,
     profiler=None,
     after_nt=None,
+    background: bool = False,
 ) -> Exported:
     """Write the graph of the records in each format into `out_dir` as a stream, in bounded
     memory: no rdflib Graph of everything. The files are byte-identical to `write(to_graph(...))`.
@@ -406,9 +407,11 @@ def write_stream(
        (kg.rdfstream renders them with rdflib's own term code), each sorted externally into
        rdflib's order (Turtle: references then IRI; JSON-LD: @id) and written.
     `after_nt(path)` is called with the sorted N-Triples file before Turtle and JSON-LD are
-    written (the build validates it there). Profiled stages: `export` (records -> graph.nt),
-    `write` (graph.ttl, graph.jsonld). Memory: the sorter's chunk bound plus one count per
-    IRI used as an object.
+    written (the build validates it there); with `background`, Turtle and JSON-LD are written
+    meanwhile in a forked process (kg.background), so that validation and writing use two
+    cores. Profiled stages: `export` (records -> graph.nt), `write` (graph.ttl, graph.jsonld;
+    in the background: the time waited for it after validation). Memory: the sorter's chunk
+    bound plus one count per IRI used as an object.
     """
     for fmt in formats:
         if fmt not in FORMATS:
@@ -429,9 +432,24 @@ def write_stream(
                 if obj[0] == "<":
                     references[obj[1:-1]] = references.get(obj[1:-1], 0) + 1
         triples = sorter.count
-        if after_nt is not None:
-            after_nt(nt_path)
-        if "ttl" in formats or "jsonld" in formats:
+        writing = None
+        if ("ttl" in formats or "jsonld" in formats) and background and after_nt is not None:
+            from kg.background import Job
+
+            writing = Job("write", _write_grouped, nt_path, out_dir, work, formats, references)
+        try:
+            if after_nt is not None:
+                after_nt(nt_path)
+        except BaseException:
+            if writing is not None:
+                writing.cancel()
+            raise
+        if writing is not None:
+            with stage("write"):
+                writing.result()
+                if profiler is not None and writing.forked:
+                    profiler.note("write", f"beside validation, {writing.cpu:.1f} CPU s in its own process")
+        elif "ttl" in formats or "jsonld" in formats:
             with stage("write"):
                 _write_grouped(nt_path, out_dir, work, formats, references)
         files = tuple(out_dir / FORMATS[fmt][0] for fmt in formats)
@@ -453,11 +471,12 @@ def _write_grouped(
     ttl_blocks = ExternalSorter(work, "ttl", size=lambda r: len(r[2]), limit=CHUNK_CHARS)
     json_nodes = ExternalSorter(work, "jsonld", size=lambda r: len(r[1]), limit=CHUNK_CHARS)
     for subject, lines in subjects(_nt_lines_of(nt_path)):
+        pairs = [split_line(line)[1:] for line in lines]
         if ttl is not None:
             refs, iri = TurtleWriter.key(subject, references.get(subject, 0))
-            ttl_blocks.add((refs, iri, ttl.block(subject, lines)))
+            ttl_blocks.add((refs, iri, ttl.block_of(subject, pairs)))
         if jsonld is not None:
-            json_nodes.add(jsonld.node(subject, lines))
+            json_nodes.add(jsonld.node_of(subject, pairs))
     if ttl is not None:
         with atomic_path(out_dir / "graph.ttl") as part, part.open("w", encoding="utf-8", newline="\n") as fh:
             fh.write(ttl.header())

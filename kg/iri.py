@@ -8,6 +8,7 @@ Unicode); only characters IRIs forbid are percent-encoded.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from rdflib import URIRef
 
@@ -16,7 +17,12 @@ from kg.ns import ID
 _FORBIDDEN = set(' <>"{}|\\^`#?%[]') | {chr(c) for c in range(0x20)} | {"\x7f"}
 
 
+_NEEDS_ESCAPE = re.compile("[" + re.escape("".join(sorted(_FORBIDDEN))) + "]")
+
+
 def _escape(key: str) -> str:
+    if _NEEDS_ESCAPE.search(key) is None:  # the usual key: nothing to encode
+        return key
     out = []
     for ch in key:
         if ch in _FORBIDDEN:

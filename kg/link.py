@@ -824,7 +824,7 @@ def _orgs_named_in(text: str, org_forms: dict[str, str], prefix_only: bool) -> l
     pos = 0
     text = re.sub(r"\s+", "", text)  # 中共南宁市委 南宁市人民政府关于…: bodies printed apart
     while pos < len(text):
-        best = max((f for f in org_forms if len(f) >= 2 and text.startswith(f, pos)), key=len, default=None)
+        best = next((text[pos:end] for end in range(len(text), pos + 1, -1) if text[pos:end] in org_forms), None)
         if best is None:
             break
         found.append(org_forms[best])

@@ -95,11 +95,27 @@ def former_chain(text: str, start: int) -> bool:
     return bool(FORMER.search(text[max(0, start - 3) : start]))
 
 
+_INDEXED: list = [None, {}]
+"""The last analysis posts_of read and its outermost mentions by sentence (it is called for
+each person of an article in turn: one pass over the mentions per article, not per person)."""
+
+
+def _sentence_mentions(analysis: Analysis, sentence: int) -> list[Mention]:
+    """The mentions of `sentence` that are not nested in another, in the analysis' order."""
+    if _INDEXED[0] is not analysis:
+        index: dict[int, list[Mention]] = {}
+        for m in analysis.mentions:
+            if not m.nested:
+                index.setdefault(m.sentence, []).append(m)
+        _INDEXED[:] = [analysis, index]
+    return _INDEXED[1].get(sentence, [])
+
+
 def posts_of(analysis: Analysis, person: Mention, with_former: bool = False) -> list[PostCue]:
     """The posts printed with `person`, nearest body first resolved, in reading order. Posts
     printed as former (原省长…) are left out unless `with_former` (then marked `former`)."""
     text = analysis.article.text
-    same_sentence = [m for m in analysis.mentions if m.sentence == person.sentence and not m.nested]
+    same_sentence = _sentence_mentions(analysis, person.sentence)
     before = [m for m in same_sentence if m.end <= person.start]
     chain: list[Mention] = []
     pos = person.start

@@ -31,10 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XMLNS
 from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
 from rdflib.plugins.serializers.nt import _nt_row
 from rdflib.plugins.serializers.turtle import OBJECT, SUBJECT, VERB, TurtleSerializer
 from rdflib.plugins.shared.jsonld.context import Context
+from rdflib.term import _is_valid_uri
 
 from kg.errors import KGError
 from kg.ns import PREFIXES, RDF, RDFS
@@ -175,9 +177,10 @@ class ExternalSorter:
             self.chunks, self.buffer = [], []
 
 
-def _check_term(subject: str, p: URIRef) -> None:
-    if p == RDF.first:
-        raise KGError(f"cannot stream {subject}: RDF lists (rdf:first) are not supported by kg.rdfstream")
+def _bound_folders(ser: TurtleSerializer) -> frozenset[str]:
+    """The folders (up to the last "/") of every namespace bound in the serializer's graph
+    (rdflib's defaults included)."""
+    return frozenset(ns[: ns.rfind("/") + 1] for _, ns in ser.store.namespace_manager.namespaces())
 
 
 class TurtleWriter:
@@ -192,6 +195,8 @@ class TurtleWriter:
         self._labels: dict[tuple[str, int], str] = {}
         self._datatypes: set[URIRef] = set()
         self._literals: dict[str, str] = {}
+        self._verbs: dict[str, str] = {}
+        self._folders = _bound_folders(self._ser)
 
     def _object(self, text: str) -> str:
         """The Turtle of an object as written in N-Triples."""
@@ -217,46 +222,63 @@ class TurtleWriter:
         key = (str(node), position)
         label = self._labels.get(key)
         if label is None:
-            if position == VERB and node not in self._ser.keywords:
-                self._ser.get_pname(node, gen_prefix=True)
+            if position != VERB or node not in self._ser.keywords:  # as rdflib's preprocessing does
+                self._ser.get_pname(node, gen_prefix=position == VERB)
             label = self._ser.label(node, position)
             if len(self._labels) > 500_000:  # bounded: subjects and objects are not reused much
                 self._labels.clear()
             self._labels[key] = label
         return label
 
-    def _term(self, pair) -> str:
-        obj, text = pair
-        return self._label(obj, OBJECT) if isinstance(obj, URIRef) else self._object(text)
+    def _iri(self, iri: str, position: int) -> str:
+        """The Turtle of an IRI as subject or object: `<iri>` when rdflib's get_pname finds no
+        prefixed name for it, else rdflib's label. rdflib splits an IRI after its last character
+        that cannot be in a local name (at or after its last "/") and uses a prefix only for a
+        bound namespace that long or longer; such a namespace has the IRI's folder (up to the
+        last "/") as its own, so an IRI whose folder no bound namespace has is written as is."""
+        if iri[: iri.rfind("/") + 1] not in self._folders and not iri.startswith(_XMLNS) and _is_valid_uri(iri):
+            return f"<{iri}>"
+        return self._label(URIRef(iri), position)
+
+    def _verb(self, p: str) -> str:
+        label = self._verbs.get(p)
+        if label is None:
+            label = self._verbs[p] = self._label(URIRef(p), VERB)
+            self._folders = _bound_folders(self._ser)  # a verb may have bound a new prefix
+        return label
 
     def block(self, subject: str, lines: list[str]) -> str:
         """'\\n' + the subject's statement + ' .\\n', as rdflib writes it."""
-        s = URIRef(subject)
-        properties: dict[URIRef, list] = {}
-        for line in lines:
-            _, p, o = split_line(line)
-            pred = URIRef(p)
-            _check_term(subject, pred)
-            obj = parse_object(o)
-            if pred == RDF.type and obj == RDFS.Class:
-                raise KGError(f"cannot stream {subject}: an rdfs:Class is listed first by rdflib's Turtle writer")
-            properties.setdefault(pred, []).append((obj, o))
-        for objects in properties.values():
-            objects.sort(key=lambda pair: pair[0])
-        order = [p for p in (RDF.type, RDFS.label) if p in properties]
-        order += sorted(p for p in properties if p not in (RDF.type, RDFS.label))
-        out = ["\n", self._label(s, SUBJECT)]
-        for i, pred in enumerate(order):
-            if i:
-                out.append(" ;\n    ")
-                out.append(self._label(pred, VERB))
+        return self.block_of(subject, [split_line(line)[1:] for line in lines])
+
+    def block_of(self, subject: str, pairs: list[tuple[str, str]]) -> str:
+        """`block` from the subject's (predicate IRI, object as written) pairs, in N-Triples order."""
+        properties: dict[str, list[str]] = {}
+        for p, o in pairs:
+            objects = properties.get(p)
+            if objects is None:
+                properties[p] = [o]
             else:
-                out.append(" " + self._label(pred, VERB))
-            objects = properties[pred]
-            out.append(" " + self._term(objects[0]))
-            for obj in objects[1:]:
-                out.append(",\n        ")
-                out.append(self._term(obj))
+                objects.append(o)
+        if _RDF_FIRST in properties:
+            raise KGError(f"cannot stream {subject}: RDF lists (rdf:first) are not supported by kg.rdfstream")
+        if _RDFS_CLASS in properties.get(_RDF_TYPE, ()):
+            raise KGError(f"cannot stream {subject}: an rdfs:Class is listed first by rdflib's Turtle writer")
+        order = [p for p in (_RDF_TYPE, _RDFS_LABEL) if p in properties]
+        order += sorted(p for p in properties if p != _RDF_TYPE and p != _RDFS_LABEL)
+        out = ["\n", self._iri(subject, SUBJECT)]
+        for i, p in enumerate(order):
+            out.append(" ;\n    " if i else " ")
+            out.append(self._verb(p))
+            objects = properties[p]
+            if len(objects) > 1:  # in rdflib's order of terms: IRIs by IRI, literals by value
+                if all(o[0] == "<" for o in objects):
+                    objects.sort(key=lambda o: o[1:-1])
+                else:
+                    objects.sort(key=parse_object)
+            out.append(" ")
+            labels = [self._iri(o[1:-1], OBJECT) if o[0] == "<" else self._object(o) for o in objects]
+            out.append(",\n        ".join(labels))
         out.append(" .\n")
         return TTL_ESCAPE.sub(uchar, "".join(out))
 
@@ -300,7 +322,9 @@ class JsonLdWriter:
         if text[0] == "<":
             return {"@id": self._id(text[1:-1])}
         end = text.rindex('"')
-        lexical = _UNESCAPE.sub(_unescape, text[1:end])
+        lexical = text[1:end]
+        if "\\" in lexical:
+            lexical = _UNESCAPE.sub(_unescape, lexical)
         rest = text[end + 1 :]
         if not rest:
             return lexical
@@ -313,9 +337,12 @@ class JsonLdWriter:
 
     def node(self, subject: str, lines: list[str]) -> tuple[str, str]:
         """(@id, the node as JSON text at the indentation of kg's graph.jsonld)."""
+        return self.node_of(subject, [split_line(line)[1:] for line in lines])
+
+    def node_of(self, subject: str, pairs: list[tuple[str, str]]) -> tuple[str, str]:
+        """`node` from the subject's (predicate IRI, object as written) pairs, in N-Triples order."""
         node: dict = {"@id": self._id(subject)}
-        for line in lines:
-            _, p, o = split_line(line)
+        for p, o in pairs:
             if p == _RDF_FIRST:
                 raise KGError(f"cannot stream {subject}: RDF lists (rdf:first) are not supported by kg.rdfstream")
             if p == _RDF_TYPE and o[0] == "<":
@@ -331,9 +358,8 @@ class JsonLdWriter:
                 node[key] = value
         for key, value in node.items():
             if isinstance(value, list):
-                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-        text = json.dumps(node, ensure_ascii=False, indent=1, sort_keys=True)
-        return node["@id"], "  " + text.replace("\n", "\n  ")
+                node[key] = sorted(value, key=_sort_key)
+        return node["@id"], "  " + pretty_json(node, "\n  ")
 
     def head(self) -> str:
         """The file up to the first node."""
@@ -346,6 +372,38 @@ class JsonLdWriter:
         return "\n ]\n}\n" if nodes else "]\n}\n"
 
 
+_encode_str = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses for strings
+
+
+def _sort_key(value) -> str:
+    """How kg orders a JSON-LD list: by the value's compact JSON, keys sorted."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def pretty_json(value, newline: str = "\n") -> str:
+    """`value` as json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) writes it, each
+    line break followed by `newline` (a line end and the enclosing indentation). json.dumps
+    with an indent runs its pure-Python encoder; this walks dicts and lists itself and leaves
+    strings and other scalars to json's C encoder."""
+    if isinstance(value, str):
+        return _encode_str(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = newline + " "
+        items = [_encode_str(key) + ": " + pretty_json(value[key], inner) for key in sorted(value)]
+        return "{" + inner + ("," + inner).join(items) + newline + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        inner = newline + " "
+        return "[" + inner + ("," + inner).join(pretty_json(item, inner) for item in value) + newline + "]"
+    return json.dumps(value)
+
+
+_XMLNS = str(XMLNS)
 _RDF_FIRST = str(RDF.first)
 _RDF_TYPE = str(RDF.type)
+_RDFS_LABEL = str(RDFS.label)
+_RDFS_CLASS = f"<{RDFS.Class}>"
 _NATIVE = frozenset(str(t) for t in PLAIN_LITERAL_TYPES)

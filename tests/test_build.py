@@ -76,7 +76,8 @@ def test_a_bad_file_is_reported_and_the_rest_still_builds(seed_copy, tmp_path):
     assert files == {"000_cf7e9373e432becc.txt", "004_1ed890315a895296.txt"}
 
 
-def test_a_failed_build_keeps_the_previous_output(tmp_path, monkeypatch, seeds_dir):
+@pytest.mark.parametrize("workers", ["1", "2"])  # 2: the page is drawn meanwhile in its own process
+def test_a_failed_build_keeps_the_previous_output(tmp_path, monkeypatch, seeds_dir, workers):
     out = tmp_path / "out"
     out.mkdir()
     previous = out / "graph.ttl"
@@ -89,11 +90,42 @@ def test_a_failed_build_keeps_the_previous_output(tmp_path, monkeypatch, seeds_d
 
     monkeypatch.setattr(kg.validate, "check_file", refuse)  # what the build calls, on graph.nt
     result = CliRunner().invoke(
-        cli, ["build", str(seeds_dir / "004_1ed890315a895296.txt"), "--out", str(out), "--no-html"]
+        cli, ["build", str(seeds_dir / "004_1ed890315a895296.txt"), "--out", str(out), "--workers", workers]
     )
     assert result.exit_code == 3 and "does not conform" in result.output
     assert previous.read_text(encoding="utf-8") == "# the previous graph\n"
     assert sorted(p.name for p in out.iterdir()) == ["graph.ttl"]  # no temporary files left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_two_workers_write_the_same_bytes_with_the_page_and_the_writers_in_their_own_processes(seeds_dir, tmp_path):
+    from kg.build import build_graph
+    from kg.profile import Profiler
+
+    cache = tmp_path / "cache"
+    build_graph([seeds_dir], tmp_path / "one", workers=1, cache=cache)
+    profile = Profiler()
+    build_graph([seeds_dir], tmp_path / "two", workers=2, cache=cache, profiler=profile)
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld", "graph.html"):
+        assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+    notes = {s.name: s.note for s in profile.stages}
+    assert "in its own process" in notes["write"] and "in its own process" in notes["page"]
+
+
+def test_an_error_drawing_the_page_in_its_own_process_fails_the_build(tmp_path, monkeypatch, seeds_dir):
+    import kg.viz
+    from kg.errors import OutputError
+
+    def cannot(graph, path):
+        raise OutputError(f"{path}: cannot write (simulated)")
+
+    monkeypatch.setattr(kg.viz, "write_html", cannot)  # raised in the forked page process
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["build", str(seeds_dir / "004_1ed890315a895296.txt"), "--out", str(out), "--workers", "2"]
+    )
+    assert result.exit_code != 0 and "graph.html: cannot write (simulated)" in result.output
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_no_input_is_a_clear_error(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from records_helper import LIU_NING_MENTIONS as MENTIONS
 from records_helper import LIU_NING_TEXT as TEXT
 from records_helper import L, M, O, P, T, analysis
@@ -140,3 +140,35 @@ def test_the_page_graph_is_everything_when_small_and_the_most_connected_part_whe
     assert edges and all(s in drawn and o in drawn for s, o in edges)
     assert not list(part.triples((None, SDO.mentions, None)))  # mentions are not drawn in a big build
     assert len(part) < len(to_graph(ans, res, rels))
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        mint("person/辽宁省/刘宁"),  # under a folder of the id namespace: written in full
+        mint("刘宁"),  # right in the bound id namespace: id:刘宁
+        SDO.Person,  # a bound namespace: schema:Person
+        URIRef("http://www.w3.org/XML/1998/namespace/lang/zh"),  # xml: takes what follows
+        URIRef("http://example.org/a(b)/c(d)"),  # unbound: written in full
+    ],
+)
+def test_the_streamed_turtle_names_iris_as_rdflib_does(subject):
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    objects = [mint("org/中共辽宁省委"), mint("辽宁"), SDO.Organization, RDF.nil, subject]
+    for obj in objects:
+        g.add((subject, SDO.about, obj))
+    g.add((subject, RDF.type, KG.Person))
+    g.add((subject, SKOS.altLabel, Literal("刘 宁", lang="zh")))
+    g.add((subject, SKOS.altLabel, Literal('"刘宁"\n', lang="zh")))
+    g.add((subject, SKOS.altLabel, mint("刘")))
+    lines = serialize(g, "nt").decode("utf-8").splitlines()
+    writer = rdfstream.TurtleWriter()
+    block = writer.block(str(subject), lines)
+    assert writer.header() + block + "\n" == serialize(g, "ttl").decode("utf-8")
+    g.remove((subject, SDO.about, RDF.nil))  # an RDF list in JSON-LD: not streamed
+    g.add((mint("event/other"), RDF.type, KG.Meeting))  # two nodes: rdflib writes an @graph
+    lines = [line for line in serialize(g, "nt").decode("utf-8").splitlines() if line.startswith(f"<{subject}>")]
+    _, node = rdfstream.JsonLdWriter().node(str(subject), lines)
+    assert f"\n{node}" in serialize(g, "jsonld").decode("utf-8")

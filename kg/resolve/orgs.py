@@ -214,16 +214,19 @@ def org_parents(reg: Registry) -> None:
         names.extend((form, key) for form in forms)
     names.sort(key=lambda t: (len(t[0]), t[0]))
     own = defaultdict(set)
+    holders: dict[str, list[str]] = {}  # a name -> the bodies that have it, in the order of `names`
     for form, key in names:
         own[key].add(form)
+        holders.setdefault(form, []).append(key)
     for key in sorted(own):
         best: tuple[int, str] | None = None
         for form in own[key]:
-            for other, okey in names:
-                if okey == key or len(other) >= len(form):
-                    continue
-                if form.startswith(other) and (best is None or len(other) > best[0]):
-                    best = (len(other), okey)
+            for n in range(len(form) - 1, 0, -1):  # the longest other body's name it starts with
+                okey = next((k for k in holders.get(form[:n], ()) if k != key), None)
+                if okey is not None:
+                    if best is None or n > best[0]:
+                        best = (n, okey)
+                    break
         if best:
             reg.parent(key, best[1], "its name extends the parent's name")
 
