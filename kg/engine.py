@@ -46,12 +46,15 @@ workers. That is reasoning, not a measurement: Ray was not installed or measured
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
+import pickle
 import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
-
-from distributed import WorkerPlugin
+from dataclasses import dataclass
 
 from kg.errors import ClusterError
 from kg.profile import Profiler
@@ -65,37 +68,108 @@ ENGINES = ("processes", "dask")
 CONNECT_TIMEOUT = 30.0
 """Seconds to wait for the scheduler to answer."""
 
-WORKER_TIMEOUT = 120.0
-"""Seconds to wait for a running cluster to have a worker, or for a local cluster's workers to start
-(loading the pipeline comes after, without a limit: 6-60 s on a busy machine)."""
+WORKER_TIMEOUT = 300.0
+"""Seconds to wait for the first worker: on a running cluster, for one to be there; on a local
+cluster, for one to start and load the pipeline (6-60 s on a busy machine)."""
+
+CHUNK_CHARS = 10_000
+"""Characters of text in one task (see the module docstring for the measurement)."""
 
 PLUGIN_NAME = "kg-pipeline"
 
 
-class _PipelinePlugin(WorkerPlugin):
-    """Loads the extraction pipeline once in each worker process: in the workers running when it is
-    registered, and in every worker that joins later, before it takes a task."""
+class PipelineMismatch(Exception):
+    """Raised by a task on a worker whose pipeline version is not the client's."""
 
-    name = PLUGIN_NAME
-    idempotent = True  # registered again by the next build: workers that have it keep their pipeline
+    def __init__(self, address: str, version: str):
+        super().__init__(address, version)
+        self.address, self.version = address, version
 
-    def setup(self, worker) -> None:
-        from kg.extraction import load_pipeline
-
-        load_pipeline()
+    def __str__(self) -> str:
+        return f"worker {self.address} runs pipeline version {self.version[:12]}"
 
 
-def _worker_version() -> str:
+class PipelineLoadError(Exception):
+    """Raised by a task on a worker that cannot load the extraction pipeline."""
+
+    def __init__(self, address: str, cause: str):
+        super().__init__(address, cause)
+        self.address, self.cause = address, cause
+
+    def __str__(self) -> str:
+        return f"worker {self.address}: {self.cause}"
+
+
+def _load_pipeline():
+    from kg.extraction import load_pipeline
+
+    return load_pipeline()
+
+
+@functools.cache
+def _own_version() -> str:
     from kg.cache import pipeline_version
 
     return pipeline_version()
 
 
-def _worker_cpu() -> float:
-    """CPU seconds (user + system) this worker process has used."""
-    import time
+def _worker_version() -> str:
+    """This process's pipeline version (kg.cache.pipeline_version: code of kg/extraction, kg/data,
+    model files, library versions), computed once."""
+    return _own_version()
 
-    return time.process_time()
+
+def _preload() -> None:
+    """Worker plugin body: the pipeline and the version, before the first task. A failure is
+    logged, not raised: the worker's tasks raise it, and the client names the worker."""
+    try:
+        _load_pipeline()
+        _worker_version()
+    except Exception:
+        log.exception("kg: this worker cannot load the extraction pipeline")
+
+
+def _plugin_class():
+    from distributed import WorkerPlugin
+
+    class _PipelinePlugin(WorkerPlugin):
+        """Loads the extraction pipeline once in each worker process: on a local cluster as the
+        worker starts, before it joins; on a running cluster in the workers there when it is
+        registered, and in every worker that joins later."""
+
+        name = PLUGIN_NAME
+        idempotent = True  # registered again by the next build: workers that have it keep their pipeline
+
+        def setup(self, worker) -> None:
+            _preload()
+
+    _PipelinePlugin.__module__ = __name__
+    _PipelinePlugin.__qualname__ = "_PipelinePlugin"
+    return _PipelinePlugin
+
+
+def _plugin():
+    """A new plugin. Its class subclasses distributed's WorkerPlugin, so it is made on first use:
+    importing this module does not import distributed (1-3 s), which `start()` does in the background."""
+    cls = globals().get("_PipelinePlugin")
+    if cls is None:
+        cls = globals()["_PipelinePlugin"] = _plugin_class()
+    return cls()
+
+
+def __getattr__(name: str):
+    if name == "_PipelinePlugin":  # unpickling the plugin in a worker; tests
+        return type(_plugin())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _worker_address() -> str:
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except ValueError:  # pragma: no cover - not in a worker
+        return "?"
 
 
 def _worker_peak_rss() -> int | None:
@@ -107,10 +181,42 @@ def _worker_peak_rss() -> int | None:
 
 
 def _extract_chunk(articles: Sequence[Article]) -> list[tuple]:
-    """Task: the findings of each article (`Analysis.findings`: the client has the articles)."""
-    from kg.extraction import extract, load_pipeline
+    """The findings of each article (`Analysis.findings`: the client has the articles)."""
+    from kg.extraction import extract
 
-    return [a.findings() for a in extract(articles, load_pipeline())]
+    return [a.findings() for a in extract(articles, _load_pipeline())]
+
+
+def _task(articles: Sequence[Article], expected: str) -> tuple[bytes, float, float]:
+    """One task: checks this worker's pipeline version against the client's (`expected`) - every
+    task, so a worker that joined after the build started is checked like the first ones - then
+    (the findings of each article, pickled; CPU seconds; wall seconds) of the extraction."""
+    version = _worker_version()
+    if version != expected:
+        raise PipelineMismatch(_worker_address(), version)
+    try:
+        _load_pipeline()
+    except Exception as exc:
+        raise PipelineLoadError(_worker_address(), f"{type(exc).__name__}: {exc}") from None
+    cpu, wall = time.process_time(), time.perf_counter()
+    findings = pickle.dumps(_extract_chunk(articles), protocol=pickle.HIGHEST_PROTOCOL)
+    return findings, time.process_time() - cpu, time.perf_counter() - wall
+
+
+def chunk_ranges(sizes: Sequence[int], workers: int, target: int | None = None) -> list[tuple[int, int]]:
+    """Consecutive [start, end) ranges of articles of about `target` (CHUNK_CHARS) characters each,
+    smaller for small inputs so that every worker gets four or more."""
+    target = CHUNK_CHARS if target is None else target
+    target = max(1, min(target, sum(sizes) // (4 * max(1, workers))))
+    ranges, start, acc = [], 0, 0
+    for i, size in enumerate(sizes):
+        acc += size
+        if acc >= target:
+            ranges.append((start, i + 1))
+            start, acc = i + 1, 0
+    if start < len(sizes):
+        ranges.append((start, len(sizes)))
+    return ranges
 
 
 def check_address(address: str, timeout: float = CONNECT_TIMEOUT) -> str:
@@ -139,9 +245,36 @@ def check_address(address: str, timeout: float = CONNECT_TIMEOUT) -> str:
     return address
 
 
+@dataclass(frozen=True)
+class EngineRun:
+    """What the last `DaskEngine.extract` did, for the profile and the benchmark."""
+
+    workers: int
+    """Workers that had joined the cluster when the last result came."""
+    tasks: int
+    """Tasks (chunks of articles) sent."""
+    start_seconds: float
+    """From `start()` to the first worker ready (scheduler up, worker started, pipeline loaded)."""
+    waited_seconds: float
+    """Of that, the time `extract` waited (the rest overlapped the client's ingest and cache)."""
+    worker_cpu: float
+    """CPU seconds the workers spent extracting (pipeline loads excluded)."""
+    task_seconds: tuple[float, ...]
+    """Wall time of each task in its worker, in input order."""
+    result_bytes: int
+    """Size of the results sent back (pickled findings)."""
+    worker_peak_rss: int | None
+    """Largest peak resident memory of a worker, bytes."""
+
+
 class DaskEngine:
     """Extraction on a Dask cluster: `scheduler` (an address) or, if None, a local cluster of
-    `workers` processes started for the build and closed after it."""
+    `workers` processes started for the build and closed after it.
+
+    `start()` connects (or starts the local cluster) in a background thread and returns at once,
+    so that the cluster comes up while the client reads the input and the cache; `extract` waits
+    for it only as long as it must; `close()` stops what `start()` started (also a context manager).
+    """
 
     def __init__(
         self,
@@ -150,6 +283,7 @@ class DaskEngine:
         *,
         connect_timeout: float = CONNECT_TIMEOUT,
         worker_timeout: float = WORKER_TIMEOUT,
+        chunk_chars: int = CHUNK_CHARS,
     ):
         if scheduler is not None and workers is not None:
             raise ClusterError(
@@ -164,16 +298,68 @@ class DaskEngine:
         self.workers = workers
         self.connect_timeout = connect_timeout
         self.worker_timeout = worker_timeout
-        self.last_worker_cpu: float | None = None
+        self.chunk_chars = chunk_chars
+        self.last_run: EngineRun | None = None
+        """What the last `extract` did."""
+        self._thread: threading.Thread | None = None
+        self._started = 0.0
+        self._outcome: tuple | BaseException | None = None  # (client, cluster, version, expected workers)
+
+    @property
+    def last_worker_cpu(self) -> float | None:
         """CPU seconds the workers spent in the last `extract`, their pipeline load excluded."""
+        return self.last_run.worker_cpu if self.last_run else None
 
     def where(self) -> str:
         return f"the Dask scheduler at {self.scheduler}" if self.scheduler else "a local Dask cluster"
 
-    def _connect(self):
-        """(client, cluster or None), with at least one worker that has loaded the pipeline."""
+    def start(self) -> DaskEngine:
+        """Start connecting (or starting a local cluster) in the background; returns self."""
+        if self._thread is None:
+            self._started = time.perf_counter()
+            self._thread = threading.Thread(target=self._start, name="kg-dask-start", daemon=True)
+            self._thread.start()
+        return self
+
+    def __enter__(self) -> DaskEngine:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _start(self) -> None:
+        try:
+            self._outcome = self._connect()
+        except BaseException as exc:  # raised again by `_ready`, in the thread that needs the cluster
+            self._outcome = exc
+
+    def _ready(self) -> tuple:
+        """(client, cluster or None, the client's pipeline version, workers expected)."""
+        self.start()
+        self._thread.join()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        return self._outcome
+
+    def close(self) -> None:
+        """Close the client and stop a local cluster (waits for a start in progress); a later
+        `extract` starts again."""
+        if self._thread is None:
+            return
+        self._thread.join()
+        outcome, self._outcome, self._thread = self._outcome, None, None
+        if isinstance(outcome, tuple):
+            client, cluster = outcome[:2]
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+    def _connect(self) -> tuple:
         from distributed import Client, LocalCluster
 
+        from kg.cache import pipeline_version
+
+        version = pipeline_version()
         if self.scheduler is None:
             from kg.parallel import default_workers
 
@@ -182,65 +368,68 @@ class DaskEngine:
                 logging.getLogger("distributed").setLevel(logging.WARNING)
             log.info("starting a local Dask cluster of %d worker processes", n)
             try:
+                # no workers yet: `scale` starts them without waiting, each loads the pipeline (the
+                # plugin, before it joins) and takes tasks as soon as it has
                 cluster = LocalCluster(
-                    n_workers=n,
+                    n_workers=0,
                     threads_per_worker=1,  # the pipeline runs one document at a time per process
                     processes=True,
                     dashboard_address=None,
                     silence_logs=logging.WARNING,
+                    plugins=(_plugin(),),
                 )
+                cluster.scale(n)
             except Exception as exc:
                 raise ClusterError(f"cannot start a local Dask cluster of {n} workers: {exc}") from exc
-            client = Client(cluster, set_as_default=False)
-            expected = n
-        else:
-            log.info("connecting to the Dask scheduler at %s", self.scheduler)
-            try:
-                client = Client(self.scheduler, timeout=self.connect_timeout, set_as_default=False)
-            except (OSError, TimeoutError, ValueError) as exc:
-                raise ClusterError(f"cannot connect to the Dask scheduler at {self.scheduler}: {exc}") from exc
-            cluster, expected = None, 1
+            return Client(cluster, set_as_default=False), cluster, version, n
+        log.info("connecting to the Dask scheduler at %s", self.scheduler)
         try:
+            client = Client(self.scheduler, timeout=self.connect_timeout, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ClusterError(f"cannot connect to the Dask scheduler at {self.scheduler}: {exc}") from exc
+        try:
+            self._wait_for_a_worker(client, None)
+            # loads the pipeline in every worker there now (in parallel), and in those that join later
             try:
-                client.wait_for_workers(expected, timeout=self.worker_timeout)
-            except TimeoutError as exc:
-                if cluster is not None:
-                    raise ClusterError(
-                        f"a local Dask cluster did not start its {expected} worker processes in "
-                        f"{self.worker_timeout:.0f} s; out of memory? try fewer --workers"
-                    ) from exc
-                raise ClusterError(
-                    f"{self.where()} has no worker after {self.worker_timeout:.0f} s; start some with "
-                    f"`dask worker {self.scheduler}`"
-                ) from exc
-            # waits until every worker has loaded the pipeline; on a cluster of its own it stays loaded
-            try:
-                client.register_plugin(_PipelinePlugin(), name=PLUGIN_NAME)
+                client.register_plugin(_plugin(), name=PLUGIN_NAME)
             except Exception as exc:  # e.g. a worker without kg installed cannot unpickle the plugin
                 raise ClusterError(
                     f"the workers of {self.where()} cannot load kg's extraction pipeline: {type(exc).__name__}: {exc}"
                 ) from exc
-            self._check_versions(client)
+            # the workers there now, at once; every task checks its worker again (late joiners)
+            self._check_versions(client, version)
         except BaseException:
             client.close()
-            if cluster is not None:
-                cluster.close()
             raise
-        return client, cluster
+        return client, None, version, len(client.scheduler_info(n_workers=-1)["workers"])
 
-    def _check_versions(self, client) -> None:
-        from kg.cache import pipeline_version
+    def _wait_for_a_worker(self, client, cluster) -> None:
+        try:
+            client.wait_for_workers(1, timeout=self.worker_timeout)
+        except TimeoutError as exc:
+            if cluster is not None:
+                raise ClusterError(
+                    f"no worker of a local Dask cluster started and loaded the pipeline in "
+                    f"{self.worker_timeout:.0f} s; out of memory? try fewer --workers"
+                ) from exc
+            raise ClusterError(
+                f"{self.where()} has no worker after {self.worker_timeout:.0f} s; start some with "
+                f"`dask worker {self.scheduler}`"
+            ) from exc
 
-        ours = pipeline_version()
+    def _check_versions(self, client, ours: str) -> None:
         theirs = client.run(_worker_version)
         other = {addr: v for addr, v in theirs.items() if v != ours}
         if other:
             addr, version = sorted(other.items())[0]
-            raise ClusterError(
-                f"{len(other)} of {len(theirs)} workers of {self.where()} run another kg pipeline than this "
-                f"client (e.g. {addr}: version {version[:12]}, here {ours[:12]}): their findings could differ; "
-                "install the same kg, data and pinned libraries on every worker"
-            )
+            raise ClusterError(self._mismatch(f"{len(other)} of {len(theirs)} workers", addr, version, ours))
+
+    def _mismatch(self, who: str, addr: str, version: str, ours: str) -> str:
+        return (
+            f"{who} of {self.where()} run another kg pipeline than this client (e.g. {addr}: version "
+            f"{version[:12]}, here {ours[:12]}): their findings could differ; install the same kg, data "
+            "and pinned libraries on every worker"
+        )
 
     def extract(
         self,
@@ -251,36 +440,50 @@ class DaskEngine:
         keep: Callable[[Analysis], None] = lambda analysis: None,
     ) -> tuple[list[Analysis], int, int | None]:
         """One Analysis per article in input order, `keep` called on each as it arrives; also the
-        number of workers and the largest worker's peak resident memory (bytes, None if unknown)."""
+        number of workers and the largest worker's peak resident memory (bytes, None if unknown).
+        Closes the engine at the end."""
         from distributed import KilledWorker, as_completed
         from distributed.client import FutureCancelledError
 
-        from kg.parallel import _bar, _chunks
+        from kg.parallel import _bar
 
-        started = time.perf_counter()
-        if profiler is not None:
-            with profiler.stage("start cluster"):
-                client, cluster = self._connect()
-        else:
-            client, cluster = self._connect()
         try:
-            n_workers = len(client.scheduler_info(n_workers=-1)["workers"])
-            log.info("%s ready: %d workers, %.1f s", self.where(), n_workers, time.perf_counter() - started)
-            ranges = _chunks(len(articles), [len(a.text) for a in articles], n_workers)
-            cpu_before = client.run(_worker_cpu)
-            futures = {
-                client.submit(_extract_chunk, list(articles[start:end]), pure=False): (start, end)
-                for start, end in ranges
-            }
+            waited = time.perf_counter()
+            with profiler.stage("start cluster") if profiler is not None else contextlib.nullcontext():
+                client, cluster, version, expected = self._ready()
+                ranges = chunk_ranges([len(a.text) for a in articles], expected, self.chunk_chars)
+                futures = {
+                    client.submit(_task, list(articles[start:end]), version, pure=False): (start, end)
+                    for start, end in ranges
+                }
+                self._wait_for_a_worker(client, cluster)
+                now = time.perf_counter()
+                start_seconds, waited = now - self._started, now - waited
+                if profiler is not None:
+                    profiler.note(
+                        "start cluster",
+                        f"first worker ready {start_seconds:.1f} s after the engine started; {len(ranges)} tasks",
+                    )
+            log.info("%s ready after %.1f s (%.1f s of it waited for)", self.where(), start_seconds, waited)
             found: dict[int, Analysis] = {}
+            cpu, seconds, size = 0.0, {}, 0
             with _bar(len(articles), progress) as bar:
                 try:
-                    for future, chunk in as_completed(futures, with_results=True, loop=client.loop):
-                        start, _ = futures[future]
-                        for i, findings in enumerate(chunk, start=start):
+                    for future, (payload, task_cpu, task_wall) in as_completed(
+                        futures, with_results=True, loop=client.loop
+                    ):
+                        start, end = futures[future]
+                        cpu, seconds[start], size = cpu + task_cpu, task_wall, size + len(payload)
+                        for i, findings in enumerate(pickle.loads(payload), start=start):
                             found[i] = Analysis.of(articles[i], findings)
                             keep(found[i])
-                        bar.update(len(chunk))
+                        bar.update(end - start)
+                except PipelineMismatch as exc:
+                    raise ClusterError(self._mismatch("a worker", exc.address, exc.version, version)) from None
+                except PipelineLoadError as exc:
+                    raise ClusterError(
+                        f"a worker of {self.where()} cannot load kg's extraction pipeline ({exc})"
+                    ) from None
                 except (OSError, FutureCancelledError) as exc:
                     raise ClusterError(f"{self.where()} failed during extraction: {exc}") from exc
                 except KilledWorker as exc:
@@ -288,11 +491,12 @@ class DaskEngine:
                         f"a worker of {self.where()} died extracting articles ({exc}); out of memory? "
                         "Each worker needs ~1.2 GB for the pipeline"
                     ) from exc
-            cpu_after = client.run(_worker_cpu)
-            self.last_worker_cpu = sum(cpu - cpu_before.get(addr, 0.0) for addr, cpu in cpu_after.items())
+            n_workers = len(client.scheduler_info(n_workers=-1)["workers"])
             peaks = [p for p in client.run(_worker_peak_rss).values() if p]
         finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
-        return [found[i] for i in range(len(articles))], n_workers, max(peaks) if peaks else None
+            self.close()
+        peak = max(peaks) if peaks else None
+        self.last_run = EngineRun(
+            n_workers, len(ranges), start_seconds, waited, cpu, tuple(seconds[s] for s, _ in ranges), size, peak
+        )
+        return [found[i] for i in range(len(articles))], n_workers, peak
