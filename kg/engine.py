@@ -12,14 +12,22 @@ What is partitioned, and what is not (honestly):
   ingest     in the client. Reading text is cheap (hundreds of MB/s), but it is not a per-file
              map: an article continued on another page is joined across files, and an input's
              name is the shortest path that tells it apart from the other inputs.
-  extract    MAP on the workers, in chunks of ~20k characters (kg.parallel._chunks), in input
-             order. Each worker loads the spaCy pipeline once (`_PipelinePlugin`, a WorkerPlugin:
-             `load_pipeline` is a per-process cached loader), before the first task; the client
-             never loads it. Workers must run the same kg: the client compares every worker's
-             `kg.cache.pipeline_version()` (code of kg/extraction, kg/data, model files, library
-             versions) with its own and refuses a cluster that differs, since its findings could
-             differ. The analysis cache stays on the client (hits never leave it; misses are
-             sent out, their results stored as they arrive).
+  extract    MAP on the workers, in tasks of ~CHUNK_CHARS characters (consecutive articles), in input
+             order. `start()` brings the cluster up in a background thread (`kg build` calls it
+             before ingest), so that it starts while the client reads the input and the cache.
+             A local cluster starts its workers without waiting for them; each loads the
+             pipeline as it starts (`_PipelinePlugin`, a WorkerPlugin: `load_pipeline` is a
+             per-process cached loader), the worker processes side by side, and the tasks go
+             to the first worker ready. On a running cluster the plugin loads it in every worker
+             there and in every worker that joins later. The client never loads it. Workers
+             must run the same kg: every task compares its worker's `kg.cache.pipeline_version()`
+             (code of kg/extraction, kg/data, model files, library versions) with the client's
+             and fails, naming the worker, if they differ - a worker that joins while the build
+             runs is checked like the first ones (on a running cluster the workers there are also
+             checked at connect time, before any work). The analysis cache stays on the client
+             (hits never leave it; misses are sent out, their results stored as they arrive).
+             A task returns its findings pickled (a few bytes per character of text) with the
+             CPU time it took.
   resolve    NOT partitioned: one global reduce in the client. A shuffle by resolution key
              (name + region) would not give the same graph with today's resolver: an article's
              place context grows with the places resolved in the articles before it
@@ -77,6 +85,16 @@ CHUNK_CHARS = 10_000
 
 PLUGIN_NAME = "kg-pipeline"
 
+LOCAL_WORKER_CONFIG = {
+    "distributed": {
+        # the statistical profiler samples every running task's stack every 10 ms, for the dashboard:
+        # measured here, ~10 % more CPU for the same pure-Python task (scripts/bench_engine.py --overhead)
+        "worker": {"profile": {"enabled": False}, "memory": {"monitor-interval": "1s"}},
+        "admin": {"system-monitor": {"interval": "2s"}},
+    }
+}
+"""Dask settings of the workers of a local cluster (a running cluster keeps its own)."""
+
 
 class PipelineMismatch(Exception):
     """Raised by a task on a worker whose pipeline version is not the client's."""
@@ -119,6 +137,9 @@ def _worker_version() -> str:
     return _own_version()
 
 
+_SETUP_CPU: list[float] = []  # this worker's CPU seconds when its pipeline was loaded
+
+
 def _preload() -> None:
     """Worker plugin body: the pipeline and the version, before the first task. A failure is
     logged, not raised: the worker's tasks raise it, and the client names the worker."""
@@ -127,6 +148,12 @@ def _preload() -> None:
         _worker_version()
     except Exception:
         log.exception("kg: this worker cannot load the extraction pipeline")
+    _SETUP_CPU.append(time.process_time())
+
+
+def _worker_cpu() -> tuple[float | None, float]:
+    """CPU seconds of this worker process: when its plugin had loaded the pipeline, and now."""
+    return (_SETUP_CPU[-1] if _SETUP_CPU else None), time.process_time()
 
 
 def _plugin_class():
@@ -265,6 +292,37 @@ class EngineRun:
     """Size of the results sent back (pickled findings)."""
     worker_peak_rss: int | None
     """Largest peak resident memory of a worker, bytes."""
+    worker_setup_cpu: float | None
+    """CPU seconds the workers spent up to a loaded pipeline (start, imports, load), all together."""
+    worker_total_cpu: float
+    """CPU seconds of the worker processes' whole life up to the last result, all together."""
+
+
+class _Background:
+    """`work()` in a daemon thread; `result()` waits for it and returns or raises what it did."""
+
+    def __init__(self, name: str, work: Callable[[], object]):
+        self.started = time.perf_counter()
+        self._outcome: object = None
+        self._thread = threading.Thread(target=self._run, args=(work,), name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self, work) -> None:
+        try:
+            self._outcome = work()
+        except BaseException as exc:  # raised again by `result`, in the thread that needs it
+            self._outcome = exc
+
+    def outcome(self) -> object:
+        """What `work()` returned or raised, once it has."""
+        self._thread.join()
+        return self._outcome
+
+    def result(self):
+        outcome = self.outcome()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
 
 
 class DaskEngine:
@@ -301,9 +359,8 @@ class DaskEngine:
         self.chunk_chars = chunk_chars
         self.last_run: EngineRun | None = None
         """What the last `extract` did."""
-        self._thread: threading.Thread | None = None
-        self._started = 0.0
-        self._outcome: tuple | BaseException | None = None  # (client, cluster, version, expected workers)
+        self._starting: _Background | None = None  # -> (client, cluster or None, version, workers expected)
+        self._closing: list[_Background] = []
 
     @property
     def last_worker_cpu(self) -> float | None:
@@ -315,10 +372,8 @@ class DaskEngine:
 
     def start(self) -> DaskEngine:
         """Start connecting (or starting a local cluster) in the background; returns self."""
-        if self._thread is None:
-            self._started = time.perf_counter()
-            self._thread = threading.Thread(target=self._start, name="kg-dask-start", daemon=True)
-            self._thread.start()
+        if self._starting is None:
+            self._starting = _Background("kg-dask-start", self._connect)
         return self
 
     def __enter__(self) -> DaskEngine:
@@ -327,32 +382,29 @@ class DaskEngine:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _start(self) -> None:
-        try:
-            self._outcome = self._connect()
-        except BaseException as exc:  # raised again by `_ready`, in the thread that needs the cluster
-            self._outcome = exc
-
     def _ready(self) -> tuple:
         """(client, cluster or None, the client's pipeline version, workers expected)."""
-        self.start()
-        self._thread.join()
-        if isinstance(self._outcome, BaseException):
-            raise self._outcome
-        return self._outcome
+        return self.start()._starting.result()
 
-    def close(self) -> None:
-        """Close the client and stop a local cluster (waits for a start in progress); a later
-        `extract` starts again."""
-        if self._thread is None:
-            return
-        self._thread.join()
-        outcome, self._outcome, self._thread = self._outcome, None, None
-        if isinstance(outcome, tuple):
-            client, cluster = outcome[:2]
-            client.close()
-            if cluster is not None:
-                cluster.close()
+    def close(self, wait: bool = True) -> None:
+        """Close the client and stop a local cluster (after a start in progress); a later
+        `extract` starts again. `wait=False` does it in a background thread (stopping the workers
+        of a local cluster takes a second or more) that the next `close()` waits for."""
+        starting, self._starting = self._starting, None
+        if starting is not None:
+
+            def stop() -> None:
+                outcome = starting.outcome()
+                if isinstance(outcome, tuple):
+                    client, cluster = outcome[:2]
+                    client.close()
+                    if cluster is not None:
+                        cluster.close()
+
+            self._closing.append(_Background("kg-dask-close", stop))
+        if wait:
+            while self._closing:
+                self._closing.pop().result()
 
     def _connect(self) -> tuple:
         from distributed import Client, LocalCluster
@@ -377,6 +429,7 @@ class DaskEngine:
                     dashboard_address=None,
                     silence_logs=logging.WARNING,
                     plugins=(_plugin(),),
+                    config=LOCAL_WORKER_CONFIG,
                 )
                 cluster.scale(n)
             except Exception as exc:
@@ -441,7 +494,7 @@ class DaskEngine:
     ) -> tuple[list[Analysis], int, int | None]:
         """One Analysis per article in input order, `keep` called on each as it arrives; also the
         number of workers and the largest worker's peak resident memory (bytes, None if unknown).
-        Closes the engine at the end."""
+        Closes the engine at the end (stops a local cluster in the background: `close()` waits)."""
         from distributed import KilledWorker, as_completed
         from distributed.client import FutureCancelledError
 
@@ -450,7 +503,8 @@ class DaskEngine:
         try:
             waited = time.perf_counter()
             with profiler.stage("start cluster") if profiler is not None else contextlib.nullcontext():
-                client, cluster, version, expected = self._ready()
+                starting = self.start()._starting
+                client, cluster, version, expected = starting.result()
                 ranges = chunk_ranges([len(a.text) for a in articles], expected, self.chunk_chars)
                 futures = {
                     client.submit(_task, list(articles[start:end]), version, pure=False): (start, end)
@@ -458,7 +512,7 @@ class DaskEngine:
                 }
                 self._wait_for_a_worker(client, cluster)
                 now = time.perf_counter()
-                start_seconds, waited = now - self._started, now - waited
+                start_seconds, waited = now - starting.started, now - waited
                 if profiler is not None:
                     profiler.note(
                         "start cluster",
@@ -493,10 +547,23 @@ class DaskEngine:
                     ) from exc
             n_workers = len(client.scheduler_info(n_workers=-1)["workers"])
             peaks = [p for p in client.run(_worker_peak_rss).values() if p]
-        finally:
+            cpus = list(client.run(_worker_cpu).values())
+        except BaseException:
             self.close()
+            raise
+        self.close(wait=False)  # the client goes on (resolves) while the workers stop
         peak = max(peaks) if peaks else None
+        setup = [c[0] for c in cpus if c[0] is not None]
         self.last_run = EngineRun(
-            n_workers, len(ranges), start_seconds, waited, cpu, tuple(seconds[s] for s, _ in ranges), size, peak
+            n_workers,
+            len(ranges),
+            start_seconds,
+            waited,
+            cpu,
+            tuple(seconds[s] for s, _ in ranges),
+            size,
+            peak,
+            sum(setup) if len(setup) == len(cpus) else None,
+            sum(c[1] for c in cpus),
         )
         return [found[i] for i in range(len(articles))], n_workers, peak
