@@ -9,20 +9,35 @@ Builds one corpus (the 300k-character corpus of scripts/bench_build.py, made aga
   dask, N             --engine dask --workers N (a local Dask cluster started by the build)
 
 and prints, for each: wall time end to end, the extract stage (which includes loading the
-pipeline: in this process for one process, before forking for processes, in every worker in
-parallel for dask, counted under "start cluster" with the cluster's start), the extract stage
-without that load (steady-state extraction: an archive pays the load once per worker), the
-characters/s of each, and the speed-ups over one process. --rounds R repeats the set R times,
-alternating the engines, and reports each figure's median. "CPU s" is the CPU time spent
-extracting (pipeline loads excluded; this process's share plus the worker processes'), and
-chars/CPU-s the engine's efficiency: on a machine busy with other work the wall-clock speed-up
-says more about the other work than about the engine, the CPU figures less so.
+pipeline: in this process for one process, before forking for processes; for dask, the time the
+build waited for the first worker after ingest, "start cluster": the engine is started before the
+build, as `kg build --engine dask` does, so the cluster comes up while the build ingests), the
+extract stage without that wait (steady-state extraction: an archive pays the load once per
+worker), the characters/s of each, the rest of the build (ingest and every stage after
+extraction: the same single-process work in every engine), and the speed-ups over one process.
+--rounds R repeats the set R times, alternating the engines, and reports each figure's median.
+"CPU s" is the CPU time spent extracting (pipeline loads excluded; this process's share plus the
+worker processes'), chars/CPU-s the engine's efficiency, and "all CPU s" the CPU of the build's
+process and every worker process over their whole lives (loads, imports, Dask's own threads): on
+a machine busy with other work the wall-clock speed-up says more about the other work than about
+the engine, the CPU figures less so. For dask it also prints when the first worker was ready,
+the tasks (count, size, seconds each), the size of the results, and the workers' CPU split into
+starting, tasks and the rest.
+
+Two measurements that pick settings of kg/engine.py instead of timing a build:
+  --sweep 2500,10000,40000   CPU per character when the corpus is extracted in tasks of these
+                             sizes, in one process (kg.engine.CHUNK_CHARS)
+  --overhead                 CPU of the same pure-Python tasks on a local Dask worker with its
+                             statistical profiler on and off (kg.engine.LOCAL_WORKER_CONFIG)
 
 Figures, not a test. On a shared machine (this one: 2 cores, several users) they are noisy: the
 load average before and after each run is printed with it.
 
     .venv/bin/python scripts/bench_engine.py [--corpus DIR | --chars 300000] [--workers 2] [--rounds 1]
         [--no-post]   (skip SHACL validation and the page: compare the stages an engine changes)
+        [--engines one,processes,dask] [--chunk-chars N]
+    .venv/bin/python scripts/bench_engine.py --chars 100000 --sweep 2500,5000,10000,20000,40000
+    .venv/bin/python scripts/bench_engine.py --overhead
 """
 
 from __future__ import annotations

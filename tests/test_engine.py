@@ -191,6 +191,18 @@ def test_a_worker_that_joins_after_the_start_is_checked_too(no_pipeline, monkeyp
             eng.extract([a.article for a in analyses])
 
 
+def test_local_workers_get_dask_settings_with_the_profiler_off():
+    """A Nanny sets the worker's configuration section by section: each section whole."""
+    import dask.config
+
+    from kg.engine import _local_worker_config
+
+    config = _local_worker_config()
+    assert config["distributed"]["worker"]["profile"]["enabled"] is False
+    for key in ("distributed.admin.event-loop", "distributed.worker.memory.target", "distributed.comm.timeouts"):
+        assert dask.config.get(key, config=config) == dask.config.get(key)
+
+
 def test_chunks_are_consecutive_and_cover_every_article():
     from kg.engine import chunk_ranges
 
