@@ -87,6 +87,9 @@ the noise (+-10 %) for tasks of 2.5k to 40k characters, so no per-task cost to a
 Dask's ~1 ms; small tasks keep both workers busy to the end and let the first worker ready start
 while the second loads."""
 
+WORKER_POLL = 2.0
+"""Seconds between looks at a local cluster's worker processes while waiting for the first."""
+
 PLUGIN_NAME = "kg-pipeline"
 
 LOCAL_WORKER_CONFIG = {
@@ -310,6 +313,16 @@ class EngineRun:
     """CPU seconds of the worker processes' whole life up to the last result, all together."""
 
 
+def _all_failed(cluster) -> bool:
+    """Every worker (nanny) a local cluster was asked for has started and closed again."""
+    from distributed.core import Status
+
+    nannies = list(cluster.workers.values())
+    return len(nannies) >= len(cluster.worker_spec) > 0 and all(
+        n.status in (Status.closing, Status.closed, Status.failed) for n in nannies
+    )
+
+
 class _Background:
     """`work()` in a daemon thread; `result()` waits for it and returns or raises what it did."""
 
@@ -469,18 +482,30 @@ class DaskEngine:
         return client, None, version, len(client.scheduler_info(n_workers=-1)["workers"])
 
     def _wait_for_a_worker(self, client, cluster) -> None:
-        try:
-            client.wait_for_workers(1, timeout=self.worker_timeout)
-        except TimeoutError as exc:
-            if cluster is not None:
+        """Until one worker has joined; a ClusterError after `worker_timeout`, or at once when every
+        worker process of a local cluster has failed to start."""
+        deadline = time.monotonic() + self.worker_timeout
+        while True:
+            try:
+                client.wait_for_workers(1, timeout=max(0.1, min(WORKER_POLL, deadline - time.monotonic())))
+                return
+            except TimeoutError as exc:
+                if cluster is not None and _all_failed(cluster):
+                    raise ClusterError(
+                        "the worker processes of a local Dask cluster failed to start (their error is in the "
+                        "log above); is kg installed for this Python, and is there memory for them?"
+                    ) from exc
+                if time.monotonic() < deadline:
+                    continue
+                if cluster is not None:
+                    raise ClusterError(
+                        f"no worker of a local Dask cluster started and loaded the pipeline in "
+                        f"{self.worker_timeout:.0f} s; out of memory? try fewer --workers"
+                    ) from exc
                 raise ClusterError(
-                    f"no worker of a local Dask cluster started and loaded the pipeline in "
-                    f"{self.worker_timeout:.0f} s; out of memory? try fewer --workers"
+                    f"{self.where()} has no worker after {self.worker_timeout:.0f} s; start some with "
+                    f"`dask worker {self.scheduler}`"
                 ) from exc
-            raise ClusterError(
-                f"{self.where()} has no worker after {self.worker_timeout:.0f} s; start some with "
-                f"`dask worker {self.scheduler}`"
-            ) from exc
 
     def _check_versions(self, client, ours: str) -> None:
         theirs = client.run(_worker_version)

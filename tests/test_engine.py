@@ -203,6 +203,21 @@ def test_local_workers_get_dask_settings_with_the_profiler_off():
         assert dask.config.get(key, config=config) == dask.config.get(key)
 
 
+@pytest.mark.slow  # spawns a worker process
+def test_local_workers_that_fail_to_start_are_an_error_at_once(monkeypatch):
+    """Worker processes given a partial Dask configuration die as they start (KeyError
+    'event-loop'): the build says so in seconds, not after the 300 s a pipeline load may take."""
+    import time
+
+    from kg import engine
+
+    monkeypatch.setattr(engine, "_local_worker_config", lambda: engine.LOCAL_WORKER_CONFIG)
+    started = time.perf_counter()
+    with pytest.raises(ClusterError, match="worker processes of a local Dask cluster failed to start"):
+        DaskEngine(workers=1).extract([a.article for a in _articles()])
+    assert time.perf_counter() - started < engine.WORKER_TIMEOUT / 2
+
+
 def test_chunks_are_consecutive_and_cover_every_article():
     from kg.engine import chunk_ranges
 
