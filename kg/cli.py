@@ -154,23 +154,28 @@ def build(
     if engine == "dask":
         from kg.engine import DaskEngine
 
-        dask_engine = DaskEngine(scheduler, workers)
+        # the cluster starts now, in the background, while the build reads the input and the cache
+        dask_engine = DaskEngine(scheduler, workers).start()
     paths = list(inputs) or [Path("seeds")]
     profiler = Profiler() if profile else None
-    summary = build_graph(
-        paths,
-        out_dir,
-        overrides=MetaOverrides(paper=paper, date=date, region=region),
-        sidecar=sidecar,
-        formats=tuple(dict.fromkeys(formats)),
-        validate=validate,
-        html=html,
-        progress=sys.stderr.isatty(),
-        workers=workers or default_workers(),
-        cache=None if no_cache else (cache_dir or default_dir()),
-        profiler=profiler,
-        engine=dask_engine,
-    )
+    try:
+        summary = build_graph(
+            paths,
+            out_dir,
+            overrides=MetaOverrides(paper=paper, date=date, region=region),
+            sidecar=sidecar,
+            formats=tuple(dict.fromkeys(formats)),
+            validate=validate,
+            html=html,
+            progress=sys.stderr.isatty(),
+            workers=workers or default_workers(),
+            cache=None if no_cache else (cache_dir or default_dir()),
+            profiler=profiler,
+            engine=dask_engine,
+        )
+    finally:
+        if dask_engine is not None:  # a build that needed no extraction (all cached, bad input)
+            dask_engine.close()
     click.echo(summary.line())
     if profiler is not None:
         click.echo(profiler.table())

@@ -76,7 +76,7 @@ def no_pipeline(monkeypatch):
     """In-process workers (threads of this process) do not load the 1.2 GB pipeline."""
     from kg import engine
 
-    monkeypatch.setattr(engine._PipelinePlugin, "setup", lambda self, worker: None)
+    monkeypatch.setattr(engine, "_load_pipeline", lambda: None)
 
 
 def _articles():
@@ -101,15 +101,19 @@ def test_a_scheduler_without_workers_is_named(no_pipeline):
 
 
 def test_workers_that_cannot_load_the_pipeline_are_a_clear_error(monkeypatch):
+    """The plugin's failure is logged in the worker; its first task names it and the worker."""
     from kg import engine
 
-    def missing(self, worker):
+    def missing():
         raise ModuleNotFoundError("No module named 'spacy_pkuseg'")
 
-    monkeypatch.setattr(engine._PipelinePlugin, "setup", missing)
+    monkeypatch.setattr(engine, "_load_pipeline", missing)
     with distributed.LocalCluster(n_workers=1, processes=False, protocol="tcp", dashboard_address=None) as cluster:
         eng = DaskEngine(cluster.scheduler_address)
-        with pytest.raises(ClusterError, match="cannot load kg's extraction pipeline: .*spacy_pkuseg"):
+        with pytest.raises(
+            ClusterError,
+            match=r"cannot load kg's extraction pipeline \(worker tcp://.*ModuleNotFoundError.*spacy_pkuseg",
+        ):
             eng.extract([a.article for a in _articles()])
 
 
@@ -126,20 +130,101 @@ def test_workers_running_another_kg_are_refused(no_pipeline, monkeypatch):
 def test_findings_come_back_in_input_order_and_each_is_kept(no_pipeline, monkeypatch):
     """Through a real scheduler and two workers (threads here): chunks finish in any order,
     the analyses are returned in the input's."""
-    from kg import engine, parallel
+    from kg import engine
 
     analyses = _articles()
     by_id = {a.article.id: a.findings() for a in analyses}
     monkeypatch.setattr(engine, "_extract_chunk", lambda chunk: [by_id[a.id] for a in chunk])
-    monkeypatch.setattr(parallel, "CHUNK_CHARS", 1)  # one chunk per article
     kept = []
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None
     ) as cluster:
-        got, workers, _ = DaskEngine(cluster.scheduler_address).extract([a.article for a in analyses], keep=kept.append)
+        eng = DaskEngine(cluster.scheduler_address, chunk_chars=1)  # one task per article
+        got, workers, _ = eng.extract([a.article for a in analyses], keep=kept.append)
     assert got == analyses
     assert workers == 2
     assert sorted(a.article.id for a in kept) == [a.article.id for a in analyses]
+    assert eng.last_run.tasks == len(analyses) and len(eng.last_run.task_seconds) == len(analyses)
+    assert eng.last_run.result_bytes > 0
+
+
+def test_a_worker_that_joins_after_the_start_is_checked_too(no_pipeline, monkeypatch):
+    """The check at connect time sees worker 0 only; worker 1 joins later, runs another pipeline,
+    and its first task is refused with its address, like a worker there from the start."""
+    import time
+
+    from kg import cache, engine
+
+    monkeypatch.setattr(cache, "pipeline_version", lambda: "a" * 64)  # the client's
+
+    def name():
+        try:
+            return distributed.get_worker().name
+        except ValueError:
+            return 0
+
+    monkeypatch.setattr(engine, "_worker_version", lambda: "a" * 64 if name() == 0 else "b" * 64)
+    analyses = _articles()
+    by_id = {a.article.id: a.findings() for a in analyses}
+
+    def slow_on_worker_0(chunk):  # so that the late worker takes some of the tasks
+        if name() == 0:
+            time.sleep(0.5)
+        return [by_id[a.id] for a in chunk]
+
+    monkeypatch.setattr(engine, "_extract_chunk", slow_on_worker_0)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None
+    ) as cluster:
+        eng = DaskEngine(cluster.scheduler_address, chunk_chars=1).start()
+        eng._ready()  # connected; worker 0 checked
+        cluster.scale(2)
+        with distributed.Client(cluster, set_as_default=False) as client:
+            client.wait_for_workers(2, timeout=30)
+            late = next(
+                w["id"] and addr for addr, w in client.scheduler_info(n_workers=-1)["workers"].items() if w["name"] == 1
+            )
+        with pytest.raises(
+            ClusterError,
+            match=f"a worker of .* run another kg pipeline .*{late}: version bbbbbbbbbbbb, here aaaaaaaaaaaa",
+        ):
+            eng.extract([a.article for a in analyses])
+
+
+def test_local_workers_get_dask_settings_with_the_profiler_off():
+    """A Nanny sets the worker's configuration section by section: each section whole."""
+    import dask.config
+
+    from kg.engine import _local_worker_config
+
+    config = _local_worker_config()
+    assert config["distributed"]["worker"]["profile"]["enabled"] is False
+    for key in ("distributed.admin.event-loop", "distributed.worker.memory.target", "distributed.comm.timeouts"):
+        assert dask.config.get(key, config=config) == dask.config.get(key)
+
+
+@pytest.mark.slow  # spawns a worker process
+def test_local_workers_that_fail_to_start_are_an_error_at_once(monkeypatch):
+    """Worker processes given a partial Dask configuration die as they start (KeyError
+    'event-loop'): the build says so in seconds, not after the 300 s a pipeline load may take."""
+    import time
+
+    from kg import engine
+
+    monkeypatch.setattr(engine, "_local_worker_config", lambda: engine.LOCAL_WORKER_CONFIG)
+    started = time.perf_counter()
+    with pytest.raises(ClusterError, match="worker processes of a local Dask cluster failed to start"):
+        DaskEngine(workers=1).extract([a.article for a in _articles()])
+    assert time.perf_counter() - started < engine.WORKER_TIMEOUT / 2
+
+
+def test_chunks_are_consecutive_and_cover_every_article():
+    from kg.engine import chunk_ranges
+
+    sizes = [4_000, 7_000, 500, 12_000, 3_000, 3_000, 9_000]
+    ranges = chunk_ranges(sizes, workers=1, target=10_000)
+    assert ranges == [(0, 2), (2, 4), (4, 7)]
+    assert chunk_ranges(sizes, workers=4, target=10_000)[0] == (0, 1)  # small input: 4+ tasks per worker
 
 
 def test_the_analysis_cache_is_read_before_the_cluster_is_asked(no_pipeline, tmp_path):
