@@ -497,3 +497,18 @@ def test_a_team_named_by_its_sponsor_but_not_by_its_task(nlp):
     assert {("Organization", "泰山队"), ("Organization", "海狮队")} <= got
     _, got = found(nlp, "作为共和国“种子队”，要打出威风。东丰县中医院成立医疗队，入驻到各乡镇。")
     assert not {n for k, n in got if k == "Organization" and n.endswith("队")}
+
+
+def test_meeting_names_with_an_insertion_a_numbered_sitting_and_descriptions(nlp):
+    # The genre's formulas (区委常委会(扩大)会议, 第N次常委会, 市长碰头会; 重要会议 describes):
+    # written for this test, since the public corpora hold no such county report.
+    _, got = found(
+        nlp,
+        "12月5日，区委常委会(扩大)会议召开。1月5日，区委书记主持召开区委第16次常委会，研究有关事宜。"
+        "市长主持召开市长碰头会。会议学习了近期党中央国务院重要会议精神，与会人员集体学习了条例。",
+    )
+    meetings = {text for label, text in got if label == "meeting:Meeting"}
+    assert "区委常委会(扩大)会议" in meetings
+    assert any(m.endswith("第16次常委会") for m in meetings)
+    assert "市长碰头会" in meetings
+    assert not any(m.endswith(("重要会议", "集体学习")) for m in meetings)
