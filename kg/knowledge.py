@@ -242,8 +242,10 @@ def relation_cues() -> dict[str, re.Pattern[str]]:
 
 def studied_meeting(text: str, end: int) -> bool:
     """Whether the meeting name ending at `end` is the object of study, not an event of the
-    article: 传达学习六中全会|精神, 落实…会议|部署."""
-    return bool(relation_cues()["studied"].match(text, end))
+    article: 传达学习六中全会|精神, 落实…会议|部署; also an item of a list of what is studied
+    (传达学习省委全会、市委常委会会议精神: relation_cues.tsv `studied_list`)."""
+    cues = relation_cues()
+    return bool(cues["studied"].match(text, end) or cues["studied_list"].match(text, end))
 
 
 @cache

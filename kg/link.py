@@ -166,8 +166,11 @@ def _subject_list_end(art: _Article, person: _R, sentence: int) -> int:
     cues = knowledge.relation_cues()
     glue = cues["list_glue"]
     pos = person.m.end
-    mentions = [r.m for r in art.by_sentence.get(sentence, ()) if r.m.start >= pos and not r.m.nested]
-    titles = [m for m in art.an.mentions if m.sentence == sentence and m.kind is MentionKind.TITLE and m.start >= pos]
+    # every mention the extraction found, resolved or not (县委 in a county the gazetteer lacks
+    # still joins 县委副书记李化 to the list)
+    mentions = [m for m in art.an.mentions if m.sentence == sentence and m.start >= pos and not m.nested]
+    titles = [m for m in mentions if m.kind is MentionKind.TITLE]
+    mentions = [m for m in mentions if m.kind is not MentionKind.TITLE]
     # a total order: kinds compare by their values (two mentions of one span never compare enums)
     items = sorted({(m.start, m.end, m.kind.value) for m in mentions + titles})
     end = pos
@@ -179,11 +182,14 @@ def _subject_list_end(art: _Article, person: _R, sentence: int) -> int:
                 end = max(end, stop)
             continue
         gap = strip_title_prefix(text[end:start]) if kind == MentionKind.TITLE.value else text[end:start]
+        if kind == MentionKind.TITLE.value and cues["unit_before_title"].fullmatch(gap):
+            gap = ""  # 县政协党组成员、办公室|主任徐国民: a unit the extraction did not take as a body
         if not glue.fullmatch(gap) and not (
             last_kind == kind == MentionKind.PERSON.value
             and (
                 UNNAMED_IN_LIST.fullmatch(text[end:start])
                 or (end - last_person_start == 2 and CUT_NAME.fullmatch(text[end:start]))
+                or cues["list_fragment"].fullmatch(text[end:start])
             )
         ):
             break
@@ -201,8 +207,15 @@ def _subject_list_end(art: _Article, person: _R, sentence: int) -> int:
         return after_glue
     if last_kind == MentionKind.TITLE.value:  # 秘书长文引学出席: a name the extraction missed
         unnamed = re.match(r"[\u4e00-\u9fff]{2,3}", rest)
-        if unnamed and _verb_at(text, end + unnamed.end(), sentence_end):
+        # (not 总书记|的重要|讲话: a speech, the noun)
+        if unnamed and "的" not in unnamed.group() and _verb_at(text, end + unnamed.end(), sentence_end):
             return end + unnamed.end()
+    if last_kind == MentionKind.PERSON.value:  # 吉炳轩、艾力更·依明巴海、万鄂湘…出席: names it cut or missed
+        loose = cues["list_loose"]
+        clause = re.search(r"[，,。；;：:]|$", rest).start()
+        for verb in re.finditer(r"出席|参加|列席|主持", rest[:clause]):
+            if loose.fullmatch(rest, 0, verb.start()) and _verb_at(text, end + verb.start(), sentence_end):
+                return end + verb.start()
     return last_person_end
 
 
@@ -398,6 +411,10 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                     )
                 ):
                     targets = art.primary  # 主持会议并讲话, 出席了会议, …出席。: the article's meeting
+            if chair and not targets and chair.group("verb").endswith("会议"):
+                # …召开Y，主任X主持会议并讲话: the bare 会议 is the meeting the sentence reports
+                own = [r for r in meetings if r.m.end <= p.m.start and not knowledge.studied_meeting(text, r.m.end)]
+                targets = [r for r in own if r.key in {o.key for o in art.primary}] or own[-1:]
             if chair and not targets:  # 会议由X主持
                 targets = _chaired_by(art, p, i, meetings)
             also.extend((K.ATTENDEE, r) for r in _listed_as_present(art, p, i, meetings))  # 出席…的还有X
@@ -504,7 +521,13 @@ def _meetings(art: _Article, edges: _Edges) -> None:
                         "(?:" + cues["held"].pattern.removeprefix("^") + ")的", text[room_end : mt.m.start]
                     )
                 )
-                if not ((after and held) or before):
+                # 在Z举行Y (十三届全国人大常委会4日上午在北京人民大会堂举行第一百三十六次委员长会议)
+                direct = (
+                    pl.m.end <= mt.m.start
+                    and text[pl.m.start - 1 : pl.m.start] == "在"
+                    and re.fullmatch(cues["held"].pattern.removeprefix("^"), text[room_end : mt.m.start])
+                )
+                if not ((after and held) or before or direct):
                     continue
                 convened.add(mt.key)
                 if art.types.get(pl.key) is EntityType.PLACE:

@@ -511,3 +511,18 @@ def test_a_period_naming_a_thing_and_a_policy_inside_a_bodys_name_are_not_polici
     assert not any(p.strip("“”") == "十三五" for p in policies)
     assert "全面深化改革" not in policies
     assert any(p.strip("“”") == "十四五" for p in policies)  # the plan, by its period's name
+
+
+def test_meeting_names_with_an_insertion_a_numbered_sitting_and_descriptions(nlp):
+    # The genre's formulas (区委常委会(扩大)会议, 第N次常委会, 市长碰头会; 重要会议 describes):
+    # written for this test, since the public corpora hold no such county report.
+    _, got = found(
+        nlp,
+        "12月5日，区委常委会(扩大)会议召开。1月5日，区委书记主持召开区委第16次常委会，研究有关事宜。"
+        "市长主持召开市长碰头会。会议学习了近期党中央国务院重要会议精神，与会人员集体学习了条例。",
+    )
+    meetings = {text for label, text in got if label == "meeting:Meeting"}
+    assert "区委常委会(扩大)会议" in meetings
+    assert any(m.endswith("第16次常委会") for m in meetings)
+    assert "市长碰头会" in meetings
+    assert not any(m.endswith(("重要会议", "集体学习")) for m in meetings)

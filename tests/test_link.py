@@ -6,6 +6,7 @@ import datetime as dt
 
 from records_helper import L, M, O, P, T, Y, analysis
 
+from kg import knowledge
 from kg.link import link
 from kg.records import RelationKind as K
 from kg.resolve import resolve
@@ -1113,3 +1114,54 @@ def test_a_body_after_a_title_does_not_issue_it_and_an_issuer_prefixed_title_kee
     res = resolve([an])
     (policy,) = [e for e in res.entities if e.type.value == "Policy"]
     assert "关于王晓任陕西省人民政府副省长的决定" in policy.aliases
+
+
+def test_each_item_of_a_list_of_studied_meetings_is_studied():
+    # People's Daily; dev half A (g11): 传达学习/贯彻落实 A和B精神 — A is studied as well as B
+    for text, name in (
+        ("认真贯彻落实党的十四届五中全会和六中全会精神", "党的十四届五中全会"),
+        ("是我省政协贯彻落实中共十九届四中全会和中央政协工作会议精神", "中共十九届四中全会"),
+    ):
+        assert knowledge.studied_meeting(text, text.index(name) + len(name))
+    # a meeting held, followed by another item that is not studied: 召开A和B
+    text = "省委常委会召开会议和座谈会，研究部署工作。"
+    assert not knowledge.studied_meeting(text, text.index("会议") + 2)
+
+
+def test_lists_of_those_present_with_units_cut_names_and_a_bare_meeting_word():
+    # The genre's formulas (市政协召开…主席会议；…主持会议并讲话；…党组成员、办公室主任X出席会议;
+    # a list with a name the extraction cut short): written for this test, since the public corpora
+    # hold no such county report.
+    an = analysis(
+        "3月5日，省政协召开十二届二十次主席会议，省政协主席周波主持会议并讲话，"
+        "副主席李明、王强、赵刚，省政协党组成员、办公室主任孙立出席会议。\n"
+        "省人大常委会副主任张华、刘东、吉木·阿力、陈平出席会议。",
+        [
+            ("省政协", O),
+            ("十二届二十次主席会议", M),
+            ("省政协", O),
+            ("主席", T),
+            ("周波", P),
+            ("副主席", T),
+            ("李明", P),
+            ("王强", P),
+            ("赵刚", P),
+            ("省政协", O),
+            ("党组成员", T),
+            ("主任", T),
+            ("孙立", P),
+            ("省人大常委会", O),
+            ("副主任", T),
+            ("张华", P),
+            ("刘东", P),
+            ("吉木", P),  # 吉木·阿力 cut short by the name extraction
+            ("陈平", P),
+        ],
+        date=dt.date(2021, 3, 6),
+    )
+    got, _ = edges(an)
+    chaired = {p.rsplit("/", 1)[1] for k, m, p, _ in got if k is K.CHAIR and "主席会议" in m}
+    attended = {p.rsplit("/", 1)[1] for k, m, p, _ in got if k is K.ATTENDEE and "主席会议" in m}
+    assert chaired == {"周波"}  # 主持会议: the meeting the sentence reports
+    assert {"李明", "王强", "赵刚", "孙立"} <= attended  # 办公室|主任孙立: the list goes on
+    assert {"张华", "刘东", "陈平"} <= attended  # past the cut name 吉木|·阿力

@@ -198,11 +198,15 @@ MUTATIONS = {
     ),
     "sh:in (an unknown level of place)": (
         "In",
-        lambda ls: _replace(ls, _line(ls, KG.adminLevel), f'{_s(_line(ls, KG.adminLevel) or "")} <{KG.adminLevel}> "village" .'),
+        lambda ls: _replace(
+            ls, _line(ls, KG.adminLevel), f'{_s(_line(ls, KG.adminLevel) or "")} <{KG.adminLevel}> "village" .'
+        ),
     ),
     "sh:in (an appointment's kind)": (
         "In",
-        lambda ls: _replace(ls, _line(ls, KG.changeKind), f'{_s(_line(ls, KG.changeKind) or "")} <{KG.changeKind}> "promoted" .'),
+        lambda ls: _replace(
+            ls, _line(ls, KG.changeKind), f'{_s(_line(ls, KG.changeKind) or "")} <{KG.changeKind}> "promoted" .'
+        ),
     ),
     "sh:or (an article mentions a sentence)": (
         "Or",
@@ -212,13 +216,17 @@ MUTATIONS = {
     "sh:xone (a sentence with a start and no end)": ("Xone", lambda ls: _offsets(ls, "no end")),
     "sh:pattern (a five-digit division code)": (
         "Pattern",
-        lambda ls: _replace(ls, _line(ls, KG.divisionCode), f'{_s(_line(ls, KG.divisionCode) or "")} <{KG.divisionCode}> "21000" .'),
+        lambda ls: _replace(
+            ls, _line(ls, KG.divisionCode), f'{_s(_line(ls, KG.divisionCode) or "")} <{KG.divisionCode}> "21000" .'
+        ),
     ),
     "sh:lessThan (a sentence that starts at its end)": ("LessThan", lambda ls: _offsets(ls, "start at end")),
     "sh:lessThanOrEquals (first observed after last)": (
         "LessThanOrEquals",
         lambda ls: _replace(
-            ls, _line(ls, KG.firstObserved), f'{_s(_line(ls, KG.firstObserved) or "")} <{KG.firstObserved}> "2099-01-01"^^{_XSD_DATE} .'
+            ls,
+            _line(ls, KG.firstObserved),
+            f'{_s(_line(ls, KG.firstObserved) or "")} <{KG.firstObserved}> "2099-01-01"^^{_XSD_DATE} .',
         ),
     ),
     "sh:minInclusive (a negative offset)": ("MinInclusive", lambda ls: _offsets(ls, "negative")),
@@ -256,7 +264,11 @@ def _pyshacl(graph: Graph) -> set[tuple[str, str, str]]:
         graph, shacl_graph=shapes(), inference="none", advanced=True, allow_warnings=True
     )
     return {
-        (_key(report.value(r, SH.focusNode)), str(report.value(r, SH.resultPath) or "-"), str(report.value(r, SH.sourceConstraintComponent)))
+        (
+            _key(report.value(r, SH.focusNode)),
+            str(report.value(r, SH.resultPath) or "-"),
+            str(report.value(r, SH.sourceConstraintComponent)),
+        )
         for r in report.subjects(SH.resultSeverity, SH.Violation)
     }
 

@@ -46,6 +46,8 @@ _PERIOD_NAME = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?"
 _NOUN_TAGS = frozenset({"n", "nz", "vn", "an", "nw", "ORG", "LOC"})
 _NUMBERED = re.compile(r"[一二三四五六七八九十两百千\d]")
 _MAX_NAME = 40
+# a bracketed word inside a meeting's name, before its meeting word: 党组(扩大)会议, 主席（扩大）会议
+_INSERTED = re.compile(r"[（(](?:扩大|联席|视频)[)）]$")
 # 关于…的决定: the title of a document (决定, 意见, 请示, 报告…) whatever its subject
 _GUANYU = re.compile(r"关于[^，。；、\n《》]{2,40}?的(?:决定|意见|通知|办法|规定|决议|批复|请示|报告|方案|建议|通报)")
 
@@ -53,6 +55,12 @@ _GUANYU = re.compile(r"关于[^，。；、\n《》]{2,40}?的(?:决定|意见|�
 @cache
 def _stop_verbs() -> frozenset[str]:
     return frozenset(read_lines("lexicon/stop_verbs.txt"))
+
+
+@cache
+def _meeting_qualifiers() -> frozenset[str]:
+    """Words before a meeting word that describe a meeting, not name it (meeting_qualifiers.txt)."""
+    return frozenset(read_lines("lexicon/meeting_qualifiers.txt"))
 
 
 @cache
@@ -114,12 +122,14 @@ def _extend_left(
     allow_de: bool,
     verbs: frozenset[str],
     anchor_names: bool = True,
+    meeting: bool = False,
 ) -> tuple[int, bool]:
     """Grow a name leftwards from `start` over name words, entity anchors and one quotation.
 
     Returns the new start and whether the name contains an entity, quotation or number.
     `verbs` are the verbs allowed inside the name (促进 in 促进…若干政策); `anchor_names`: whether
-    a body or place in the name makes it a name (a meeting of 省政府 yes, 一汽集团供应链体系 no).
+    a body or place in the name makes it a name (a meeting of 省政府 yes, 一汽集团供应链体系 no);
+    `meeting`: a meeting's name, which may hold a bracketed word (党组(扩大)会议).
     """
     text = v.text
     named = False
@@ -136,6 +146,10 @@ def _extend_left(
         if anchor is not None:
             start = anchor.start
             named = named or anchor_names
+            continue
+        inserted = _INSERTED.search(text, max(0, start - 6), start)
+        if inserted and meeting:  # 党组(扩大)会议, 区委常委会（扩大）会议: the insertion is in the name
+            start = inserted.start()
             continue
         prev = text[start - 1 : start]
         if prev == "”":
@@ -210,7 +224,7 @@ def meetings(text: str, words: list[Word], entities: list[Candidate]) -> list[Ca
     out: list[Candidate] = []
     for name, pattern in read_patterns("lexicon/meeting_patterns.tsv"):
         for m in pattern.finditer(text):
-            start, _ = _extend_left(v, m.start(), m.end(), anchors, allow_de=True, verbs=frozenset())
+            start, _ = _extend_left(v, m.start(), m.end(), anchors, allow_de=True, verbs=frozenset(), meeting=True)
             out.append(Candidate(_strip_leading(text, start, m.end()), m.end(), MEETING, f"pattern:{name}", 5))
     generic = knowledge.generic_phrases()
     for s, e, suffix, _kind in _hits(text, "meeting", v):
@@ -220,7 +234,7 @@ def meetings(text: str, words: list[Word], entities: list[Candidate]) -> list[Ca
         if quote is not None:  # “光辉伟业 红色序章——…主题展”: the quoted title is the name
             out.append(Candidate(quote[0], quote[1], MEETING, "rule:meeting-quoted", 4))
             continue
-        start, named = _extend_left(v, s, e, anchors, allow_de=True, verbs=frozenset())
+        start, named = _extend_left(v, s, e, anchors, allow_de=True, verbs=frozenset(), meeting=True)
         start, named = _verb_opened(v, start, named, anchors)
         scoped = _SCOPED_NAME.search(text, max(0, start - 20), start)
         if scoped and not _EVENT_VERB.search(scoped.group(2)) and not set(scoped.group(2)) & _STOP_CHARS:
@@ -232,6 +246,8 @@ def meetings(text: str, words: list[Word], entities: list[Candidate]) -> list[Ca
         surface = text[start:e]
         if text[start:s] in knowledge.meeting_kinds():
             continue  # 论坛会议: two meeting words, no name
+        if any(text[start:s].endswith(q) for q in _meeting_qualifiers()):
+            continue  # 党中央国务院重要|会议, 与会人员|集体学习: a description, not a name
         if surface.endswith(("人民代表大会", "代表大会")) and not re.search(r"[次届]", surface):
             continue  # the body (人民代表大会), not one of its sessions
         bare = start == s
