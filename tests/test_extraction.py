@@ -497,3 +497,18 @@ def test_a_team_named_by_its_sponsor_but_not_by_its_task(nlp):
     assert {("Organization", "泰山队"), ("Organization", "海狮队")} <= got
     _, got = found(nlp, "作为共和国“种子队”，要打出威风。东丰县中医院成立医疗队，入驻到各乡镇。")
     assert not {n for k, n in got if k == "Organization" and n.endswith("队")}
+
+
+def test_bodies_branches_and_titles_at_their_edges(nlp):
+    # dev texts (深圳, 毕节 七星关区, 2016-2022) and People's Daily 1998 / MSRA
+    _, got = found(nlp, "北京邮电大学校长方滨兴也表示。")
+    assert ("Organization", "北京邮电大学") in got and ("Organization", "北京邮电大学校") not in got
+    _, got = found(nlp, "12月27日,贵州医科大学附属医院七星关分院揭牌仪式在毕节市七星关区人民医院举行。")
+    assert ("Organization", "贵州医科大学附属医院七星关分院") in got
+    _, got = found(nlp, "与市人大常委会出台的《关于加强深圳经济特区标准建设若干问题的决定》一道。")
+    assert ("Organization", "市人大常委会") in got
+    assert ("nested:Organization", "市人大") not in got  # the standing committee names no congress
+    _, got = found(nlp, "承担全国铁路医疗制度改革试点任务的沈阳铁路局吉林中心医院。")
+    assert not {n for k, n in got if n.endswith("中心") and "Organization" in k}  # 中心医院 is one word
+    _, got = found(nlp, "他是第四、五届全国政协常委、党的十一大代表。")
+    assert not {n for k, n in got if n.endswith("政协常委") and "Organization" in k}  # a body and a title
