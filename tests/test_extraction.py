@@ -512,3 +512,11 @@ def test_bodies_branches_and_titles_at_their_edges(nlp):
     assert not {n for k, n in got if n.endswith("中心") and "Organization" in k}  # 中心医院 is one word
     _, got = found(nlp, "他是第四、五届全国政协常委、党的十一大代表。")
     assert not {n for k, n in got if n.endswith("政协常委") and "Organization" in k}  # a body and a title
+
+
+def test_roads_named_after_places_and_common_nouns_before_place_words(nlp):
+    # CLUENER (2011 news): 南京路 is a road in 上海, not 南京; People's Daily 1998
+    _, got = found(nlp, "频道主办的G联赛2011第一赛季线下总决赛在上海黄浦区南京路步行街世纪广场上震撼落幕。")
+    assert ("Place", "南京") not in got
+    _, got = found(nlp, "香港特区政府工商局局长周德熙表示。")
+    assert ("nested:Place", "香港") in got or ("Place", "香港") in got

@@ -552,3 +552,10 @@ def test_the_state_in_an_events_name_is_no_place_of_its_own():
     res = resolve([an])
     keys = keys_of(res, an)
     assert keys[1] is None and keys[2] == "place/中华人民共和国"
+
+
+def test_a_special_administrative_regions_government_under_its_short_form():
+    # People's Daily 1998
+    an = analysis("香港特区政府工商局局长周德熙表示。", [("香港特区政府", O)], paper="", region="")
+    res = resolve([an])
+    assert keys_of(res, an) == ["org/香港特别行政区政府"]

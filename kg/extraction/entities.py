@@ -77,7 +77,19 @@ _PARTY_BODIES = ("党委", "党工委", "党组", "党支部", "党总支")
 _PLACE_SUFFIXES = ("自然村", "社区", "街道", "大院", "小区", "村", "镇", "乡", "嘎查", "苏木", "屯")
 # determiners before 村/镇/社区 (全村, 该镇) and common words ending like a place name (农村, 城乡)
 _PLACE_DETERMINERS = frozenset("全该本各此每")
-_BAD_PLACE_PREFIX = _PLACE_DETERMINERS | {"农", "乡", "城", "农村", "乡村", "城乡", "该村", "本村", "全村", "各村"}
+_BAD_PLACE_PREFIX = _PLACE_DETERMINERS | {
+    "农",
+    "乡",
+    "城",
+    "农村",
+    "乡村",
+    "城乡",
+    "城市",
+    "该村",
+    "本村",
+    "全村",
+    "各村",
+}
 
 
 @cache
@@ -299,6 +311,8 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
         if c.kind is not PLACE:
             continue
         if c.source == "gaz:short":
+            if _road_after(text, c.end):
+                continue  # 龙江|路, 长春|街: a road named after a place, not the place
             w = v.word(c.start)
             # a short form (沈阳, 朝阳) only where it is a word of its own or starts a place word
             if v.aligned(c.start, c.end) or (w and w.start == c.start and w.tag in ("LOC", "ORG")):
@@ -365,6 +379,12 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             start += cut + (2 if head.startswith("街道", cut) else 1)
         out.append(Candidate(start, m.end(), PLACE, "rule:address", 3))
     return out
+
+
+def _road_after(text: str, end: int) -> bool:
+    """Whether a road word follows (路, 大道, 大街, 街, 巷; not 街道, a subdistrict)."""
+    nxt = text[end : end + 2]
+    return nxt[:1] in ("路", "巷") or nxt in ("大道", "大街") or (nxt[:1] == "街" and nxt != "街道")
 
 
 @cache
@@ -462,8 +482,8 @@ def _bare_place_name(v: _DocView, c: Candidate) -> bool:
     nxt = v.word(c.end)
     if nxt is not None and nxt.start == c.end and nxt.tag in ("vn", "an", "ORG", "PER", "nw"):
         return False  # 济南|污水处理, 日本|雅马哈
-    if text[c.end : c.end + 1] in ("村", "镇", "乡", "屯"):
-        return False  # 新建|村: a settlement's name
+    if text[c.end : c.end + 1] in ("村", "镇", "乡", "屯") or _road_after(text, c.end):
+        return False  # 新建|村: a settlement's name; 龙江|路: a road's
     before = v.word(c.start - 1)
     if before is not None and before.end == c.start and before.tag in ("m", "q"):
         return False  # 20件|惠民实事: a count before a modifier, not a place
@@ -490,8 +510,8 @@ def _lac_place_ok(v: _DocView, c: Candidate, cands: list[Candidate]) -> bool | s
     surface = text[c.start : c.end]
     if len(surface) < 2 or not _CJK.match(surface) or "之" in surface or surface in knowledge.titles():
         return False
-    if _quoted(text, c.start, c.end) or surface in knowledge.generic_phrases():
-        return False
+    if _quoted(text, c.start, c.end) or surface in knowledge.generic_phrases() or _road_after(text, c.end):
+        return False  # (龙江|路段: a road named after a river or place)
     ending = next((e for e in _PLACE_ENDINGS if surface.endswith(e)), None)
     if ending is None:
         return "bare" if _bare_place_name(v, c) else False

@@ -45,6 +45,7 @@ def _county_city(ctx: Context) -> Division | None:
 def org_name(surface: str, ctx: Context) -> str | None:
     """The full name of a body as written in an article, or None if it cannot be told."""
     s = re.sub(r"\s+", "", surface)
+    s = re.sub(r"^(香港|澳门)特区(?=政府)", r"\1特别行政区", s)  # 香港特区政府: the region's short form
     gaz = knowledge.gazetteer()
     papers = knowledge.papers()
     if s == "本报":
