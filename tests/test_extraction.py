@@ -526,3 +526,26 @@ def test_meeting_names_with_an_insertion_a_numbered_sitting_and_descriptions(nlp
     assert any(m.endswith("第16次常委会") for m in meetings)
     assert "市长碰头会" in meetings
     assert not any(m.endswith(("重要会议", "集体学习")) for m in meetings)
+
+
+def test_bodies_branches_and_titles_at_their_edges(nlp):
+    # dev texts (深圳, 毕节 七星关区, 2016-2022) and People's Daily 1998 / MSRA
+    _, got = found(nlp, "北京邮电大学校长方滨兴也表示。")
+    assert ("Organization", "北京邮电大学") in got and ("Organization", "北京邮电大学校") not in got
+    _, got = found(nlp, "12月27日,贵州医科大学附属医院七星关分院揭牌仪式在毕节市七星关区人民医院举行。")
+    assert ("Organization", "贵州医科大学附属医院七星关分院") in got
+    _, got = found(nlp, "与市人大常委会出台的《关于加强深圳经济特区标准建设若干问题的决定》一道。")
+    assert ("Organization", "市人大常委会") in got
+    assert ("nested:Organization", "市人大") not in got  # the standing committee names no congress
+    _, got = found(nlp, "承担全国铁路医疗制度改革试点任务的沈阳铁路局吉林中心医院。")
+    assert not {n for k, n in got if n.endswith("中心") and "Organization" in k}  # 中心医院 is one word
+    _, got = found(nlp, "他是第四、五届全国政协常委、党的十一大代表。")
+    assert not {n for k, n in got if n.endswith("政协常委") and "Organization" in k}  # a body and a title
+
+
+def test_roads_named_after_places_and_common_nouns_before_place_words(nlp):
+    # CLUENER (2011 news): 南京路 is a road in 上海, not 南京; People's Daily 1998
+    _, got = found(nlp, "频道主办的G联赛2011第一赛季线下总决赛在上海黄浦区南京路步行街世纪广场上震撼落幕。")
+    assert ("Place", "南京") not in got
+    _, got = found(nlp, "香港特区政府工商局局长周德熙表示。")
+    assert ("nested:Place", "香港") in got or ("Place", "香港") in got

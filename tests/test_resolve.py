@@ -528,3 +528,34 @@ def test_district_and_city_sessions_by_term_and_number():
     chairmen = entity(res, next(k for k in keys_of(res, city) if k.startswith("meeting/")))
     assert chairmen.name == "中国人民政治协商会议郑州市委员会十二届二十二次主席会议"
     assert "郑州市政协十二届二十二次主席会议" in chairmen.aliases
+
+
+def test_a_county_level_citys_paper_names_its_own_bodies_with_市():
+    # People's Daily 1998; read as a county-level city's paper (义乌市) and as a prefecture's
+    text = "群众监督会紧紧围绕市委、市政府中心工作，成立工作督查组。"
+    mentions = [("市委", O), ("市政府", O)]
+    county_city = analysis(text, mentions, paper="", region="浙江省金华市义乌市", article_id="yw/00", source="yw.txt")
+    prefecture = analysis(text, mentions, paper="", region="浙江省金华市", article_id="jh/00", source="jh.txt")
+    res = resolve([county_city, prefecture])
+    assert keys_of(res, county_city) == ["org/中共义乌市委", "org/义乌市人民政府"]
+    assert keys_of(res, prefecture) == ["org/中共金华市委", "org/金华市人民政府"]
+
+
+def test_the_state_in_an_events_name_is_no_place_of_its_own():
+    # 重庆 九龙坡区 (dev, 2021): 中国 names the expo, 我国 alone is the state
+    an = analysis(
+        "在第四届中国国际进口博览会开幕式上的主旨演讲精神，推动我国由制造大国向制造强国转变。",
+        [("第四届中国国际进口博览会", M), ("中国", L, True), ("我国", L)],
+        paper="",
+        region="重庆市九龙坡区",
+    )
+    res = resolve([an])
+    keys = keys_of(res, an)
+    assert keys[1] is None and keys[2] == "place/中华人民共和国"
+
+
+def test_a_special_administrative_regions_government_under_its_short_form():
+    # People's Daily 1998
+    an = analysis("香港特区政府工商局局长周德熙表示。", [("香港特区政府", O)], paper="", region="")
+    res = resolve([an])
+    assert keys_of(res, an) == ["org/香港特别行政区政府"]

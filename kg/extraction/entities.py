@@ -77,7 +77,19 @@ _PARTY_BODIES = ("党委", "党工委", "党组", "党支部", "党总支")
 _PLACE_SUFFIXES = ("自然村", "社区", "街道", "大院", "小区", "村", "镇", "乡", "嘎查", "苏木", "屯")
 # determiners before 村/镇/社区 (全村, 该镇) and common words ending like a place name (农村, 城乡)
 _PLACE_DETERMINERS = frozenset("全该本各此每")
-_BAD_PLACE_PREFIX = _PLACE_DETERMINERS | {"农", "乡", "城", "农村", "乡村", "城乡", "该村", "本村", "全村", "各村"}
+_BAD_PLACE_PREFIX = _PLACE_DETERMINERS | {
+    "农",
+    "乡",
+    "城",
+    "农村",
+    "乡村",
+    "城乡",
+    "城市",
+    "该村",
+    "本村",
+    "全村",
+    "各村",
+}
 
 
 @cache
@@ -299,6 +311,8 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
         if c.kind is not PLACE:
             continue
         if c.source == "gaz:short":
+            if _road_after(text, c.end):
+                continue  # 龙江|路, 长春|街: a road named after a place, not the place
             w = v.word(c.start)
             # a short form (沈阳, 朝阳) only where it is a word of its own or starts a place word
             if v.aligned(c.start, c.end) or (w and w.start == c.start and w.tag in ("LOC", "ORG")):
@@ -365,6 +379,12 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             start += cut + (2 if head.startswith("街道", cut) else 1)
         out.append(Candidate(start, m.end(), PLACE, "rule:address", 3))
     return out
+
+
+def _road_after(text: str, end: int) -> bool:
+    """Whether a road word follows (路, 大道, 大街, 街, 巷; not 街道, a subdistrict)."""
+    nxt = text[end : end + 2]
+    return nxt[:1] in ("路", "巷") or nxt in ("大道", "大街") or (nxt[:1] == "街" and nxt != "街道")
 
 
 @cache
@@ -462,13 +482,16 @@ def _bare_place_name(v: _DocView, c: Candidate) -> bool:
     nxt = v.word(c.end)
     if nxt is not None and nxt.start == c.end and nxt.tag in ("vn", "an", "ORG", "PER", "nw"):
         return False  # 济南|污水处理, 日本|雅马哈
-    if text[c.end : c.end + 1] in ("村", "镇", "乡", "屯"):
-        return False  # 新建|村: a settlement's name
+    if text[c.end : c.end + 1] in ("村", "镇", "乡", "屯") or _road_after(text, c.end):
+        return False  # 新建|村: a settlement's name; 龙江|路: a road's
     before = v.word(c.start - 1)
     if before is not None and before.end == c.start and before.tag in ("m", "q"):
         return False  # 20件|惠民实事: a count before a modifier, not a place
     if len(surface) > 8 or surface.endswith(_WEATHER) or surface.endswith(_DIRECTION_ENDS):
         return False
+    suffixes = knowledge.org_suffixes()
+    if any(surface[k:] in suffixes for k in range(1, len(surface) - 1)):
+        return False  # 沪总领事馆: a body's word ends it, not a place
     initials = _place_initials()
     if len(surface) == 2 and surface[0] in initials and surface[1] in initials:
         return False
@@ -487,8 +510,8 @@ def _lac_place_ok(v: _DocView, c: Candidate, cands: list[Candidate]) -> bool | s
     surface = text[c.start : c.end]
     if len(surface) < 2 or not _CJK.match(surface) or "之" in surface or surface in knowledge.titles():
         return False
-    if _quoted(text, c.start, c.end) or surface in knowledge.generic_phrases():
-        return False
+    if _quoted(text, c.start, c.end) or surface in knowledge.generic_phrases() or _road_after(text, c.end):
+        return False  # (龙江|路段: a road named after a river or place)
     ending = next((e for e in _PLACE_ENDINGS if surface.endswith(e)), None)
     if ending is None:
         return "bare" if _bare_place_name(v, c) else False
@@ -560,6 +583,8 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             continue  # 省政府中心任务: the central task, not a centre
         if suffix in _INDUSTRY_WORDS and text[end : end + 1] not in _LIST_DELIMITERS:
             continue  # 化工 names a company only as an item: 鸿翼化工、博仕科技等
+        if _title_takes_last(text, end):
+            continue  # 上海外国语大学|校长: not 大学校 + 长
         glued = _head_title(text, end)
         if end not in v.ends and not _title_or_suffix_at(text, end) and not inside_named and not glued:
             continue
@@ -620,6 +645,10 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             proper = proper or w.tag in ("LOC", "ORG", "nz", "PER")
             if end - start > 24:
                 break
+        if text[start - 1 : start] == "驻":
+            continue  # (多国)驻|沪总领事馆: a stationed body whose sender is not named
+        if any(text[end - n : end] in knowledge.titles() and (start, end - n) in abbrev_spans for n in (2, 3, 4)):
+            continue  # 县政协|常委: a body's abbreviation and a title, not a body
         name = text[start:end]
         first = v.word(start)
         if name[:1] in "省市县区" and first is not None and first.end == start + 1:
@@ -648,6 +677,8 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             continue
         if _generic_tail(surface, generic) or any(verb in surface for verb in stop_verbs):
             continue
+        if any(surface[-n:] in knowledge.titles() and surface[:-n] in abbrevs for n in (2, 3, 4)):
+            continue  # 县政协|常委: a body's abbreviation and a title
         if suffixes[ending].needs_proper_prefix and not any(
             c.start <= n.start and n.end <= c.end - len(ending) for n in named
         ):
@@ -709,6 +740,16 @@ def _head_title(text: str, end: int) -> bool:
         and text[end - 1] + "长" in knowledge.titles()
         and text[end - 2] != text[end - 1]
     )
+
+
+def _title_takes_last(text: str, end: int) -> bool:
+    """Whether a title starts on the last character of a body word ending at `end` while the
+    text before that character already ends in a body word (上海外国语大学|校长 matched as
+    学校: the body is 上海外国语大学, the title 校长)."""
+    titles, suffixes = knowledge.titles(), knowledge.org_suffixes()
+    if not any(text[end - 1 : end - 1 + n] in titles for n in (2, 3)):
+        return False
+    return any(text[k : end - 1] in suffixes for k in range(max(0, end - 8), end - 2))
 
 
 def _title_or_suffix_at(text: str, pos: int) -> bool:
@@ -826,7 +867,11 @@ def _nested(chosen: list[Candidate], places: list[Candidate], orgs: list[Candida
             parents = [
                 c
                 for c in inner
-                if c.kind is ORG and c.source == "lex:abbrev" and c.start == box.start and c.end < box.end
+                if c.kind is ORG
+                and c.source == "lex:abbrev"
+                and c.start == box.start
+                and c.end < box.end
+                and not _own_organ(text[c.start : c.end], text[c.end : box.end])
             ]
             if parents:
                 out.append(replace(max(parents, key=lambda c: c.end), nested=True))
@@ -838,6 +883,7 @@ def _nested(chosen: list[Candidate], places: list[Candidate], orgs: list[Candida
             and c.end <= box.end
             and (c.start, c.end) != (box.start, box.end)
             and not (c.kind is ORG and c.end == box.end)  # 中央政治局 in 中共中央政治局: the same body
+            and not (c.kind is ORG and _ends_in_suffix(text, c.end, box.end))  # 邯郸市中心|医院
             # 辽阳庆阳特种化工: 庆阳 is no place; 中国科学院|广州|地球化学研究所: 广州 is
             and not (
                 c.source == "gaz:short"
@@ -849,6 +895,26 @@ def _nested(chosen: list[Candidate], places: list[Candidate], orgs: list[Candida
             for c in _select([c for c in inside if c.kind is kind]):
                 out.append(replace(c, nested=True))
     return out
+
+
+# the standing committee of a people's congress (区人大常委会) is its permanent body, not a mention
+# of the congress: a congress is named only where the text names it (区人大代表, 区十七届人大一次会议)
+_OWN_ORGANS = (("人大", "常委会"), ("人大", "常务委员会"))
+
+
+def _own_organ(parent: str, rest: str) -> bool:
+    return any(parent.endswith(p) and rest == r for p, r in _OWN_ORGANS)
+
+
+def _ends_in_suffix(text: str, inner_end: int, box_end: int) -> bool:
+    """Whether a body ending at `inner_end` ends inside the organisation word that ends the body
+    holding it (邯郸市中心 in 邯郸市中心医院: 中心医院 is the word, not 中心 + 医院; 集团 in
+    集团有限公司). An office stays apart from the committee or group it serves (…委员会|办公室)."""
+    suffixes = knowledge.org_suffixes()
+    return any(
+        text[s:box_end] in suffixes and not text[s:box_end].endswith("办公室")
+        for s in range(max(0, box_end - 10), inner_end)
+    )
 
 
 def _titles(text: str, titles: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:

@@ -28,12 +28,24 @@ def expand_abbrev(abbrev: str, ctx: Context) -> str | None:
     if a is None:
         return None
     region = {Level.PROVINCE: ctx.province, Level.CITY: ctx.city, Level.COUNTY: ctx.county}.get(a.level)
+    if a.level is Level.CITY and abbrev[0] == "市" and _county_city(ctx) is not None:
+        region = _county_city(ctx)  # 市委 in a county-level city's paper: that city's own committee
     return a.expand(region) if region is not None else None
+
+
+def _county_city(ctx: Context) -> Division | None:
+    """The county-level city (香格里拉市, 义乌市) an article's region is or lies in: its 市委 and
+    市政府 are that city's, not the prefecture's (a prefecture's are 州委, 盟委 or its city's own)."""
+    county = ctx.county
+    if county is None or not county.name.endswith("市") or ctx.region is None:
+        return None
+    return county if ctx.region == county or county in knowledge.gazetteer().ancestors(ctx.region) else None
 
 
 def org_name(surface: str, ctx: Context) -> str | None:
     """The full name of a body as written in an article, or None if it cannot be told."""
     s = re.sub(r"\s+", "", surface)
+    s = re.sub(r"^(香港|澳门)特区(?=政府)", r"\1特别行政区", s)  # 香港特区政府: the region's short form
     gaz = knowledge.gazetteer()
     papers = knowledge.papers()
     if s == "本报":

@@ -27,6 +27,11 @@ def _fuller_name(short: str, names: list[str]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+# how an event's name says it is national (中国质量大会); a place named so inside a meeting's name
+# is part of that name (我国 and 中华人民共和国 on their own are the state, a place)
+_STATE_IN_NAMES = frozenset({"中国", "中华"})
+
+
 def _deixis() -> dict[str, str]:
     return {r["word"]: r["level"] for r in read_tsv("lexicon/deixis.tsv", ("word", "level"))}
 
@@ -72,8 +77,11 @@ def resolve_places(
     by_end: dict[int, Mention] = {m.end: m for m in places}
     keys: dict[str, str] = {}  # mention id -> key, for chains
     local_named: dict[str, str] = {}  # surface -> key of a non-gazetteer place in this article
+    events = [(e.start, e.end) for e in analysis.mentions if e.kind is MentionKind.MEETING]
     for m in places:
         surface = m.text.strip()
+        if surface in _STATE_IN_NAMES and any(s <= m.start and m.end <= e for s, e in events):
+            continue  # 中国发展高层论坛, 第四届中国国际进口博览会: the state names the event, not a place
         prev_m = by_end.get(m.start)
         prev = out.get(prev_m.id) if prev_m is not None else None
         if surface in deixis:
