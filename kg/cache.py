@@ -28,6 +28,7 @@ removed when a cache is opened.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import importlib.util
 import logging
@@ -278,6 +279,8 @@ def _write_entry(path: Path, magic: bytes, payload: bytes) -> None:
 
 
 ARTIFACT_MAGIC = b"kg-load-cache 1\n"
+ARTIFACT_VERSIONS = 3
+"""Files kept per artifact name (of different keys: versions of kg), most recently used first."""
 
 
 def artifact_dir() -> Path:
@@ -293,16 +296,20 @@ def load_artifact(name: str, key: str, build: Callable[[], T]) -> T:
     would (callers use `pipeline_version()`, which covers the code and every data file, plus
     what else the result is made from). The file is read under the same rules as an analysis
     cache entry (this user's alone, checksummed, unpickled only then); a missing, damaged or
-    foreign file is built again and rewritten (atomically), and files of the same `name` with
-    another key are removed. A cache folder that cannot be written only costs the time:
-    `build()`'s result is returned all the same. `KG_LOAD_CACHE=0` turns it off."""
+    foreign file is built again and rewritten (atomically); of the files of the same `name`
+    with other keys, the ARTIFACT_VERSIONS most recently used are kept. A cache folder that
+    cannot be written only costs the time: `build()`'s result is returned all the same.
+    `KG_LOAD_CACHE=0` turns it off."""
     if os.environ.get("KG_LOAD_CACHE", "1") == "0":
         return build()
     folder = artifact_dir()
     path = folder / f"{name}-{key[:32]}.pkl"
     try:
         payload = _read_entry(path, ARTIFACT_MAGIC)
-        return pickle.loads(payload)
+        value = pickle.loads(payload)
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used: the last to be removed
+        return value
     except FileNotFoundError:
         pass
     except Exception as exc:  # damaged or foreign: built again, never fatal
@@ -310,7 +317,10 @@ def load_artifact(name: str, key: str, build: Callable[[], T]) -> T:
     value = build()
     try:
         _write_entry(path, ARTIFACT_MAGIC, pickle.dumps(value, protocol=5))
-        for old in folder.glob(f"{name}-*.pkl"):
+        # several versions of kg (two installs, a branch) each keep theirs; the least recently
+        # used beyond ARTIFACT_VERSIONS go
+        used = sorted(folder.glob(f"{name}-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in used[ARTIFACT_VERSIONS:]:
             if old != path:
                 old.unlink(missing_ok=True)
     except (OSError, pickle.PicklingError) as exc:

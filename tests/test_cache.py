@@ -284,7 +284,10 @@ def test_a_load_artifact_is_built_once_then_read(tmp_path, monkeypatch):
     assert kgcache.load_artifact("test", "k1", build) == {"省长": (1, 2)}
     assert kgcache.load_artifact("test", "k1", build) == {"省长": (1, 2)} and len(calls) == 1
     assert kgcache.load_artifact("test", "k2", build) == {"省长": (1, 2)} and len(calls) == 2  # a new key
-    assert [p.name for p in kgcache.artifact_dir().iterdir()] == ["test-k2.pkl"]  # the old one removed
+    for n, key in enumerate(("k3", "k4", "k1")):  # the least recently used beyond 3 are removed
+        kgcache.load_artifact("test", key, build)
+        os.utime(kgcache.artifact_dir() / f"test-{key}.pkl", (2e9 + n, 2e9 + n))
+    assert sorted(p.name for p in kgcache.artifact_dir().iterdir()) == ["test-k1.pkl", "test-k3.pkl", "test-k4.pkl"]
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "foreign"])
