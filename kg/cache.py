@@ -28,6 +28,7 @@ removed when a cache is opened.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import importlib.util
 import logging
@@ -37,13 +38,16 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import TypeVar
 
 from kg.records import Analysis, Article, Mention, PostChange, Sentence
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FORMAT = 1
 """Layout of the cache files; bump when it changes."""
@@ -161,29 +165,12 @@ class AnalysisCache:
         """The cached analysis of `article`, or None (absent, or unreadable: logged)."""
         path = self._path(article_key(article))
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            payload = _read_entry(path, MAGIC)
         except FileNotFoundError:
             self.misses += 1
             return None
-        except OSError as exc:
-            return self._bad(path, f"cannot be opened (a link, or unreadable): {exc}")
-        try:
-            st = os.fstat(fd)
-            if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
-                # another user could have written it: unpickling it would run their code
-                return self._bad(path, f"is not yours alone (owner uid {st.st_uid}, mode {st.st_mode & 0o777:o})")
-            with os.fdopen(fd, "rb", closefd=False) as fh:
-                data = fh.read()
-        except OSError as exc:
-            return self._bad(path, f"cannot be read: {exc}")
-        finally:
-            os.close(fd)
-        header = len(MAGIC)
-        if not data.startswith(MAGIC) or len(data) < header + 32:
-            return self._bad(path, "is not a kg cache entry of this format")
-        digest, payload = data[header : header + 32], data[header + 32 :]
-        if hashlib.sha256(payload).digest() != digest:
-            return self._bad(path, "does not match its checksum (truncated or corrupted)")
+        except _BadEntry as exc:
+            return self._bad(path, str(exc))
         try:
             findings = pickle.loads(payload)
         except Exception as exc:  # a checksummed payload still failed: treat as corrupt, never crash
@@ -204,22 +191,11 @@ class AnalysisCache:
         if not self._writable:
             return
         path = self._path(article_key(analysis.article))
-        payload = pickle.dumps(analysis.findings(), protocol=5)
-        data = MAGIC + hashlib.sha256(payload).digest() + payload
-        tmp = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-            tmp = None
+            _write_entry(path, MAGIC, pickle.dumps(analysis.findings(), protocol=5))
         except OSError as exc:
             log.warning("analysis cache %s cannot be written (%s); going on without it", self.root, exc)
             self._writable = False
-        finally:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
 
     def _prune(self) -> None:
         """Touch this version's folder; remove other versions' folders unused for STALE_DAYS."""
@@ -249,3 +225,104 @@ def _findings_of(findings: object, article: Article) -> bool:
     ):
         return False
     return all(m.article == article.id for m in findings[1]) and all(c.article == article.id for c in findings[2])
+
+
+class _BadEntry(Exception):
+    """A cache file that is there but must not be used (the message says why)."""
+
+
+def _read_entry(path: Path, magic: bytes) -> bytes:
+    """The checksummed payload of a cache file written by `_write_entry`. FileNotFoundError if
+    absent; _BadEntry if it cannot be trusted: a link, not this user's alone (unpickling
+    another user's file would run their code), truncated or corrupted."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise _BadEntry(f"cannot be opened (a link, or unreadable): {exc}") from exc
+    try:
+        st = os.fstat(fd)
+        if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
+            raise _BadEntry(f"is not yours alone (owner uid {st.st_uid}, mode {st.st_mode & 0o777:o})")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise _BadEntry(f"cannot be read: {exc}") from exc
+    finally:
+        os.close(fd)
+    header = len(magic)
+    if not data.startswith(magic) or len(data) < header + 32:
+        raise _BadEntry("is not a kg cache entry of this format")
+    digest, payload = data[header : header + 32], data[header + 32 :]
+    if hashlib.sha256(payload).digest() != digest:
+        raise _BadEntry("does not match its checksum (truncated or corrupted)")
+    return payload
+
+
+def _write_entry(path: Path, magic: bytes, payload: bytes) -> None:
+    """Writes magic, checksum and payload to `path` atomically (a temporary file renamed into
+    place: a crash leaves the old file or the new one). OSError if it cannot."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(magic)
+            fh.write(hashlib.sha256(payload).digest())
+            fh.write(payload)
+        os.replace(tmp, path)
+        tmp = None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+ARTIFACT_MAGIC = b"kg-load-cache 1\n"
+ARTIFACT_VERSIONS = 3
+"""Files kept per artifact name (of different keys: versions of kg), most recently used first."""
+
+
+def artifact_dir() -> Path:
+    """Where `load_artifact` keeps what loading the pipeline computes: `default_dir()/load`."""
+    return default_dir() / "load"
+
+
+def load_artifact(name: str, key: str, build: Callable[[], T]) -> T:
+    """`build()`, kept between runs in `artifact_dir()/<name>-<key>.pkl`.
+
+    For what the pipeline computes from its data files each time it loads (the lexicon's
+    automaton, pkuseg's feature tables, the LAC graph): `key` must change whenever the result
+    would (callers use `pipeline_version()`, which covers the code and every data file, plus
+    what else the result is made from). The file is read under the same rules as an analysis
+    cache entry (this user's alone, checksummed, unpickled only then); a missing, damaged or
+    foreign file is built again and rewritten (atomically); of the files of the same `name`
+    with other keys, the ARTIFACT_VERSIONS most recently used are kept. A cache folder that
+    cannot be written only costs the time: `build()`'s result is returned all the same.
+    `KG_LOAD_CACHE=0` turns it off."""
+    if os.environ.get("KG_LOAD_CACHE", "1") == "0":
+        return build()
+    folder = artifact_dir()
+    path = folder / f"{name}-{key[:32]}.pkl"
+    try:
+        payload = _read_entry(path, ARTIFACT_MAGIC)
+        value = pickle.loads(payload)
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used: the last to be removed
+        return value
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # damaged or foreign: built again, never fatal
+        log.warning("load cache %s %s; building it again", path, exc)
+    value = build()
+    try:
+        _write_entry(path, ARTIFACT_MAGIC, pickle.dumps(value, protocol=5))
+        # several versions of kg (two installs, a branch) each keep theirs; the least recently
+        # used beyond ARTIFACT_VERSIONS go
+        used = sorted(folder.glob(f"{name}-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in used[ARTIFACT_VERSIONS:]:
+            if old != path:
+                old.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError) as exc:
+        log.warning("load cache %s cannot be written (%s); going on without it", folder, exc)
+    return value

@@ -271,3 +271,50 @@ def test_an_entry_others_may_write_or_a_link_is_never_unpickled(tmp_path, caplog
     path.symlink_to(elsewhere)
     assert c.get(a.article) is None
     assert not marker.exists()
+
+
+def test_a_load_artifact_is_built_once_then_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"省长": (1, 2)}
+
+    assert kgcache.load_artifact("test", "k1", build) == {"省长": (1, 2)}
+    assert kgcache.load_artifact("test", "k1", build) == {"省长": (1, 2)} and len(calls) == 1
+    assert kgcache.load_artifact("test", "k2", build) == {"省长": (1, 2)} and len(calls) == 2  # a new key
+    for n, key in enumerate(("k3", "k4", "k1")):  # the least recently used beyond 3 are removed
+        kgcache.load_artifact("test", key, build)
+        os.utime(kgcache.artifact_dir() / f"test-{key}.pkl", (2e9 + n, 2e9 + n))
+    assert sorted(p.name for p in kgcache.artifact_dir().iterdir()) == ["test-k1.pkl", "test-k3.pkl", "test-k4.pkl"]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign"])
+def test_a_damaged_load_artifact_is_built_again_not_fatal(tmp_path, monkeypatch, caplog, damage):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    kgcache.load_artifact("test", "k", lambda: [1, 2, 3])
+    path = kgcache.artifact_dir() / "test-k.pkl"
+    data = path.read_bytes()
+    if damage == "truncate":
+        path.write_bytes(data[:-3])
+    elif damage == "flip":
+        path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    else:
+        path.chmod(0o666)  # others could have written it: never unpickled
+    with caplog.at_level(logging.WARNING):
+        assert kgcache.load_artifact("test", "k", lambda: [4]) == [4]
+    assert "building it again" in caplog.text
+    assert kgcache.load_artifact("test", "k", lambda: [5]) == [4]  # rewritten whole
+
+
+def test_an_unwritable_load_cache_only_costs_time(tmp_path, monkeypatch, caplog):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # kg/load cannot be made under a file
+    with caplog.at_level(logging.WARNING):
+        assert kgcache.load_artifact("test", "k", lambda: 7) == 7
+    assert "cannot be written" in caplog.text
+    monkeypatch.setenv("KG_LOAD_CACHE", "0")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert kgcache.load_artifact("test", "k", lambda: 8) == 8 and not (tmp_path / "kg").exists()

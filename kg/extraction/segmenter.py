@@ -12,21 +12,28 @@ compiled (numba) code assembles each character's features and runs pkuseg's deco
 float64 sums in the same order, same tie rules). pkuseg's post-processing (merging adjacent
 words that make a dictionary word) looks up slices of the text where pkuseg joins strings.
 The segmentation is pkuseg's: tested against it on the seeds, and checked on 954k characters
-of the corpora (People's Daily, MSRA, CLUENER) with 0 differences. `PkusegTokenizer` is
+of the corpora (People's Daily, MSRA, CLUENER) with 0 differences. The feature names are
+looked up in `FeatureTables` (numpy arrays keyed by character codes and word ids, kept in the
+load cache), not in pkuseg's dictionary of 2.6M names, whose unpickling took ~4 s of every load. `PkusegTokenizer` is
 spaCy's ChineseTokenizer with that segmenter; `pipeline.cfg` names it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import itertools
 import operator
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import numba
 import numpy as np
 import spacy_pkuseg
 from spacy.errors import Errors
-from spacy.lang.zh import ChineseTokenizer
+from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.tokens import Doc
 from spacy.util import registry
 from spacy_pkuseg.config import config as _config
@@ -182,16 +189,150 @@ class _Rows(dict):
         self.keys.clear()
 
 
-class _Memo(dict):
-    """key -> fn(key), computed on first use."""
+_CHAR_KINDS = ("c", "c-1", "c1", "c-2", "c2")
+_BIGRAM_KINDS = ("c-1c", "cc1", "c-2c-1")
+_WORD_KINDS = ("w-1", "w1")
+_PAIR_KINDS = ("l", "r")  # ww.l / ww.r
 
-    def __init__(self, fn: Callable) -> None:
-        super().__init__()
-        self.fn = fn
 
-    def __missing__(self, key):
-        value = self[key] = self.fn(key)
-        return value
+@dataclass(frozen=True)
+class FeatureTables:
+    """pkuseg's feature dictionary (2.6M names -> index) laid out as the fast path looks it up.
+
+    Unpickling pkuseg's dictionary takes ~4 s of every pipeline load; these tables (numpy
+    arrays keyed by numbers, built once from it and kept in the load cache) load in a fraction
+    of that. `feature_tables` builds them only when every feature name parses into exactly one
+    entry below, so a lookup here answers what the dictionary would."""
+
+    words: tuple[str, ...]
+    """pkuseg's dictionary words (its `unigram`), sorted; a word's id is its index here."""
+    word_rows: np.ndarray
+    """(len(words), 2) int64: features w-1.<word> and w1.<word> of each word (-1: none)."""
+    chars: dict[str, tuple[int, ...]]
+    """Working-string character (see _NODE_CHAR) -> features c., c-1., c1., c-2., c2."""
+    bigram_keys: np.ndarray
+    """Sorted int64 keys ord(a) << 21 | ord(b) of the working-string bigrams ab with a feature."""
+    bigram_rows: np.ndarray
+    """(len(bigram_keys), 3) int64: features c-1c.a.b, cc1.a.b, c-2c-1.a.b (-1: none)."""
+    pair_keys: np.ndarray
+    """Sorted int64 keys kind << 62 | a << 31 | b of the word pairs with a feature (kind 0:
+    ww.l.<a>*<b>, 1: ww.r.<a>*<b>; a, b word ids)."""
+    pair_ids: np.ndarray
+    """Feature of each of `pair_keys`."""
+    tag_to_idx: dict[str, int]
+    """pkuseg's tags."""
+    n_feature: int
+    """Features in pkuseg's dictionary."""
+
+
+def feature_tables(fe: spacy_pkuseg.FeatureExtractor) -> FeatureTables | None:
+    """`FeatureTables` of a loaded feature extractor; None if a feature name does not fit them
+    (another model: pkuseg's own path is then taken)."""
+    words = tuple(sorted(fe.unigram))
+    word_id = {w: i for i, w in enumerate(words)}
+    if len(words) >= 1 << 31 or fe.feature_to_idx.get("$$") != 0:
+        return None
+    word_rows = np.full((len(words), 2), -1, dtype=np.int64)
+    chars: dict[str, list[int]] = {}
+    bigrams: dict[int, list[int]] = {}
+    pairs: dict[int, int] = {}
+
+    def node(name: str) -> str | None:
+        """The working-string character of a node name, None if there is none."""
+        if name in _NODE_CHAR:
+            return _NODE_CHAR[name]
+        return name if len(name) == 1 and name not in _CHAR_NODE else None
+
+    for name, index in fe.feature_to_idx.items():
+        kind, _, rest = name.partition(".")
+        if name == "$$":
+            continue
+        if kind in _CHAR_KINDS:
+            c = node(rest)
+            if c is None:
+                return None
+            chars.setdefault(c, [-1] * 5)[_CHAR_KINDS.index(kind)] = index
+        elif kind in _BIGRAM_KINDS:
+            parses = {
+                (a, b)
+                for head in {rest[:1], *_NODE_CHAR}
+                if rest.startswith(head + ".")
+                for a, b in [(node(head), node(rest[len(head) + 1 :]))]
+                if a is not None and b is not None
+            }
+            if len(parses) != 1:
+                return None
+            a, b = parses.pop()
+            bigrams.setdefault(ord(a) << 21 | ord(b), [-1] * 3)[_BIGRAM_KINDS.index(kind)] = index
+        elif kind in _WORD_KINDS:
+            if rest not in word_id:
+                return None
+            word_rows[word_id[rest], _WORD_KINDS.index(kind)] = index
+        elif kind == "ww" and rest[:2] in ("l.", "r."):
+            pair = rest[2:]
+            splits = [
+                (word_id[pair[:i]], word_id[pair[i + 1 :]])
+                for i in range(len(pair))
+                if pair[i] == "*" and pair[:i] in word_id and pair[i + 1 :] in word_id
+            ]
+            if len(splits) != 1:
+                return None
+            a, b = splits[0]
+            pairs[_PAIR_KINDS.index(rest[0]) << 62 | a << 31 | b] = index
+        else:
+            return None
+    bigram_keys = np.array(sorted(bigrams), dtype=np.int64)
+    pair_keys = np.array(sorted(pairs), dtype=np.int64)
+    return FeatureTables(
+        words=words,
+        word_rows=word_rows,
+        chars={c: tuple(row) for c, row in chars.items()},
+        bigram_keys=bigram_keys,
+        bigram_rows=np.array([bigrams[k] for k in bigram_keys.tolist()], dtype=np.int64).reshape(-1, 3),
+        pair_keys=pair_keys,
+        pair_ids=np.array([pairs[k] for k in pair_keys.tolist()], dtype=np.int64),
+        tag_to_idx=dict(fe.tag_to_idx),
+        n_feature=len(fe.feature_to_idx),
+    )
+
+
+def _load_features(model_dir: str) -> spacy_pkuseg.FeatureExtractor:
+    """pkuseg's FeatureExtractor.load, without its notice on stderr that the model has
+    features.pkl rather than features.msgpack."""
+    chatter = io.StringIO()
+    with contextlib.redirect_stderr(chatter):
+        return spacy_pkuseg.FeatureExtractor.load(model_dir)
+
+
+def cached_feature_tables(model_dir: str) -> FeatureTables | None:
+    """`feature_tables` of the model in `model_dir`, from the load cache (kg.cache.load_artifact,
+    keyed by the pipeline version and the names, sizes and times of the model's files)."""
+    from kg.cache import load_artifact, pipeline_version
+
+    h = hashlib.sha256(f"{pipeline_version()} {Path(model_dir).resolve()}\n".encode())
+    for path in sorted(Path(model_dir).iterdir()):
+        if path.is_file():
+            st = path.stat()
+            h.update(f"{path.name} {st.st_size} {st.st_mtime_ns}\n".encode())
+    return load_artifact("pkuseg-features", h.hexdigest(), lambda: feature_tables(_load_features(model_dir)))
+
+
+class _LazyFeatures(spacy_pkuseg.FeatureExtractor):
+    """pkuseg's feature extractor with its dictionary words and tags at hand; its 2.6M feature
+    names (and 1.1M bigrams) are read only if something asks for them: pkuseg's own path,
+    which the fast one never takes on decoded text."""
+
+    def __init__(self, model_dir: str, unigram: set[str], tag_to_idx: dict[str, int]) -> None:
+        self._model_dir = model_dir
+        self.unigram = unigram
+        self.tag_to_idx = tag_to_idx
+
+    def __getattr__(self, name: str):
+        if name in ("feature_to_idx", "bigram"):  # absent until asked for
+            full = _load_features(self._model_dir)
+            self.feature_to_idx, self.bigram = full.feature_to_idx, full.bigram
+            return getattr(full, name)
+        raise AttributeError(name)
 
 
 def _recast(cls: type, obj: object):
@@ -250,28 +391,55 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
     afresh (bounds memory on a large corpus)."""
 
     @classmethod
+    def load(cls, model_dir: str) -> FastPkuseg:
+        """The segmenter `spacy_pkuseg.pkuseg(model_dir)` loads (default user dictionary, no
+        POS tags), with its features looked up in `cached_feature_tables` (pkuseg's own
+        dictionary of them is read only if its own path runs)."""
+        tables = cached_feature_tables(model_dir)
+        if tables is None:
+            return cls.wrap(spacy_pkuseg.pkuseg(model_dir))
+        # what pkuseg.__init__ does for a model folder and user_dict="default"
+        _config.modelDir = model_dir  # Model.load (and FeatureExtractor.load) read it
+        fast = cls.__new__(cls)
+        fast.postag = False
+        fast.preprocesser = _Preprocesser(None)
+        default_dict = Path(spacy_pkuseg.__file__).resolve().parent / "dicts" / "default.pkl"
+        fast.postprocesser = _Postprocesser(None, [str(default_dict)])
+        fast.feature_extractor = _LazyFeatures(model_dir, set(tables.words), tables.tag_to_idx)
+        fast.model = spacy_pkuseg.Model.load(model_dir)
+        fast.idx_to_tag = {idx: tag for tag, idx in tables.tag_to_idx.items()}
+        fast.n_feature = tables.n_feature
+        fast.n_tag = len(tables.tag_to_idx)
+        return fast._set_up(tables)
+
+    @classmethod
     def wrap(cls, seg: spacy_pkuseg.pkuseg) -> FastPkuseg:
         """The same segmenter (model, dictionaries, post-processing), with the fast path."""
         fast = _recast(cls, seg)
         fast.preprocesser = _recast(_Preprocesser, seg.preprocesser)
         fast.postprocesser = _recast(_Postprocesser, seg.postprocesser)
+        return fast._set_up(feature_tables(seg.feature_extractor))
+
+    def _set_up(self, tables: FeatureTables | None) -> FastPkuseg:
+        """The fast path's tables and model arrays (tables None: pkuseg's own path only)."""
+        fast, seg = self, self
         fe = seg.feature_extractor
-        get = fe.feature_to_idx.get
         n_tag = seg.model.n_tag
         fast._lengths = tuple(range(_config.wordMax, _config.wordMin - 1, -1))
         # Preconditions: pkuseg's default configuration; no dictionary word that contains a
-        # normalised node or a working-string character; no word-pair feature with pkuseg's
-        # "**noWord" on a side (the fast path looks up pairs of real words only). pkuseg's
-        # default model meets them (tested); another model would take pkuseg's own path.
+        # normalised node or a working-string character; every feature name of a kind the
+        # fast path knows (`feature_tables`: so none with pkuseg's "**noWord" on a side of a
+        # pair, as the fast path looks up pairs of real words only). pkuseg's default model
+        # meets them (tested); another model would take pkuseg's own path.
         words = "\n".join(fe.unigram)
         fast._fast = (
-            fe.feature_to_idx.get("$$") == 0  # pkuseg adds index 0 to every character
+            tables is not None
             and _config.numLetterNorm
             and _config.wordFeature
             and not any(x in words for x in (*_NODE_CHAR, *_CHAR_NODE))
             and all(len(c) == 1 for c in (*fe.num, *fe.letter))  # normalised one char at a time
-            and "**noWord" not in "\n".join(fe.feature_to_idx)
         )
+        fast._tables = tables
         # pkuseg's normalize_text, one character per node: digits and letters to working chars
         fast._nodes = {ord(c): _NODE_CHAR["**Letter"] for c in fe.letter}
         fast._nodes.update({ord(c): _NODE_CHAR["**Num"] for c in fe.num})  # num wins, as in pkuseg
@@ -281,35 +449,46 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         backoff = seg.model.n_feature * n_tag  # then edge weights, [tag, previous tag]
         fast._edge = 1.0 + w[backoff : backoff + n_tag * n_tag].reshape(n_tag, n_tag).T  # [prev, tag]
         fast._begins = np.array(["B" in seg.idx_to_tag[t] for t in range(n_tag)])
+        if tables is None:
+            return fast
         # bit ln of prefix[ab]: the dictionary has a word of ln characters starting with ab
         prefix: dict[str, int] = {}
-        for word in fe.unigram:
+        for word in tables.words:
             if _config.wordMin <= len(word) <= _config.wordMax:
                 prefix[word[:2]] = prefix.get(word[:2], 0) | 1 << len(word)
-
-        def get_(name: str) -> int:
-            return get(name, -1)
-
-        def node(c: str) -> str:
-            return _CHAR_NODE.get(c, c)
+        no_chars = (-1,) * len(_CHAR_KINDS)
+        bigram_keys, bigram_rows = tables.bigram_keys, tables.bigram_rows
+        no_bigram = (-1,) * len(_BIGRAM_KINDS)
+        word_id = {w: i for i, w in enumerate(tables.words)}
 
         def chars(c: str) -> tuple[int, ...]:
-            c = node(c)
-            return tuple(get_(p + c) for p in ("c.", "c-1.", "c1.", "c-2.", "c2."))
+            return tables.chars.get(c, no_chars)
 
         def bigrams(ab: str) -> tuple[int, ...]:
-            a, b = node(ab[0]), node(ab[1])
-            return (*(get_(p + a + "." + b) for p in ("c-1c.", "cc1.", "c-2c-1.")), prefix.get(ab, 0))
+            key = ord(ab[0]) << 21 | ord(ab[1])
+            at = int(np.searchsorted(bigram_keys, key))
+            found = at < len(bigram_keys) and int(bigram_keys[at]) == key
+            return (*(bigram_rows[at].tolist() if found else no_bigram), prefix.get(ab, 0))
 
-        def pairs(key: int) -> int:
-            kind, a, b = key >> 62, (key >> 31) & 0x7FFFFFFF, key & 0x7FFFFFFF
-            return get_(("ww.l.", "ww.r.")[kind] + fast._word.keys[a] + "*" + fast._word.keys[b])
+        def word(w: str) -> tuple[int, ...]:
+            i = word_id[w]  # the fast path looks up dictionary words only
+            return (*tables.word_rows[i].tolist(), i)
 
         fast._char = _Rows(chars, 5)
         fast._bigram = _Rows(bigrams, 4)
-        fast._word = _Rows(lambda w: (get_("w-1." + w), get_("w1." + w)), 2)
-        fast._pair = _Memo(pairs)
+        fast._word = _Rows(word, 3)  # w-1, w1 and the word's id in the tables
         return fast
+
+    def _pair_ids(self, keys: np.ndarray) -> np.ndarray:
+        """The features of the word pairs `keys` (`_pair_keys`, of word rows), -1 where none."""
+        pair_keys = self._tables.pair_keys
+        if not len(keys) or not len(pair_keys):
+            return np.full(len(keys), -1, dtype=np.int64)
+        ids = self._word.rows[:, 2]
+        a, b = (keys >> 31) & 0x7FFFFFFF, keys & 0x7FFFFFFF
+        wanted = (keys >> 62) << 62 | ids[a] << 31 | ids[b]
+        at = np.minimum(np.searchsorted(pair_keys, wanted), len(pair_keys) - 1)
+        return np.where(pair_keys[at] == wanted, self._tables.pair_ids[at], -1)
 
     def _analyse(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """pkuseg's feature indices for each character of `text`, the same lists in the same
@@ -317,9 +496,9 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         ids[offsets[i]:offsets[i + 1]]. None: the text needs pkuseg's own path."""
         if not self._fast or "\ud800" in text or "\ud801" in text:
             return None
-        if max(map(len, (self._char, self._bigram, self._word, self._pair))) > self.LIMIT:
-            for table in (self._char, self._bigram, self._word, self._pair):
-                table.clear()  # together: the pairs' keys are word rows
+        if max(map(len, (self._char, self._bigram, self._word))) > self.LIMIT:
+            for table in (self._char, self._bigram, self._word):
+                table.clear()
         s = self.feature_extractor.keyword_rename(text).translate(self._nodes)
         n = len(s)
         unigram = self.feature_extractor.unigram
@@ -345,7 +524,7 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
             wstart[row, max(0, n - ln + 1) :] = edge
             wend[row, : min(ln, n + 1)] = edge
         keys = _pair_keys(wstart, wend)
-        pair_ids = np.fromiter(map(self._pair.__getitem__, keys.tolist()), dtype=np.int64, count=len(keys))
+        pair_ids = self._pair_ids(keys)
         return _gather(cid, bid, self._char.rows, self._bigram.rows, wstart, wend, self._word.rows, pair_ids)
 
     def _features(self, text: str) -> list[list[int]] | None:
@@ -408,6 +587,11 @@ class PkusegTokenizer(ChineseTokenizer):
         return Doc(self.vocab, words=words, spaces=spaces)
 
     def initialize(self, get_examples=None, *, nlp=None, pkuseg_model=None, pkuseg_user_dict="default"):
+        if self.segmenter == Segmenter.pkuseg and pkuseg_model and pkuseg_user_dict == "default":
+            if pkuseg_model in _config.available_models:  # a name pkuseg would download: not here
+                raise ValueError(f"pkuseg model {pkuseg_model!r}: give the folder of an installed model")
+            self.pkuseg_seg = FastPkuseg.load(str(pkuseg_model))
+            return
         super().initialize(get_examples, nlp=nlp, pkuseg_model=pkuseg_model, pkuseg_user_dict=pkuseg_user_dict)
         if self.pkuseg_seg is not None:
             self.pkuseg_seg = FastPkuseg.wrap(self.pkuseg_seg)
