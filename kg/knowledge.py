@@ -235,6 +235,12 @@ def meeting_kinds() -> dict[str, str]:
 
 
 @cache
+def org_grammar() -> dict[str, re.Pattern[str]]:
+    """Grammar patterns of organisation names, by name (term, termed_head): org_grammar.tsv."""
+    return dict(read_patterns("lexicon/org_grammar.tsv"))
+
+
+@cache
 def relation_cues() -> dict[str, re.Pattern[str]]:
     """Cue patterns of the relation rules, by name (chair, attend_verb, held, studied, ...)."""
     return dict(read_patterns("lexicon/relation_cues.tsv"))

@@ -17,10 +17,9 @@ pytestmark = pytest.mark.slow
 
 DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev"
 
-KNOWN_MISSES = {("g26.txt", "曹明忠")}
-"""Appointments kg does not yet find (issue 16 stays open for them): measured on 2026-12-03, 5 of
-the set's 6 are answered. The test fails when another is missed, and when one of these is found
-(then take it off the list)."""
+KNOWN_MISSES: set[tuple[str, str]] = set()
+"""Appointments kg does not yet find: none since 2026-12-03 (all 6 of the set are answered). The
+test fails when one is missed; a miss that cannot be mended yet goes here, (file, person)."""
 
 
 def _appointments() -> list[tuple[str, dict[str, str]]]:

@@ -608,3 +608,14 @@ def test_feature_tables_refuse_a_dictionary_they_cannot_hold():
     for extra in ("xx.中", "w1.非词", "ww.l.中国*非词", "c.中国", "ww.l.**noWord*中国"):
         fe = SimpleNamespace(unigram={"中国", "人民"}, feature_to_idx={**good, extra: 6}, tag_to_idx={"B": 0})
         assert feature_tables(fe) is None, extra
+
+
+def test_a_body_named_in_its_term_is_one_name(nlp):
+    # MSRA (1997) and the form of election results (政协X县第N届委员会, 中共X区第N届委员会): the term
+    # inside the name does not cut it (org_grammar.tsv)
+    _, got = found(nlp, "邓小平同志是政协第五届全国委员会主席，是新时期人民政协事业的奠基人。")
+    assert ("Organization", "政协第五届全国委员会") in got
+    _, got = found(nlp, "刘明当选中共临河区第十四届委员会书记。")
+    assert ("Organization", "中共临河区第十四届委员会") in got and ("Organization", "中共") not in got
+    _, got = found(nlp, "第三届论坛组委会召开会议。")  # not a body elected for a term
+    assert not {n for k, n in got if k == "Organization" and "届" in n}

@@ -559,3 +559,24 @@ def test_a_special_administrative_regions_government_under_its_short_form():
     an = analysis("香港特区政府工商局局长周德熙表示。", [("香港特区政府", O)], paper="", region="")
     res = resolve([an])
     assert keys_of(res, an) == ["org/香港特别行政区政府"]
+
+
+def test_a_body_named_in_its_term_is_the_body():
+    # MSRA (1997): 政协第五届全国委员会; the form of a county CPPCC's election result (政协X县第N届委员会)
+    national = analysis(
+        "邓小平同志是政协第五届全国委员会主席，是新时期人民政协事业的奠基人。",
+        [("邓小平", P), ("政协第五届全国委员会", O), ("主席", T)],
+        paper="人民日报",
+        region="",
+    )
+    county = analysis(
+        "刘明当选政协甘谷县第十四届委员会主席。",
+        [("刘明", P), ("政协甘谷县第十四届委员会", O), ("主席", T)],
+        paper="",
+        region="甘肃省天水市甘谷县",
+        article_id="gg/00",
+        source="gg.txt",
+    )
+    res = resolve([national, county])
+    assert "org/中国人民政治协商会议全国委员会" in keys_of(res, national)
+    assert "org/中国人民政治协商会议甘谷县委员会" in keys_of(res, county)

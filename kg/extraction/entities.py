@@ -602,6 +602,7 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
         start = max([start, *cuts])
         proper = bool(w and w.tag in ("LOC", "ORG", "nz", "PER") and w.start == start)
         tail_start = start  # start of the part after the last named anchor
+        termed = False  # a term inside the name (政协|第五届|全国委员会)
         while True:
             anchor = min(by_end.get(start, ()), key=lambda c: c.start, default=None)
             if anchor is not None and anchor.kind is ORG and (start, end) in abbrev_spans:
@@ -623,6 +624,15 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             if paren and (paren.group(1) in gaz.by_short or paren.group(1) in gaz.by_name):
                 start -= len(paren.group(0))  # 日本电产(大连)有限公司
                 continue
+            grammar = knowledge.org_grammar()
+            term = grammar["term"].search(text, max(0, start - 6), start)
+            if term and grammar["termed_head"].match(text[start:end]):
+                anchor = min(by_end.get(term.start(), ()), key=lambda c: c.start, default=None)
+                lead = grammar["term_lead"].search(text, max(0, term.start() - 10), term.start())
+                if anchor is not None and anchor.source != "deixis" or lead:
+                    # 政协甘谷县|第十四届|委员会, 政协|第十届|山西省委员会: the term inside the name
+                    start, proper, termed = (lead.start() if lead else anchor.start), True, True
+                    continue
             w = v.word(start - 1)
             if w is None or w.end != start or w.tag not in _NAME_TAGS or start - w.start > 10:
                 break
@@ -659,7 +669,7 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             continue
         if team and not _team_name(v, s, by_end):
             continue  # a team is a place or a sponsor + 队 (中国队, 四川全兴队), not 湖北医疗队, “种子队”
-        if any(g in name for g in ("有关", "相关", "各级", "各地", "所属", "全省", "全市", "全国")):
+        if any(g in name for g in ("有关", "相关", "各级", "各地", "所属", "全省", "全市", "全国")) and not termed:
             continue
         if name in generic or text[tail_start:end] in generic or _generic_tail(name, generic):
             continue

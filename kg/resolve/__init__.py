@@ -43,6 +43,7 @@ from kg.resolve.meetings import (
 )
 from kg.resolve.orgs import (
     REPORTER_ROLES,
+    body_without_term,
     longer_org,
     official_forms,
     org_name,
@@ -56,7 +57,6 @@ from kg.resolve.places import place_key, place_parents, resolve_places
 from kg.resolve.policies import (
     DRAFT,
     author_before,
-    body_without_term,
     leading_org,
     merge_spelling_variants,
     numbered_measures,

@@ -42,9 +42,19 @@ def _county_city(ctx: Context) -> Division | None:
     return county if ctx.region == county or county in knowledge.gazetteer().ancestors(ctx.region) else None
 
 
+_TERM_IN_NAME = re.compile(r"第[一二三四五六七八九十]{1,3}届")
+
+
+def body_without_term(body: str) -> str:
+    """A body's name without the term it is in (政协江西省第十二届委员会常务委员会 ->
+    政协江西省委员会常务委员会): the term is not part of the body's identity."""
+    return _TERM_IN_NAME.sub("", body)
+
+
 def org_name(surface: str, ctx: Context) -> str | None:
-    """The full name of a body as written in an article, or None if it cannot be told."""
-    s = re.sub(r"\s+", "", surface)
+    """The full name of a body as written in an article, or None if it cannot be told; a body
+    named in its term is the body (政协甘谷县第十四届委员会 -> 中国人民政治协商会议甘谷县委员会)."""
+    s = body_without_term(re.sub(r"\s+", "", surface))
     s = re.sub(r"^(香港|澳门)特区(?=政府)", r"\1特别行政区", s)  # 香港特区政府: the region's short form
     gaz = knowledge.gazetteer()
     papers = knowledge.papers()

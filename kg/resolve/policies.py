@@ -154,7 +154,6 @@ _TITLE_AUTHOR = re.compile(
     r"((?:政协|中国人民政治协商会议|中共|中国共产党)?.{2,12}?(?:第[一二三四五六七八九十]{1,3}届)?"
     r"(?:委员会常务委员会|人民代表大会常务委员会|常务委员会|委员会|人民政府|人民代表大会))(?=关于|工作报告)"
 )
-_TERM_IN_NAME = re.compile(r"第[一二三四五六七八九十]{1,3}届")
 
 
 def title_author(name: str) -> str | None:
@@ -162,9 +161,3 @@ def title_author(name: str) -> str | None:
     政协江西省第十二届委员会常务委员会工作报告), when the title is its report or its 关于-document."""
     m = _TITLE_AUTHOR.match(name)
     return m.group(1) if m else None
-
-
-def body_without_term(body: str) -> str:
-    """A body's name without the term it is in (政协江西省第十二届委员会常务委员会 ->
-    政协江西省委员会常务委员会): the term is not part of the body's identity."""
-    return _TERM_IN_NAME.sub("", body)
