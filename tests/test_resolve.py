@@ -580,3 +580,17 @@ def test_a_body_named_in_its_term_is_the_body():
     res = resolve([national, county])
     assert "org/中国人民政治协商会议全国委员会" in keys_of(res, national)
     assert "org/中国人民政治协商会议甘谷县委员会" in keys_of(res, county)
+
+
+def test_a_meeting_written_without_its_body_joins_the_one_it_shortens():
+    # dev text g01 (北京日报, 2021): the headline names the body, the body text only the kind
+    an = analysis(
+        "北京市委召开市级民主协商会\n蔡奇指出，希望各民主党派按照民主协商会的精神，统一思想。",
+        [("北京市委", O), ("市级民主协商会", M), ("蔡奇", P), ("民主协商会", M)],
+        paper="北京日报",
+        region="北京市",
+        headline_lines=1,
+    )
+    res = resolve([an])
+    k = keys_of(res, an)
+    assert k[1] == k[3] and "中共北京市委" in k[1]

@@ -274,6 +274,10 @@ def group_article_meetings(items: list[MeetingMention]) -> dict[str, list[tuple[
             ]
             if len(named) == 1:
                 target = names[named[0]]
+        if not sig[0] and target == names[sig]:  # 中共北京市委市级民主协商会 … 民主协商会: the one it ends
+            fuller = [o for o in groups if o != sig and len(names[o]) > len(target) and names[o].endswith(target)]
+            if len(fuller) == 1:
+                target = names[fuller[0]]
         if sig not in dated and all(it.in_heading for it in members):
             kind = _meeting_kind(sig[1])
             same_kind = [
