@@ -201,9 +201,7 @@ def _event_sort(key: tuple) -> tuple:
 
 
 def _sorted(evidence) -> tuple[Evidence, ...]:
-    return tuple(
-        sorted(evidence, key=lambda e: (e.article or "", e.sentence if e.sentence is not None else -1, e.note))
-    )
+    return tuple(sorted(evidence, key=Evidence.order))
 
 
 def _merge_holds(relations: Sequence[Relation], events: Sequence[ChangeEvent]) -> tuple[Relation, ...]:

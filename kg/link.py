@@ -885,7 +885,8 @@ def _containment(analyses: Sequence[_Article], res: Resolution, types: dict[str,
             evs.append(Evidence(None, None, "gazetteer"))
         if not evs:  # the child's own name shows its parent: cite where the child is named
             evs = [art.ev(r.m.sentence, why) for art, r in index.get(child, ())]
-            evs += [Evidence(e.article, e.sentence, why) for e in sorted(edges.named_in_titles.get(child, ()))]
+            titled = sorted(edges.named_in_titles.get(child, ()), key=Evidence.order)
+            evs += [Evidence(e.article, e.sentence, why) for e in titled]
         for ev in evs:
             edges.add(kind, child, parent, ev)
     # a body named after a place is located there: 沈阳海关 -> 沈阳市; the paper serves its region

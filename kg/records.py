@@ -364,6 +364,10 @@ class Evidence:
     note: str = ""
     """What rule produced it, or which dataset (gazetteer) it comes from."""
 
+    def order(self) -> tuple[str, int, str]:
+        """A total order for sorting evidence (article, sentence, note; datasets first)."""
+        return (self.article or "", self.sentence if self.sentence is not None else -1, self.note)
+
 
 @dataclass(frozen=True)
 class Relation:

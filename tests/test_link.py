@@ -1165,3 +1165,23 @@ def test_lists_of_those_present_with_units_cut_names_and_a_bare_meeting_word():
     assert chaired == {"周波"}  # 主持会议: the meeting the sentence reports
     assert {"李明", "王强", "赵刚", "孙立"} <= attended  # 办公室|主任孙立: the list goes on
     assert {"张华", "刘东", "陈平"} <= attended  # past the cut name 吉木|·阿力
+
+
+def test_a_body_named_in_two_titles_is_cited_at_both():
+    # 江西 CPPCC standing committee (2020): the sub-organisation edge of a body named only in
+    # document titles cites every title's sentence (a big build crashed ordering them)
+    an = analysis(
+        "会议审议并原则通过《政协江西省第十二届委员会常务委员会工作报告(审议稿)》。"
+        "会议还审议了《政协江西省第十二届委员会常务委员会关于提案工作情况的报告》。省政协主席姚增科出席。",
+        [
+            ("政协江西省第十二届委员会常务委员会工作报告(审议稿)", Y),
+            ("政协江西省第十二届委员会常务委员会关于提案工作情况的报告", Y),
+            ("省政协", O),
+        ],
+        paper="",
+        region="江西省",
+    )
+    _, rels = edges(an)
+    body = "org/中国人民政治协商会议江西省委员会常务委员会"
+    sub = next(r for r in rels if r.kind is K.SUB_ORGANIZATION_OF and r.subject == body)
+    assert [e.sentence for e in sub.evidence] == [0, 1]
