@@ -6,8 +6,9 @@ sentences of ../shared/corpora; they hold about 0.73M characters, so a bigger co
 each copy as new files r<copy>-*.txt: articles, sentences and provenance grow with the input,
 while repeated names resolve to the same entities), then runs `kg build` on it as a user would
 (all formats, SHACL, the page) with --workers N, and samples the resident memory of the build
-process and all its children every --every seconds (psutil). Prints the peak of their sum (what
-the machine must hold at once), the peak of the largest process, wall time and characters/s.
+process and all its children every --every seconds (psutil). Prints the peak of their summed PSS
+(what the machine must hold at once: forked workers share pages), of their summed RSS, and of the
+largest process, wall time and characters/s.
 
 Figures, not a test; on a shared machine the time is noisy (memory much less so).
 
@@ -43,15 +44,20 @@ def make_big_corpus(folder: Path, chars: int, corpora: Path) -> int:
     return written
 
 
-def _tree_rss(proc: psutil.Process) -> tuple[int, int]:
-    """(sum, largest) resident bytes of `proc` and its descendants, skipping those that ended."""
-    sizes = []
+def _tree_memory(proc: psutil.Process) -> tuple[int, int, int]:
+    """(sum of RSS, largest RSS, sum of PSS) bytes of `proc` and its descendants, skipping those
+    that ended. Forked workers share pages with their parent: the sum of RSS counts them once
+    per process, the sum of PSS (proportional set size, Linux) once in all - what the machine
+    holds. Where PSS cannot be read, RSS stands in for it."""
+    rss, pss = [], []
     for p in [proc, *proc.children(recursive=True)]:
         try:
-            sizes.append(p.memory_info().rss)
+            info = p.memory_full_info()
         except psutil.Error:
             continue
-    return sum(sizes), max(sizes, default=0)
+        rss.append(info.rss)
+        pss.append(getattr(info, "pss", info.rss))
+    return sum(rss), max(rss, default=0), sum(pss)
 
 
 def main() -> None:
@@ -79,10 +85,10 @@ def main() -> None:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         watched = psutil.Process(proc.pid)
-        peak_sum = peak_one = 0
+        peak_sum = peak_one = peak_pss = 0
         while proc.poll() is None:
-            total, largest = _tree_rss(watched)
-            peak_sum, peak_one = max(peak_sum, total), max(peak_one, largest)
+            total, largest, shared = _tree_memory(watched)
+            peak_sum, peak_one, peak_pss = max(peak_sum, total), max(peak_one, largest), max(peak_pss, shared)
             time.sleep(args.every)
         seconds = time.perf_counter() - started
         log = proc.stdout.read() if proc.stdout else ""
@@ -93,8 +99,8 @@ def main() -> None:
         print(f"            {last[-1] if last else log.strip().splitlines()[-1]}")
         print(f"time        {seconds:.1f} s -> {chars / seconds:,.0f} chars/s end to end")
         print(
-            f"peak RSS    {peak_sum / 2**30:.2f} GiB, all processes together; "
-            f"largest process {peak_one / 2**30:.2f} GiB"
+            f"peak memory {peak_pss / 2**30:.2f} GiB PSS, all processes together (shared pages once); "
+            f"{peak_sum / 2**30:.2f} GiB summing their RSS; largest process {peak_one / 2**30:.2f} GiB RSS"
         )
     finally:
         if not args.keep:
