@@ -56,7 +56,7 @@ _NOMINATION_ABOUT = _GRAMMAR["nomination_about"]
 _CHAIN_GAP = _GRAMMAR["chain_gap"]
 _ACTING_SHORT = _GRAMMAR["acting_short"]
 _CLAUSE_START = re.compile(r"[，,；;。：:]")
-_REQUEST = re.compile(r"的请求")
+_REQUEST = _GRAMMAR["request"]
 
 
 @dataclass(frozen=True)

@@ -572,6 +572,7 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
     generic = knowledge.generic_phrases()
     stop_verbs = _stop_verbs()
     abbrev_spans = {(c.start, c.end) for c in lexical if c.source == "lex:abbrev"}
+    grammar = knowledge.org_grammar()
     for end_index, (suffix, needs_proper, team) in _suffix_automaton().iter(text):
         end = end_index + 1
         s = end - len(suffix)
@@ -624,7 +625,6 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             if paren and (paren.group(1) in gaz.by_short or paren.group(1) in gaz.by_name):
                 start -= len(paren.group(0))  # 日本电产(大连)有限公司
                 continue
-            grammar = knowledge.org_grammar()
             term = grammar["term"].search(text, max(0, start - 6), start)
             if term and grammar["termed_head"].match(text[start:end]):
                 anchor = min(by_end.get(term.start(), ()), key=lambda c: c.start, default=None)
