@@ -38,7 +38,7 @@ def add_discussed(art: ArticleView, edges: Edges) -> None:
         paragraph = text[art.paragraph_start(sentence.index) : sentence.end]
         meeting_speaks = cues["meeting_subject"].match(paragraph) or cues["meeting_subject"].match(sentence.text)
         speaker = any(
-            r.key in attendees and re.match(r"^(?:指出|强调|要求|表示)", text[r.m.end : r.m.end + 2])
+            r.key in attendees and cues["speaker_says"].match(text, r.m.end)
             for r in art.of(sentence_of_paragraph(art, sentence.index), EntityType.PERSON)
         )
         attendees.update(r.key for r in persons)
@@ -190,7 +190,7 @@ def add_issuers(art: ArticleView, names: dict[str, str], org_forms: dict[str, st
             # a later clause's verb shares the subject only when it opens its clause (，出台六项措施),
             # not inside a phrase of it (，对在全国农村开展“三下乡”活动作了部署)
             clause_at = max(text.rfind(c, verb.end(), last[-1].start()) for c in "，,；;")
-            if clause_at >= 0 and re.search(r"[对在把将为向从给]", text[clause_at + 1 : last[-1].start()]):
+            if clause_at >= 0 and cues["phrase_preposition"].search(text, clause_at + 1, last[-1].start()):
                 continue
             # the bodies before the verb: 省财政厅与省商务厅联合下发, 团省委、省青年志愿者协会决定开展;
             # not a body further back (新华社北京6月17日电 国务院办公厅日前印发); the last verb's
@@ -235,7 +235,7 @@ def add_issuers(art: ArticleView, names: dict[str, str], org_forms: dict[str, st
         signers = [
             o
             for o in art.of(last.index, EntityType.ORGANIZATION)
-            if re.match(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$", text[o.m.end : last.end])
+            if cues["signed_date"].fullmatch(text, o.m.end, last.end)
         ]
         for o in signers:
             for p in headline_policies:

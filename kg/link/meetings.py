@@ -76,14 +76,14 @@ def _subject_list_end(art: ArticleView, person: Resolved, sentence: int) -> int:
     if _verb_at(text, after_glue, sentence_end):
         return after_glue
     if last_kind == MentionKind.TITLE.value:  # 秘书长文引学出席: a name the extraction missed
-        unnamed = re.match(r"[\u4e00-\u9fff]{2,3}", rest)
+        unnamed = cues["unnamed_name"].match(rest)
         # (not 总书记|的重要|讲话: a speech, the noun)
         if unnamed and "的" not in unnamed.group() and _verb_at(text, end + unnamed.end(), sentence_end):
             return end + unnamed.end()
     if last_kind == MentionKind.PERSON.value:  # 吉炳轩、艾力更·依明巴海、万鄂湘…出席: names it cut or missed
         loose = cues["list_loose"]
         clause = re.search(r"[，,。；;：:]|$", rest).start()
-        for verb in re.finditer(r"出席|参加|列席|主持", rest[:clause]):
+        for verb in cues["loose_verb"].finditer(rest[:clause]):
             if loose.fullmatch(rest, 0, verb.start()) and _verb_at(text, end + verb.start(), sentence_end):
                 return end + verb.start()
     return last_person_end
@@ -124,7 +124,7 @@ def _bare_word(art: ArticleView, words: str) -> bool:
         return False
     lead = knowledge.relation_cues()["bare_meeting"].match(words)
     rest = words[lead.end() if lead else 0 :]
-    if re.match(r"(?:会议|大会)", rest) or re.match(r"会(?:[并，,。；;]|$)", rest):
+    if knowledge.relation_cues()["bare_meeting_word"].match(rest):
         return True
     kinds = [k for k in knowledge.meeting_kinds() if len(k) >= 2 and any(r.m.text.endswith(k) for r in art.primary)]
     return any(rest.startswith(k) for k in kinds)
@@ -188,7 +188,8 @@ def _chaired_by(art: ArticleView, person: Resolved, sentence: int, meetings: lis
     cut = max(text.rfind(c, start, person.m.start) for c in "，,。；;：:")
     shape, kept = _shape(art, sentence, max(start, cut + 1), person.m.start)
     glue = knowledge.relation_cues()["list_glue"].pattern
-    if not re.fullmatch(r"(?:\x00M|会议|大会)由(?:\x00X|" + glue + ")*", shape):
+    cues = knowledge.relation_cues()
+    if not re.fullmatch(f"(?:{cues['chaired_by_lead'].pattern})(?:\x00X|{glue})*", shape):
         return []
     return _meeting_of_shape(art, kept, meetings)
 
@@ -205,8 +206,8 @@ def _listed_as_present(art: ArticleView, person: Resolved, sentence: int, meetin
     in_lead = [m for m, at in zip(kept, marks, strict=True) if at >= lead.start()]
     if not any(m.kind is MentionKind.MEETING for m in in_lead):
         # 出席的还有, 出席会议的有; not 参加会见的有, 出席今天午宴的有 (another occasion)
-        verb = re.match(r"出席|参加|列席|在", shape[lead.start() :])
-        obj = shape[lead.start() + verb.end() : lead.end()] if verb else ""
+        verb = cues["present_verb"].match(shape, lead.start())
+        obj = shape[verb.end() : lead.end()] if verb else ""
         if not re.match(r"^(?:\x00X)?(?:的|上)", obj) and not _bare_word(art, obj):
             return []
     return _meeting_of_shape(art, in_lead, meetings)
@@ -229,15 +230,16 @@ def _under(
     kind = K.CHAIR if under.group(1) == "主持" else K.ATTENDEE
     named = [r for r in meetings if not knowledge.studied_meeting(art.text, r.m.end)]
     sentence_text = art.an.sentences[sentence].text
-    targets = named or (art.primary if re.search(r"会议|大会|会上|开幕|召开|举行", sentence_text) else [])
+    targets = named or (art.primary if cues["speaks_of_meeting"].search(sentence_text) else [])
     return [(kind, r) for r in targets]
 
 
 def _coordinated(art: ArticleView, first: Resolved, meetings: list[Resolved]) -> list[Resolved]:
     """`first` and the meetings joined to it by 和/、/及 (召开A和B)."""
+    coordinator = knowledge.relation_cues()["coordinator"]
     out = [first]
     for r in sorted(meetings, key=lambda r: r.m.start):
-        if r.m.start > out[-1].m.end and art.text[out[-1].m.end : r.m.start] in ("和", "、", "及", "与"):
+        if r.m.start > out[-1].m.end and coordinator.fullmatch(art.text, out[-1].m.end, r.m.start):
             out.append(r)
     return out
 
@@ -265,7 +267,7 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
                     for r in meetings
                     if r.m.start >= verb_end
                     and r.m.start - verb_end <= 4
-                    and not re.search(r"[会并，,。在]", text[verb_end : r.m.start])
+                    and not cues["verb_object_break"].search(text, verb_end, r.m.start)
                 ]
                 verb = (chair or attend).group("verb")
                 if nxt:
@@ -275,8 +277,8 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
                     or (
                         not meetings
                         and (  # 出席。 but not 参加甘肃代表团审议 or 主持的项目: a verb with another object
-                            (not chair and not re.search(r"(?:出席|参加|列席|陪同)$", verb))
-                            or re.match(r"^(?:[，,。；;并]|$)", text[verb_end : verb_end + 1])
+                            (not chair and not cues["verb_with_object"].search(verb))
+                            or cues["verb_ends_clause"].match(text[verb_end : verb_end + 1])
                         )
                     )
                 ):
@@ -295,10 +297,10 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
                 if not subject or not p.m.end < mt.m.start < clause_end:
                     continue
                 lead = text[p.m.end : mt.m.start]
-                if re.search(r"并(?:主持|主持召开)$", lead):
+                if cues["second_chair"].search(lead):
                     also.append((K.CHAIR, mt))
-                elif re.search(r"并(?:出席|参加)$", lead) or (
-                    re.search(r"并在$", lead) and cues["speech_at"].match(text[mt.m.end : mt.m.end + 8])
+                elif cues["second_attend"].search(lead) or (
+                    cues["second_at"].search(lead) and cues["speech_at"].match(text[mt.m.end : mt.m.end + 8])
                 ):
                     also.append((K.ATTENDEE, mt))
             report = cues["report_to"].match(text[p.m.end : sentence.end])
@@ -315,11 +317,7 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
             # X向Y发表书面致辞
             for mt in meetings:
                 gap = between(text, p.m, mt.m)
-                if (
-                    mt.m.start > p.m.end
-                    and cues["attend_to"].match(gap)
-                    and re.match(r"^(?:发表|致|作)", text[mt.m.end : mt.m.end + 2])
-                ):
+                if mt.m.start > p.m.end and cues["attend_to"].match(gap) and cues["address_verb"].match(text, mt.m.end):
                     targets.append(mt)
             # 在Y上…X (a speaker at it) and X在Y上的讲话
             for mt in meetings:
@@ -336,12 +334,12 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
                     if cues["speech_at"].match(text[joined[-1].m.end : joined[-1].m.end + 8]):
                         targets.extend(joined)
             # 习近平指出…我在Y上: the speaker is the 我
-            if re.search(r"(?:指出|强调|表示|说)", text[p.m.end : p.m.end + 3]):
+            if cues["says"].search(text, p.m.end, p.m.end + 3):
                 for mt in meetings:
-                    if mt.m.start > p.m.end and text[mt.m.start - 2 : mt.m.start] == "我在":
+                    if mt.m.start > p.m.end and cues["self_at"].fullmatch(text[mt.m.start - 2 : mt.m.start]):
                         targets.append(mt)
             # X代表说 in the report of a session: a deputy at it
-            if re.match(r"^代表(?:说|认为|表示|指出|建议|发言)", text[p.m.end : p.m.end + 4]):
+            if cues["deputy_says"].match(text, p.m.end):
                 targets.extend(art.primary)
             kind = K.CHAIR if chair else K.ATTENDEE
             for mt in targets:
@@ -372,7 +370,7 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
             # a numbered session named in passing (…二次会议以来, …三次会议日程) is not an event
             # of the article: its body is not stated to hold it
             primary = {r.key for r in art.primary}
-            passing = named_inside and re.search(r"届.{0,4}(?:次|中全会)", rest) and mt.key not in primary
+            passing = named_inside and cues["numbered_session"].search(rest) and mt.key not in primary
             if org is not None and not passing and not (named_inside and cues["not_organizer"].search(rest)):
                 org_key = next((r.key for r in art.resolved if r.m.id == org.id), None)
                 if org_key and art.types.get(org_key) is EntityType.ORGANIZATION:
