@@ -489,3 +489,38 @@ def test_sources_are_cut_short_with_their_count():
     details = data["details"][str(busy)]
     assert details["sentenceCount"] == SOURCES_MAX + 6 and len(details["sentences"]) == SOURCES_MAX
     assert len(data["sentences"]) <= SOURCES_MAX + 1
+
+
+# -- kg viz reads the graph file through an in-memory Oxigraph store -------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".nt", ".jsonld"])
+def test_cli_page_through_the_store_equals_the_page_of_the_parsed_graph(rdf, tmp_path, suffix):
+    from kg.viz import write_view
+
+    fmt = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}[suffix]
+    graph = tmp_path / f"graph{suffix}"
+    rdf.serialize(graph, format=fmt)
+    spec = ViewSpec(focus="刘宁", depth=2)
+    write_view(Graph().parse(graph, format=fmt), tmp_path / "parsed.html", spec, graph_file=str(graph))
+    args = ["--graph", str(graph), "--out", str(tmp_path / "stored.html"), "--focus", "刘宁", "--depth", "2"]
+    result = CliRunner().invoke(viz_command, args)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "stored.html").read_bytes() == (tmp_path / "parsed.html").read_bytes()
+    assert not (tmp_path / "store").exists()  # nothing written beside the graph
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("graph.ttl", "<http://a> <http://b> .\n", "cannot read"),
+        ("graph.txt", "<http://a> <http://b> <http://c> .\n", "unknown suffix '.txt'; allowed:"),
+    ],
+)
+def test_cli_bad_graph_file_names_it(tmp_path, name, text, message):
+    bad = tmp_path / name
+    bad.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(viz_command, ["--graph", str(bad), "--out", str(tmp_path / "v.html")])
+    assert isinstance(result.exception, VizError)
+    assert str(bad) in str(result.exception) and message in str(result.exception)
+    assert not (tmp_path / "v.html").exists()

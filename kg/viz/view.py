@@ -175,7 +175,9 @@ def select(g: nx.MultiDiGraph, spec: ViewSpec) -> View:
         focus = _find_node(g, spec.focus)
         import networkx as nx
 
-        keep = set(nx.ego_graph(g, focus, radius=spec.depth, undirected=True))
+        # the ego network's nodes, on an undirected view (nx.ego_graph deep-copies the graph's
+        # attributes, among them the RDF graph the evidence is read from)
+        keep = set(nx.single_source_shortest_path_length(g.to_undirected(as_view=True), focus, cutoff=spec.depth))
     if spec.types:
         wanted = set(type_keys(spec.types))
         keep = {n for n in keep if g.nodes[n]["type"] in wanted or n == focus}
