@@ -483,7 +483,7 @@ def _hosts(art: ArticleView, sentence: int, meetings: list[Resolved], edges: Edg
             if not nxt:
                 break
             hosts.append(nxt[0])
-            glue = re.match(r"、|和|与|及|以及|，", text[nxt[0].m.end : nxt[0].m.end + 2])
+            glue = re.match(r"、|和|与|及|以及", text[nxt[0].m.end : nxt[0].m.end + 2])
             end = nxt[0].m.end + (glue.end() if glue else 0)
             if not glue:
                 break
