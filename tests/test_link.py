@@ -1185,3 +1185,26 @@ def test_a_body_named_in_two_titles_is_cited_at_both():
     body = "org/中国人民政治协商会议江西省委员会常务委员会"
     sub = next(r for r in rels if r.kind is K.SUB_ORGANIZATION_OF and r.subject == body)
     assert [e.sentence for e in sub.evidence] == [0, 1]
+
+
+def test_the_bodies_that_host_a_meeting_organise_it():
+    # People's Daily 1998: Y由X主办，Z承办 and 由X和W共同主办的Y
+    an = analysis(
+        "这次大学体育发展研讨会由北京市大学生体育协会主办，北京步瑞门体育咨询有限责任公司承办。"
+        "由北京市政府和科技部共同主办的国际周活动为期5天。",
+        [
+            ("大学体育发展研讨会", M),
+            ("北京市大学生体育协会", O),
+            ("北京步瑞门体育咨询有限责任公司", O),
+            ("北京市政府", O),
+            ("科技部", O),
+            ("国际周活动", M),
+        ],
+        paper="人民日报",
+        region="北京市",
+    )
+    got, _ = edges(an)
+    hosts = {(s.split("/")[1], o) for k, s, o, _ in got if k is K.ORGANIZER}
+    assert {m for m, _ in hosts} == {"大学体育发展研讨会", "国际周活动"}
+    assert len([o for m, o in hosts if m == "国际周活动"]) == 2  # each of the joint hosts
+    assert len([o for m, o in hosts if m == "大学体育发展研讨会"]) == 1  # 承办 without 由: not this rule

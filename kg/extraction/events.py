@@ -83,6 +83,42 @@ def _automaton(which: str) -> ahocorasick.Automaton:
     return auto
 
 
+@cache
+def _frames() -> dict[str, re.Pattern[str]]:
+    """The rows of meeting_frames.tsv by name: the clause frames (…_held) that delimit a whole
+    meeting name, {kind} filled with the meeting words, longest first; `opening` and `deictic`."""
+    kinds = "|".join(re.escape(k) for k in sorted(knowledge.meeting_kinds(), key=lambda k: (-len(k), k)))
+    rows = read_tsv("lexicon/meeting_frames.tsv", ("name", "pattern"))
+    return {r["name"]: re.compile(r["pattern"].replace("{kind}", kinds)) for r in rows}
+
+
+def _framed(text: str, entities: list[Candidate]) -> list[Candidate]:
+    """Meeting names delimited by their clause (meeting_frames.tsv). A name that holds verbs
+    starts as the genre's do: with its scope (全市), a year, an ordinal, or a body or place
+    (not 我要热情欢迎…会议在上海召开: a speaker's clause)."""
+    generic = knowledge.generic_phrases()
+    bodies = {e.start for e in entities if e.kind in (MentionKind.ORGANIZATION, MentionKind.PLACE) and not e.nested}
+    kinds = knowledge.meeting_kinds()
+    out = []
+    frames = _frames()
+    for name, pattern in frames.items():
+        if not name.endswith("_held"):
+            continue
+        for m in pattern.finditer(text):
+            start, end = m.span("name")
+            start = _strip_leading(text, start, end)
+            surface = text[start:end]
+            kind = next((surface[-n:] for n in range(min(len(surface), 8), 0, -1) if surface[-n:] in kinds), "")
+            if surface in generic or len(surface) - len(kind) < 2 or frames["deictic"].match(surface):
+                continue
+            if start not in bodies and not frames["opening"].match(surface):
+                continue
+            if any(k + j in surface for k in kinds for j in "、和及与"):
+                continue  # 召开A会议、B会议, 召开A会议和B会议: two meetings
+            out.append(Candidate(start, end, MEETING, f"frame:{name}", 5))
+    return out
+
+
 def _hits(text: str, which: str, words: _Words) -> list[tuple[int, int, str, str]]:
     """(start, end, suffix, info): per end position the longest hit that does not start
     inside a word it does not end with (省政府党组|会议 -> 会议, not 党组会议)."""
@@ -261,6 +297,7 @@ def meetings(text: str, words: list[Word], entities: list[Candidate]) -> list[Ca
         if len(surface) - len(suffix) < 2 and not (coordinated or attended or named or convened):
             continue
         out.append(Candidate(start, e, MEETING, "rule:meeting", 4))
+    out.extend(_framed(text, entities))
     return _outermost(out)
 
 

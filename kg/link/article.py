@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from kg import knowledge
 from kg.records import Analysis, EntityType, Evidence, Mention, MentionKind, Relation, RelationKind, Resolution
+from kg.resolve import meeting_date
 
 
 @dataclass(frozen=True)
@@ -82,13 +83,27 @@ class ArticleView:
             for r in self._own_meetings(i):
                 if r.key not in {o.key for o in out}:
                     out.append(r)
+        # of several, not one announced for a later day (a deck: 决定…第二次会议4月24日至26日举行) nor a
+        # session named as holding the meeting reported (市第十四届人大第一次会议|举行|预备会议)
+        reported = [r for r in out if not self._announced(r) and not self._holds_another(r)]
         if out:
-            return out
+            return reported or out
         for i in [s.index for s in self.an.sentences if s.start >= body_start][:3]:
             found = self._own_meetings(i)
             if found:
                 return [min(found, key=lambda r: r.m.start)]
         return []
+
+    def _announced(self, r: Resolved) -> bool:
+        issued = self.an.article.issue.date
+        day = meeting_date(r.m, self.an)
+        return issued is not None and day is not None and day > issued
+
+    def _holds_another(self, r: Resolved) -> bool:
+        verb = knowledge.relation_cues()["holds_sitting"].match(self.text, r.m.end)
+        return verb is not None and any(
+            o.m.start == verb.end() and o.m.kind is MentionKind.MEETING for o in self.by_sentence.get(r.m.sentence, ())
+        )
 
     def _own_meetings(self, sentence: int) -> list[Resolved]:
         return [r for r in self.of(sentence, EntityType.MEETING) if not knowledge.studied_meeting(self.text, r.m.end)]

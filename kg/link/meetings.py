@@ -127,7 +127,20 @@ def _bare_word(art: ArticleView, words: str) -> bool:
     if knowledge.relation_cues()["bare_meeting_word"].match(rest):
         return True
     kinds = [k for k in knowledge.meeting_kinds() if len(k) >= 2 and any(r.m.text.endswith(k) for r in art.primary)]
-    return any(rest.startswith(k) for k in kinds)
+    if any(rest.startswith(k) for k in kinds):
+        return True
+    # 出席现场会 in an article about a 现场推进会议: a meeting word whose characters the name holds in order
+    return any(
+        rest.startswith(k) and _in_order(k, r.m.text)
+        for k in knowledge.meeting_kinds()
+        if len(k) >= 3
+        for r in art.primary
+    )
+
+
+def _in_order(short: str, name: str) -> bool:
+    rest = iter(name)
+    return all(ch in rest for ch in short)
 
 
 _LIST_ITEMS = {k.value for k in (MentionKind.PERSON, MentionKind.TITLE, MentionKind.ORGANIZATION, MentionKind.PLACE)}
@@ -266,8 +279,11 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
                     r
                     for r in meetings
                     if r.m.start >= verb_end
-                    and r.m.start - verb_end <= 4
-                    and not cues["verb_object_break"].search(text, verb_end, r.m.start)
+                    and (
+                        r.m.start - verb_end <= 4
+                        and not cues["verb_object_break"].search(text, verb_end, r.m.start)
+                        or cues["verb_object_lead"].fullmatch(text, verb_end, r.m.start)  # 出席在蓉开幕的Y
+                    )
                 ]
                 verb = (chair or attend).group("verb")
                 if nxt:
@@ -283,6 +299,12 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
                     )
                 ):
                     targets = art.primary  # 主持会议并讲话, 出席了会议, …出席。: the article's meeting
+                elif not chair and cues["verb_ends_clause"].match(text[verb_end : verb_end + 1]):
+                    # Y在Z举行开馆式，甲、乙等出席。: the meeting the sentence reports before the list
+                    held = [
+                        r for r in meetings if r.m.end <= p.m.start and not knowledge.studied_meeting(text, r.m.end)
+                    ]
+                    targets = held[-1:]
             if chair and not targets and chair.group("verb").endswith("会议"):
                 # …召开Y，主任X主持会议并讲话: the bare 会议 is the meeting the sentence reports
                 own = [r for r in meetings if r.m.end <= p.m.start and not knowledge.studied_meeting(text, r.m.end)]
@@ -375,48 +397,113 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
                 org_key = next((r.key for r in art.resolved if r.m.id == org.id), None)
                 if org_key and art.types.get(org_key) is EntityType.ORGANIZATION:
                     edges.add(K.ORGANIZER, mt.key, org_key, art.ev(i, "organiser named with the meeting"))
-            for pl in art.of(i, EntityType.PLACE, EntityType.ORGANIZATION):
+            places = art.of(i, EntityType.PLACE, EntityType.ORGANIZATION)
+            for pl in places:
                 # Y在Z召开, and 在Z召开的Y: Z a place or a venue (毕节市七星关区人民医院, 驻京办事处),
-                # also a room or hall of it (在区人大常委会会议室举行, 在市政协机关召开)
-                room = cues["venue_room"].match(text, pl.m.end)
-                room_end = room.end() if room else pl.m.end
+                # also a room or hall of it (在区人大常委会会议室举行, 在市政协机关召开); Y于…在Z和W两地举行:
+                # each of the places joined before the verb
+                chain, chain_end = _place_chain(art, pl, places)
                 after = pl.m.start >= mt.m.end and cues["held_when"].fullmatch(text[mt.m.end : pl.m.start])
-                held = cues["held"].match(text[room_end : room_end + 6])
+                held = cues["held"].match(text[chain_end : chain_end + 6])
                 before = (
                     pl.m.end <= mt.m.start
                     and text[pl.m.start - 1 : pl.m.start] == "在"
                     and re.fullmatch(
-                        "(?:" + cues["held"].pattern.removeprefix("^") + ")的", text[room_end : mt.m.start]
+                        "(?:" + cues["held"].pattern.removeprefix("^") + ")的", text[chain_end : mt.m.start]
                     )
                 )
                 # 在Z举行Y (十三届全国人大常委会4日上午在北京人民大会堂举行第一百三十六次委员长会议)
                 direct = (
                     pl.m.end <= mt.m.start
                     and text[pl.m.start - 1 : pl.m.start] == "在"
-                    and re.fullmatch(cues["held"].pattern.removeprefix("^"), text[room_end : mt.m.start])
+                    and re.fullmatch(cues["held"].pattern.removeprefix("^"), text[chain_end : mt.m.start])
                 )
                 if not ((after and held) or before or direct):
                     continue
                 convened.add(mt.key)
-                if art.types.get(pl.key) is EntityType.PLACE:
-                    edges.add(K.LOCATION, mt.key, pl.key, art.ev(i, "held at"))
-                elif pl.key in art.seat and not any(
-                    r.m.nested and pl.m.start <= r.m.start and r.m.end <= pl.m.end for r in art.resolved
-                ):  # 在区人大常委会会议室: the body's premises, in the place its (full) name gives
-                    edges.add(K.LOCATION, mt.key, art.seat[pl.key], art.ev(i, "held at (the venue's place)"))
-                else:  # a body's premises: meetings are held at places, the one its name gives
-                    inner = [
-                        r
-                        for r in art.resolved
-                        if r.m.nested
-                        and r.m.kind is MentionKind.PLACE
-                        and pl.m.start <= r.m.start
-                        and r.m.end <= pl.m.end
-                    ]
-                    if inner:
-                        finest = max(inner, key=lambda r: (r.m.end - pl.m.start, r.m.end - r.m.start))
-                        edges.add(K.LOCATION, mt.key, finest.key, art.ev(i, "held at (the venue's place)"))
+                for member in chain:
+                    _held_at(art, mt, member, edges, i)
+        _hosts(art, i, meetings, edges)
     _meeting_places_from_lead(art, edges, convened)
+
+
+def _place_chain(art: ArticleView, first: Resolved, places: list[Resolved]) -> tuple[list[Resolved], int]:
+    """The places joined to `first` by 和/、/及/与 (在柳州市城中区和北海市海城区两地举行), each with
+    a room or hall of it; and where the chain ends (after 两地, 三地, 等地)."""
+    cues = knowledge.relation_cues()
+    text = art.text
+    chain = [first]
+    room = cues["venue_room"].match(text, first.m.end)
+    end = room.end() if room else first.m.end
+    while True:
+        nxt = [p for p in places if p.m.start > end and text[end : p.m.start] in ("和", "、", "及", "与")]
+        if not nxt:
+            break
+        member = min(nxt, key=lambda p: (p.m.start, -p.m.end))
+        chain.append(member)
+        room = cues["venue_room"].match(text, member.m.end)
+        end = room.end() if room else member.m.end
+    tail = cues["places_tail"].match(text, end) if len(chain) > 1 else None
+    return chain, tail.end() if tail else end
+
+
+def _held_at(art: ArticleView, mt: Resolved, pl: Resolved, edges: Edges, sentence: int) -> None:
+    """A meeting held at `pl`: a place, or a body's premises in the place its name gives."""
+    if art.types.get(pl.key) is EntityType.PLACE:
+        edges.add(K.LOCATION, mt.key, pl.key, art.ev(sentence, "held at"))
+    elif pl.key in art.seat and not any(
+        r.m.nested and pl.m.start <= r.m.start and r.m.end <= pl.m.end for r in art.resolved
+    ):  # 在区人大常委会会议室: the body's premises, in the place its (full) name gives
+        edges.add(K.LOCATION, mt.key, art.seat[pl.key], art.ev(sentence, "held at (the venue's place)"))
+    else:  # a body's premises: meetings are held at places, the one its name gives
+        inner = [
+            r
+            for r in art.resolved
+            if r.m.nested and r.m.kind is MentionKind.PLACE and pl.m.start <= r.m.start and r.m.end <= pl.m.end
+        ]
+        if inner:
+            finest = max(inner, key=lambda r: (r.m.end - pl.m.start, r.m.end - r.m.start))
+            edges.add(K.LOCATION, mt.key, finest.key, art.ev(sentence, "held at (the venue's place)"))
+
+
+def _hosts(art: ArticleView, sentence: int, meetings: list[Resolved], edges: Edges) -> None:
+    """Y由X(、W)(共同)主办/承办, 由X主办的Y, 这次会议由X和W联合承办: each body hosts the meeting
+    (relation_cues.tsv `host_verb`, `host_subject`); a bare subject (会议, 本届论坛) is the
+    article's meeting."""
+    cues = knowledge.relation_cues()
+    text = art.text
+    s = art.an.sentences[sentence]
+    orgs = sorted(art.of(sentence, EntityType.ORGANIZATION), key=lambda r: (r.m.start, -r.m.end))
+    for by in re.finditer("由", text[s.start : s.end]):
+        at = s.start + by.start()
+        hosts: list[Resolved] = []
+        end = at + 1
+        while True:
+            nxt = [o for o in orgs if o.m.start == end and not o.m.nested]
+            if not nxt:
+                break
+            hosts.append(nxt[0])
+            glue = re.match(r"、|和|与|及|以及", text[nxt[0].m.end : nxt[0].m.end + 2])
+            end = nxt[0].m.end + (glue.end() if glue else 0)
+            if not glue:
+                break
+        verb = cues["host_verb"].match(text, end) if hosts else None
+        if verb is None:
+            continue
+        targets = [r for r in meetings if r.m.start == verb.end() and text[verb.end() - 1] == "的"]
+        if not targets:  # Y由X主办: the meeting before 由, or a bare word for the article's
+            clause = max(text.rfind(c, s.start, at) for c in "，,；;：:")
+            lead = text[max(s.start, clause + 1) : at]
+            near = [r for r in meetings if r.m.end <= at and max(s.start, clause + 1) <= r.m.start]
+            if near:
+                last = max(near, key=lambda r: r.m.end)
+                if cues["host_subject"].fullmatch(text, last.m.end, at):
+                    targets = [last]
+            elif lead.strip() and cues["host_subject"].fullmatch(lead):
+                targets = art.primary
+        for mt in targets:
+            for org in hosts:
+                edges.add(K.ORGANIZER, mt.key, org.key, art.ev(sentence, "hosted by"))
 
 
 def _meeting_places_from_lead(art: ArticleView, edges: Edges, done: set[str]) -> None:

@@ -97,10 +97,16 @@ def meeting_organizer(meeting: Mention, analysis: Analysis) -> tuple[Mention | N
     # not taken for the holder here: the session is the body's, but the gold files disagree on
     # whether a session names its organiser, and the seeds' say no (kept as before such names)
     bodies = [
-        m for m in analysis.mentions if m.kind is MentionKind.ORGANIZATION and body_without_term(m.text) == m.text
+        m
+        for m in analysis.mentions
+        if m.kind is MentionKind.ORGANIZATION
+        and body_without_term(m.text) == m.text
+        and not m.text.startswith(_ALL_OF_LEVEL)  # 全区人大…交流会: the bodies of every county, not one
     ]
     inside = [m for m in bodies if meeting.start <= m.start and m.end <= kind_start and m.end < meeting.end]
     at_kind = [m for m in inside if m.end == kind_start]
+    if not at_kind:  # 十三届县委|第32次|常委会会议: only the sitting's numbers between the body and the word
+        at_kind = [m for m in inside if _SITTING_NUMBERS.fullmatch(analysis.article.text, m.end, kind_start)]
     if at_kind:
         org = min(at_kind, key=lambda m: m.start)
         return org, meeting.text[org.end - meeting.start :]
@@ -127,11 +133,14 @@ def meeting_organizer(meeting: Mention, analysis: Analysis) -> tuple[Mention | N
         between = text[org.end : meeting.start]
         if text[org.start - 1 : org.start] == "在":  # 在天津市政府驻北京办事处召开的: the venue
             continue
-        if convening.match(between) and len(between) <= 12 and sentence.start <= org.start:
+        if convening.match(between) and len(between) <= 20 and sentence.start <= org.start:
             return org, meeting.text
     return None, meeting.text
 
 
+_ALL_OF_LEVEL = ("全省", "全市", "全区", "全县", "全州", "全盟", "全旗")
+# the numbers of a sitting between its body and its meeting word (县委|第32次|常委会会议)
+_SITTING_NUMBERS = re.compile(r"(?:第?[一二三四五六七八九十百零〇\d]+[届次])+")
 _LEADING_DATE = re.compile(r"^(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上|晚)?")
 
 
