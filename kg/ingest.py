@@ -396,6 +396,7 @@ def _ends_sentence(text: str) -> bool:
 def _byline_line(text: str) -> re.Match[str] | None:
     b = _bylines()
     for name in (
+        "reporter_place_line",
         "reporter_line",
         "photo_credit_line",
         "dateline_line",
@@ -683,8 +684,13 @@ def _new_article(group: list[_Line], nxt: _Line | None, cur: _Raw | None, rest: 
 # a role printed inside a byline cell, switching the role of the names after it (记者 李艳红 通讯员
 # 张三, 文/本报记者 张三 图/李四); 本报 and the slash are not part of the role
 _ROLE_IN_CELL = re.compile(
-    r"^(?:本报)?(全媒体记者|融媒体记者|融媒记者|首席记者|见习记者|实习记者|特派记者|特约记者|记者|通讯员|实习生|文/图|文|图|摄影)"
+    r"^(?:本报)?(全媒体记者|融媒体记者|融媒记者|首席记者|见习记者|实习记者|特派记者|特约记者|学生记者|记者|通讯员|实习生|文/图|文|图|摄影)"
     r"(?:[/／:：]|(?=[\u4e00-\u9fff]{2})|$)"
+)
+
+
+_GLUED_ROLE = re.compile(
+    r"(?<=[\u4e00-\u9fff]{2})(通讯员|实习生|(?:全媒体|融媒体|融媒|首席|见习|实习|特约|学生)?记者)(?=[\u4e00-\u9fff]{2})"
 )
 
 
@@ -692,10 +698,13 @@ def _names(cell: str | None, role: str) -> list[tuple[str, str]]:
     """(name, role) pairs of a byline cell; a role word inside it switches the role of the
     names after it (记者 李艳红 通讯员 张三)."""
     out = []
-    for token in re.split(r"[\s、]+", (cell or "").strip()):
+    cell = _GLUED_ROLE.sub(r" \1", cell or "")  # 记者姚克勤通讯员李鸿光: a role glued to the name before it
+    for token in re.split(r"[\s、]+", cell.strip()):
         while (head := _ROLE_IN_CELL.match(token)) is not None and head.end() > 0:
             role, token = head.group(1), token[head.end() :]
-        if 2 <= len(token) <= 8:
+        if len(token) == 6 and token[3] in _surnames() and token[0] in _surnames():
+            out += [(token[:3], role), (token[3:], role)]  # 蔡早勤汤华明: two names printed without a space
+        elif 2 <= len(token) <= 8:
             out.append((token, role))
     return out
 

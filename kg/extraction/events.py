@@ -22,6 +22,7 @@ from kg import knowledge
 from kg.extraction.lac import Word
 from kg.extraction.layers import Candidate
 from kg.extraction.sentences import doc_text
+from kg.extraction.titles import work_titles
 from kg.records import MentionKind
 from kg.resources import read_lines, read_patterns, read_tsv
 
@@ -427,11 +428,14 @@ def policies(text: str, words: list[Word], entities: list[Candidate], lexical: l
             continue
         anchors[e.end].append(e)
     out: list[Candidate] = []
+    works = work_titles(text)
     for m in re.finditer(r"《([^《》\n]{2,80})》", text):
         title = m.group(1)
         after = text[m.end() : m.end() + 2]
         if _MEDIA.search(title) or after.startswith(("杂志", "报", "周刊", "记者")):
             continue  # a newspaper or magazine: an organisation
+        if m.start() in works:
+            continue  # a book, film, programme or article: 《锦绣澴川》新书, 警示教育片《镜鉴》
         draft = _DRAFT.match(text[m.end() :])
         out.append(Candidate(m.start(1), m.end(1), POLICY, "rule:book-title", 6))
         if draft:
