@@ -159,7 +159,7 @@ def _observations(
 
 def link_careers(analyses: Sequence[Analysis], res: Resolution, relations: Sequence[Relation]) -> Careers:
     """Change events and tenures of a build, and `relations` with the appointments' posts."""
-    from kg.link import _Article
+    from kg.link import ArticleView
 
     types = {e.key: e.type for e in res.entities}
     dates = {e.key: e.date for e in res.entities if e.date}
@@ -167,7 +167,7 @@ def link_careers(analyses: Sequence[Analysis], res: Resolution, relations: Seque
     for an in sorted(analyses, key=lambda a: a.article.id):
         if not an.changes:
             continue
-        art = _Article(an, res, types)
+        art = ArticleView(an, res, types)
         for change in an.changes:
             person = res.assignments.get(change.person.id)
             if not person or types.get(person) is not EntityType.PERSON:
@@ -228,7 +228,7 @@ def _tenures(
     relations: Sequence[Relation],
     events: Sequence[ChangeEvent],
 ) -> tuple[Tenure, ...]:
-    from kg.link import _Article
+    from kg.link import ArticleView
 
     issue_dates = {
         an.article.id: an.article.issue.date
@@ -245,7 +245,7 @@ def _tenures(
     seen_current: dict[tuple[str, str, str], set[dt.date]] = defaultdict(set)
     former_evidence: dict[tuple[str, str, str], set[Evidence]] = defaultdict(set)
     for an in analyses:
-        art = _Article(an, res, types)
+        art = ArticleView(an, res, types)
         for key, was, ev in _observations(art, res, types):
             (former if was else current).add(key)
             if was:

@@ -37,7 +37,7 @@ What is partitioned, and what is not (honestly):
              registry. It is cheap next to extraction (~1-2 s per 300k characters).
   link       NOT partitioned: in the client. kg.link.link is per article except for the
              containment and paper edges, which read every article (`_containment`, `_papers`);
-             a per-article map would need that split inside kg/link.py. Also ~1-2 s per 300k chars.
+             a per-article map would need that split inside kg/link/. Also ~1-2 s per 300k chars.
   export     in the client, as the single-process build writes it (kg/export.py, kg/store.py).
 
 So the engine distributes the heavy stage; the client's stages bound how far it scales (see

@@ -296,3 +296,15 @@ def papers() -> dict[str, Paper]:
         for key in (paper.name, *paper.aliases):
             out.setdefault(key, paper)
     return out
+
+
+@cache
+def entity_words() -> dict[str, tuple[str, ...]]:
+    """The closed word lists of the entity rules, by set (stop_chars, role_words, place_endings...):
+    entity_words.tsv; a set of single characters is a tuple of characters."""
+    out: dict[str, tuple[str, ...]] = {}
+    for r in read_tsv("lexicon/entity_words.tsv", ("set", "chars", "items")):
+        if r["chars"] not in ("yes", "no"):
+            raise DataFileError(f"entity_words.tsv: set {r['set']!r} has chars={r['chars']!r}; allowed: yes, no")
+        out[r["set"]] = tuple(r["items"]) if r["chars"] == "yes" else tuple(r["items"].split())
+    return out

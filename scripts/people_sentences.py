@@ -7,7 +7,7 @@ under a headline that names a meeting (the corpora's sentences are shuffled, so 
 座谈会 needs the article's meeting to refer to; --headline) through ingest -> extract ->
 resolve -> link (with --region when given) and prints, per sentence, the
 edges of the people side: holds_post (person, title, body), chair and attendee (meeting,
-person). This is how the rules of kg/link.py and kg/posts.py were checked on text they were
+person). This is how the rules of kg/link/ and kg/posts.py were checked on text they were
 not written from; the judged sample is tests/data/people_sentences.tsv.
 
     PYTHONPATH=$PWD .venv/bin/python scripts/people_sentences.py --limit 200 > /tmp/x.txt

@@ -41,55 +41,22 @@ _FOREIGN_NAME = re.compile(r"^[\u4e00-\u9fff]{5,8}$")
 _NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}$")
 # LAC tags that may be part of a proper name of a body or place
 _NAME_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "a", "ORG", "LOC", "PER", "m", "f", "s", "TIME", "q"})
-# characters that end a name going leftwards
-_STOP_CHARS = set("的了和与及在是为对从把被将等各该本其并或这那此每由向于以")
+_WORDS = knowledge.entity_words()  # the closed word lists: kg/data/lexicon/entity_words.tsv
+_STOP_CHARS = frozenset(_WORDS["stop_chars"])
 # words after a name that show the name has ended (title + name rule)
 _AFTER_NAME = re.compile(
     r"^(?:[、，,。；;：:（(“\s]|$|主持|出席|参加|讲话|说|表示|指出|强调|介绍|一同|陪同|调研|在|等|和|与|及|同志|"
     r"代表|会见|看望|察看|检查|听取|要求|提出|参观|考察|宣布|致辞|发表|出任|任|兼|为|对|向|到|赴|率|带领|"
     r"先生|女士|夫妇|夫人|作|所作|列席|就|同志)"
 )
-# words that say someone holds or held a post, never the start of a body's name (任|军事科学院)
-_ROLE_WORDS = frozenset(
-    {
-        "任",
-        "原",
-        "前",
-        "现",
-        "兼",
-        "现任",
-        "曾任",
-        "历任",
-        "担任",
-        "出任",
-        "兼任",
-        "新任",
-        "拟任",
-        "继任",
-        "改任",
-        "转任",
-    }
-)
-_INDUSTRY_WORDS = frozenset({"科技", "电气", "化工", "石化", "控股", "实业"})
+_ROLE_WORDS = frozenset(_WORDS["role_words"])
+_INDUSTRY_WORDS = frozenset(_WORDS["industry_words"])
 _LIST_DELIMITERS = frozenset("、，,。；;等和与及\n")
-_TERRITORIAL = ("镇", "乡", "街道", "村", "社区", "县", "区", "市", "省", "旗", "嘎查", "苏木", "屯")
-_PARTY_BODIES = ("党委", "党工委", "党组", "党支部", "党总支")
-_PLACE_SUFFIXES = ("自然村", "社区", "街道", "大院", "小区", "村", "镇", "乡", "嘎查", "苏木", "屯")
-# determiners before 村/镇/社区 (全村, 该镇) and common words ending like a place name (农村, 城乡)
-_PLACE_DETERMINERS = frozenset("全该本各此每")
-_BAD_PLACE_PREFIX = _PLACE_DETERMINERS | {
-    "农",
-    "乡",
-    "城",
-    "农村",
-    "乡村",
-    "城乡",
-    "城市",
-    "该村",
-    "本村",
-    "全村",
-    "各村",
-}
+_TERRITORIAL = _WORDS["territorial"]
+_PARTY_BODIES = _WORDS["party_bodies"]
+_PLACE_SUFFIXES = _WORDS["place_suffixes"]
+_PLACE_DETERMINERS = frozenset(_WORDS["place_determiners"])
+_BAD_PLACE_PREFIX = _PLACE_DETERMINERS | frozenset(_WORDS["bad_place_prefix"])
 
 
 @cache
@@ -418,45 +385,8 @@ def _inside_other_place(v: _DocView, c: Candidate) -> bool:
     return word in gaz.by_name or word in gaz.by_short
 
 
-_NATURAL = ("流域", "河", "湖", "江", "海", "山", "岛", "湾", "港")
-_PLACE_ENDINGS = (
-    "自然村",
-    "产业园",
-    "街道",
-    "社区",
-    "小区",
-    "新城",
-    "新区",
-    "园区",
-    "大院",
-    "流域",
-    "州",
-    "河",
-    "湖",
-    "江",
-    "海",
-    "山",
-    "岛",
-    "港",
-    "湾",
-    "堡",
-    "城",
-    "坑",
-    "塘",
-    "街",
-    "村",
-    "镇",
-    "乡",
-    "区",
-    "县",
-    "市",
-    "省",
-    "国",
-    "洲",
-    "旗",
-    "盟",
-    "楼",
-)
+_NATURAL = _WORDS["natural"]
+_PLACE_ENDINGS = _WORDS["place_endings"]
 _ADDRESS = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:街|路|巷|胡同|社区)\d{1,4}号(?:院|楼|小区)")
 
 
@@ -465,12 +395,10 @@ def _place_initials() -> frozenset[str]:
     return frozenset(read_lines("lexicon/place_initials.txt"))
 
 
-_CHINA = frozenset({"中国", "中华人民共和国", "我国", "中华"})
-# verbs of motion before a one-character place (来陕, 访华, 赴京)
-_MOTION = frozenset("来赴回离抵进入驻访在旅")
-# what the model glues to a place in weather reports and what ends a direction, not a name
-_WEATHER = ("晴", "阴", "多云", "雨", "雪", "雾", "瘟", "病", "疫", "炎", "冠")  # and diseases (非洲猪瘟, 新冠)
-_DIRECTION_ENDS = ("部", "方", "面", "边", "侧", "端", "段", "线", "路", "道", "园", "站")
+_CHINA = frozenset(_WORDS["china"])
+_MOTION = frozenset(_WORDS["motion"])  # before a one-character place (来陕, 访华, 赴京)
+_WEATHER = _WORDS["weather"]
+_DIRECTION_ENDS = _WORDS["direction_ends"]
 
 
 def _bare_place_name(v: _DocView, c: Candidate) -> bool:
