@@ -22,6 +22,11 @@ def _cues() -> dict[str, re.Pattern[str]]:
     return dict(read_patterns("lexicon/policy_titles.tsv"))
 
 
+def title_cue(name: str) -> re.Pattern[str]:
+    """A named cue pattern of policy_titles.tsv."""
+    return _cues()[name]
+
+
 def work_titles(text: str) -> frozenset[int]:
     """Start offsets (of the 《) of the titles in `text` that name works, not documents."""
     cues = _cues()
@@ -39,4 +44,6 @@ def work_titles(text: str) -> frozenset[int]:
             if shared or cues["work_title"].search(m.group(1)):
                 works.add(m.start())
         i += len(run)
-    return frozenset(works)
+    # a work is a work wherever the text names it again (《锦绣澴川》新书首发式…《锦绣澴川》由…汇编而成)
+    named = {m.group(1) for m in titles if m.start() in works}
+    return frozenset(m.start() for m in titles if m.group(1) in named)
