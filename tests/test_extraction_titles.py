@@ -9,7 +9,8 @@ pytestmark = pytest.mark.slow
 
 
 def policies(nlp, text):
-    return {s.text for s in nlp(text).spans["policy"]}
+    doc = nlp(text)  # (the doc must outlive its span group)
+    return {s.text for s in doc.spans["policy"]}
 
 
 def test_a_works_title_is_not_a_policy_wherever_the_text_names_it(nlp):
