@@ -702,11 +702,25 @@ def _names(cell: str | None, role: str) -> list[tuple[str, str]]:
     for token in re.split(r"[\s、]+", cell.strip()):
         while (head := _ROLE_IN_CELL.match(token)) is not None and head.end() > 0:
             role, token = head.group(1), token[head.end() :]
-        if len(token) == 6 and token[3] in _surnames() and token[0] in _surnames():
-            out += [(token[:3], role), (token[3:], role)]  # 蔡早勤汤华明: two names printed without a space
+        if token[-1:] in _NOT_NAME_END or token.endswith("刊"):
+            continue  # 文/本刊记者冯娜娜: the paper's word before the role, not a name
+        if len(token) in (5, 6) and (parts := _two_names(token)) is not None:
+            out += [(parts[0], role), (parts[1], role)]  # 蔡早勤汤华明, 李蕾张羽飞: two names without a space
         elif 2 <= len(token) <= 8:
             out.append((token, role))
     return out
+
+
+def _two_names(token: str) -> tuple[str, str] | None:
+    """Two names printed without a space (蔡早勤汤华明, 李蕾张羽飞, 丁奇志张斌): the one way to cut
+    the token into names of two or three characters that each open with a surname, if only one."""
+    surnames = _surnames()
+    cuts = [
+        (token[:i], token[i:])
+        for i in (2, 3)
+        if 2 <= len(token) - i <= 3 and token[0] in surnames and token[i] in surnames
+    ]
+    return cuts[0] if len(cuts) == 1 else None
 
 
 @cache
