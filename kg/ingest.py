@@ -396,6 +396,7 @@ def _ends_sentence(text: str) -> bool:
 def _byline_line(text: str) -> re.Match[str] | None:
     b = _bylines()
     for name in (
+        "reporter_place_line",
         "reporter_line",
         "photo_credit_line",
         "dateline_line",
@@ -683,8 +684,13 @@ def _new_article(group: list[_Line], nxt: _Line | None, cur: _Raw | None, rest: 
 # a role printed inside a byline cell, switching the role of the names after it (记者 李艳红 通讯员
 # 张三, 文/本报记者 张三 图/李四); 本报 and the slash are not part of the role
 _ROLE_IN_CELL = re.compile(
-    r"^(?:本报)?(全媒体记者|融媒体记者|融媒记者|首席记者|见习记者|实习记者|特派记者|特约记者|记者|通讯员|实习生|文/图|文|图|摄影)"
+    r"^(?:本报)?(全媒体记者|融媒体记者|融媒记者|首席记者|见习记者|实习记者|特派记者|特约记者|学生记者|记者|通讯员|实习生|文/图|文|图|摄影)"
     r"(?:[/／:：]|(?=[\u4e00-\u9fff]{2})|$)"
+)
+
+
+_GLUED_ROLE = re.compile(
+    r"(?<=[\u4e00-\u9fff]{2})(通讯员|实习生|(?:全媒体|融媒体|融媒|首席|见习|实习|特约|学生)?记者)(?=[\u4e00-\u9fff]{2})"
 )
 
 
@@ -692,12 +698,29 @@ def _names(cell: str | None, role: str) -> list[tuple[str, str]]:
     """(name, role) pairs of a byline cell; a role word inside it switches the role of the
     names after it (记者 李艳红 通讯员 张三)."""
     out = []
-    for token in re.split(r"[\s、]+", (cell or "").strip()):
+    cell = _GLUED_ROLE.sub(r" \1", cell or "")  # 记者姚克勤通讯员李鸿光: a role glued to the name before it
+    for token in re.split(r"[\s、]+", cell.strip()):
         while (head := _ROLE_IN_CELL.match(token)) is not None and head.end() > 0:
             role, token = head.group(1), token[head.end() :]
-        if 2 <= len(token) <= 8:
+        if token[-1:] in _NOT_NAME_END or token.endswith("刊"):
+            continue  # 文/本刊记者冯娜娜: the paper's word before the role, not a name
+        if len(token) in (5, 6) and (parts := _two_names(token)) is not None:
+            out += [(parts[0], role), (parts[1], role)]  # 蔡早勤汤华明, 李蕾张羽飞: two names without a space
+        elif 2 <= len(token) <= 8:
             out.append((token, role))
     return out
+
+
+def _two_names(token: str) -> tuple[str, str] | None:
+    """Two names printed without a space (蔡早勤汤华明, 李蕾张羽飞, 丁奇志张斌): the one way to cut
+    the token into names of two or three characters that each open with a surname, if only one."""
+    surnames = _surnames()
+    cuts = [
+        (token[:i], token[i:])
+        for i in (2, 3)
+        if 2 <= len(token) - i <= 3 and token[0] in surnames and token[i] in surnames
+    ]
+    return cuts[0] if len(cuts) == 1 else None
 
 
 @cache

@@ -348,6 +348,26 @@ BODY = "5月12日，省政府召开常务会议，研究部署安全生产工作
         (BODY + "（张三 李四）", [("张三", ""), ("李四", "")]),
         (BODY + "（新华社）", []),
         (BODY + "（待续）", []),
+        # CLUENER (real bylines): roles glued to the names, two names without a space, a radio
+        # station's 消息, the place of the report glued to the name
+        ("□记者姚克勤通讯员李鸿光\n\n" + BODY, [("姚克勤", "记者"), ("李鸿光", "通讯员")]),
+        (
+            "本报讯（通讯员王东升记者蔡早勤汤华明）" + BODY,
+            [("王东升", "通讯员"), ("蔡早勤", "记者"), ("汤华明", "记者")],
+        ),
+        ("中广网北京6月24日消息（记者张晶）" + BODY, [("张晶", "记者")]),
+        ("本报讯（记者李蕾张羽飞）" + BODY, [("李蕾", "记者"), ("张羽飞", "记者")]),
+        ("文/本刊记者冯娜娜\n\n" + BODY, [("冯娜娜", "记者")]),
+        ("本报记者胡金华上海报道\n\n" + BODY, [("胡金华", "记者")]),
+        # composed in the house styles of city papers, county TV, campus and Hong Kong news sites:
+        # 本报西安讯(记者 X Y), 【X网讯】记者X 通讯员Y报道：, (来源：X电视台 记者：X Y), 本网讯 (学生记者 X),
+        # (文/图 X) closing the story
+        ("本报西安讯(记者 张三 李四)" + BODY, [("张三", "记者"), ("李四", "记者")]),
+        ("【商报网讯】记者张三 通讯员李四报道：" + BODY, [("张三", "记者"), ("李四", "通讯员")]),
+        (BODY + "(来源：县电视台 记者：张三 李四)", [("张三", "记者"), ("李四", "记者")]),
+        ("本网讯 (学生记者 张三 李四)" + BODY, [("张三", "学生记者"), ("李四", "学生记者")]),
+        (BODY + "(文/图 张三)", [("张三", "文/图")]),
+        (BODY + "\n记者：张三\n编辑：李四\n责编：王五", [("张三", "记者")]),
     ],
 )
 def test_bylines_in_many_house_styles(tmp_path, credit, expected):

@@ -22,6 +22,7 @@ from kg import knowledge
 from kg.extraction.lac import Word
 from kg.extraction.layers import Candidate
 from kg.extraction.sentences import doc_text
+from kg.extraction.titles import title_cue, work_titles
 from kg.records import MentionKind
 from kg.resources import read_lines, read_patterns, read_tsv
 
@@ -48,6 +49,8 @@ _NUMBERED = re.compile(r"[一二三四五六七八九十两百千\d]")
 _MAX_NAME = 40
 # a bracketed word inside a meeting's name, before its meeting word: 党组(扩大)会议, 主席（扩大）会议
 _INSERTED = re.compile(r"[（(](?:扩大|联席|视频)[)）]$")
+# a title inside a title, in angle or book brackets (《…印发〈关于…的意见〉的通知》)
+_INNER_TITLE = re.compile(r"[〈<《]([^〈〉<>《》]{2,60})[〉>》]")
 # 关于…的决定: the title of a document (决定, 意见, 请示, 报告…) whatever its subject
 _GUANYU = re.compile(r"关于[^，。；、\n《》]{2,40}?的(?:决定|意见|通知|办法|规定|决议|批复|请示|报告|方案|建议|通报)")
 
@@ -464,15 +467,24 @@ def policies(text: str, words: list[Word], entities: list[Candidate], lexical: l
             continue
         anchors[e.end].append(e)
     out: list[Candidate] = []
+    inside: list[Candidate] = []  # documents named inside another's title: kept beside it
+    works = work_titles(text)
     for m in re.finditer(r"《([^《》\n]{2,80})》", text):
         title = m.group(1)
         after = text[m.end() : m.end() + 2]
         if _MEDIA.search(title) or after.startswith(("杂志", "报", "周刊", "记者")):
             continue  # a newspaper or magazine: an organisation
+        if m.start() in works:
+            continue  # a book, film, programme or article: 《锦绣澴川》新书, 警示教育片《镜鉴》
         draft = _DRAFT.match(text[m.end() :])
         out.append(Candidate(m.start(1), m.end(1), POLICY, "rule:book-title", 6))
         if draft:
             out.append(Candidate(m.start(1), m.end() + draft.end(), POLICY, "rule:book-title", 6))
+        # 《中共中央办公厅国务院办公厅印发〈关于…的意见〉的通知》: the title inside is a document too
+        for inner in _INNER_TITLE.finditer(title):
+            if not _MEDIA.search(inner.group(1)):
+                at = m.start(1) + inner.start(1)
+                inside.append(Candidate(at, at + len(inner.group(1)), POLICY, "rule:title-in-title", 6))
     issuers = {e.end: e for e in entities if e.kind is MentionKind.ORGANIZATION and not e.nested}
     for m in _GUANYU.finditer(text):
         end = m.end()
@@ -484,6 +496,13 @@ def policies(text: str, words: list[Word], entities: list[Candidate], lexical: l
             "、",
         ):
             start = issuer.start  # 中共南宁市委 南宁市人民政府|关于…的决定: joint issuers
+        if (
+            title_cue("printing_verb").search(text, max(0, start - 4), start)
+            and m.group(0).endswith("的通知")
+            and title_cue("printed_document").search(text, m.start(), end - 3)
+        ):
+            end -= 3  # 印发关于推动…若干政策举措(2025年版)的通知: the 举措 is the document
+            draft = None
         out.append(Candidate(start, end + (draft.end() if draft else 0), POLICY, "rule:guanyu", 5))
     for name, pattern in read_patterns("lexicon/policy_patterns.tsv"):
         for m in pattern.finditer(text):
@@ -521,6 +540,12 @@ def policies(text: str, words: list[Word], entities: list[Candidate], lexical: l
         if quote is not None:  # “新冠疫苗实施计划”: the quotation is the name
             out.append(Candidate(quote[0], quote[1], POLICY, "rule:policy-quoted", 4))
             continue
+        if text[s - 1 : s] == "》" and strength == "strong":
+            start = _name_over_title(text, text.rfind("《", 0, s), s)
+            if start is not None:  # 印发|山西省贯彻落实《…规划》工作方案: one name over the title
+                out.append(Candidate(start, e, POLICY, "rule:policy-over-title", 5))
+                inside.append(Candidate(text.rfind("《", 0, s) + 1, s - 1, POLICY, "rule:title-in-title", 6))
+            continue  # not a name glued across the bracket (“十三五”规划》工作方案)
         found = _policy_span(v, s, e, strength, anchors)
         if found is None:
             continue
@@ -539,7 +564,30 @@ def policies(text: str, words: list[Word], entities: list[Candidate], lexical: l
             out.append(Candidate(m.start() + 1, m.end() - 1, POLICY, "rule:numbered-slogan", 3))
     # 国务院联防联控机制 is a body; 全面深化改革 in 中央全面深化改革委员会 is part of a body's name
     bodies = [(e.start, e.end) for e in entities if e.kind is MentionKind.ORGANIZATION and not e.nested]
-    return _outermost([c for c in out if not any(s <= c.start and c.end <= e for s, e in bodies)])
+    kept = _outermost([c for c in out if not any(s <= c.start and c.end <= e for s, e in bodies)])
+    spans = {(c.start, c.end) for c in kept}
+    return kept + [c for c in _outermost(inside) if (c.start, c.end) not in spans]
+
+
+def _name_over_title(text: str, opening: int, close: int) -> int | None:
+    """Start of a document's name that holds the title text[opening:close] before its policy
+    word (关于印发|山西省贯彻落实《促进…规划》工作方案的通知): the name opens after the document
+    verb of its clause (印发, 制定…), with no punctuation, 的 or other verb in between; None when
+    no such verb governs it (学习《条例》实施办法 is left alone)."""
+    if opening < 0 or "》" in text[opening : close - 1] or "\n" in text[opening:close]:
+        return None
+    clause = max(text.rfind(p, 0, opening) for p in "，,。；;：:、\n")
+    best = None
+    for verb in _DOC_VERBS:
+        at = text.rfind(verb, clause + 1, opening)
+        if at >= 0 and (best is None or at + len(verb) > best):
+            best = at + len(verb)
+    if best is None or opening - best > 20:
+        return None
+    gap = text[best:opening]
+    if set(gap) & (_STOP_CHARS - {"、"}) or "的" in gap or len(gap) < 2:
+        return None
+    return best
 
 
 def _period_modifier(v: _Words, start: int, end: int) -> bool:

@@ -36,7 +36,11 @@ def add_discussed(art: ArticleView, edges: Edges) -> None:
         policies = art.of(sentence.index, EntityType.POLICY)
         # the meeting's own words: a paragraph opening 会议指出/会议强调 (or a speaker at it)
         paragraph = text[art.paragraph_start(sentence.index) : sentence.end]
-        meeting_speaks = cues["meeting_subject"].match(paragraph) or cues["meeting_subject"].match(sentence.text)
+        meeting_speaks = (
+            cues["meeting_subject"].match(paragraph)
+            or cues["meeting_subject"].match(sentence.text)
+            or cues["agenda_opening"].match(sentence.text)  # 会前学习了《A》，讨论了《B》
+        )
         speaker = any(
             r.key in attendees and cues["speaker_says"].match(text, r.m.end)
             for r in art.of(sentence_of_paragraph(art, sentence.index), EntityType.PERSON)
@@ -49,8 +53,16 @@ def add_discussed(art: ArticleView, edges: Edges) -> None:
         clause_subject = [m.end() for m in cues["meeting_clause"].finditer(sentence.text)]
         named_in = [(mt.m.start, mt.m.end) for mt in meetings]
         for p in policies:
+            # 《政府工作报告》征求意见会: a meeting held on the document named in its name
+            for mt in meetings:
+                if mt.m.start <= p.m.start and cues["named_after_document"].match(text[p.m.end : mt.m.end]):
+                    edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "meeting on the document"))
             if p.m.nested or inside_any(named_in, p.m.start, p.m.end):  # 国家“十三五”科技创新成就展
                 continue
+            # 《A》《B》已经省政府常务会议通过，提请本次会议审议: submitted to the article's meeting
+            if own and cues["submitted_to_own"].match(text[p.m.end : sentence.end]):
+                for mt in own:
+                    edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "submitted to the meeting"))
             speaks = meeting_speaks or any(sentence.start + c <= p.m.start for c in clause_subject)
             targets: list[Resolved] = []
             if (speaks or speaker) and own:
@@ -60,6 +72,8 @@ def add_discussed(art: ArticleView, edges: Edges) -> None:
                 for mt in meetings:
                     if knowledge.studied_meeting(text, mt.m.end) or verb is None or verb[0] < mt.m.end:
                         continue
+                    if cues["future_review"].search(text, sentence.start, mt.m.start):
+                        continue  # 即将提请市五届人大二次会议审议的《报告》: not reviewed yet
                     targets.append(mt)
             # 区政府制定了《纲要(草案)》 in the words of one reporting to the session: a draft put
             # before the meeting is what it reviews
@@ -113,7 +127,7 @@ def _meetings_adopting(text: str, p: Resolved, meetings: list[Resolved], cues) -
     out = []
     for mt in meetings:
         if mt.m.start >= p.m.end:
-            lead = cues["adopted_by_lead"].fullmatch(text, p.m.end, mt.m.start)
+            lead = cues["adopted_by_lead"].fullmatch(_without_titles(text, p.m.end, mt.m.start))
             if lead and cues["adopted_by_tail"].match(text, mt.m.end):
                 out.append(mt)
         elif mt.m.end <= p.m.start:
@@ -122,6 +136,14 @@ def _meetings_adopting(text: str, p: Resolved, meetings: list[Resolved], cues) -
             if reviewed and "对" in between and not re.search(r"[，,。；;：:]", between):
                 out.append(mt)
     return out
+
+
+def _without_titles(text: str, start: int, end: int) -> str:
+    """text[start:end] without the 《titles》 of a list it opens with (》《B》、《C》已经…): the
+    rest of a list of documents that share what follows."""
+    between = text[start:end]
+    rest = re.sub(r"^》?(?:[、和及与]?《[^《》]{1,80}》(?:[（(][^（）()]{1,12}[)）])?)+", "》", between)
+    return rest
 
 
 def _is_draft(text: str, p: Resolved, draft: re.Pattern[str]) -> bool:
@@ -142,14 +164,17 @@ def add_issuers(art: ArticleView, names: dict[str, str], org_forms: dict[str, st
         in_title = partial(inside_any, titled)
         for p in policies:
             # 全国人大常委会关于实行宪法宣誓制度的决定: the body printed before its 关于-document
-            # 党中央、国务院《关于…的意见》, 省委、省政府《关于…》: the bodies printed before the title
+            # 党中央、国务院《关于…的意见》, 省委、省政府《关于…》: the bodies printed before the title;
+            # 市发展改革委、市综合行政执法局《…实施方案》: before any title in brackets (not a paper's article)
             lead = next(
                 (
                     o
                     for o in orgs
                     if o.m.end <= p.m.start
-                    and text[o.m.end : p.m.start] in ("", "《")
-                    and p.m.text.startswith("关于")
+                    and (
+                        (text[o.m.end : p.m.start] in ("", "《") and p.m.text.startswith("关于"))
+                        or (text[o.m.end : p.m.start] == "《" and not cues["press_body"].search(o.m.text))
+                    )
                     and not in_title(o.m.start, o.m.end)
                 ),
                 None,
@@ -161,8 +186,13 @@ def add_issuers(art: ArticleView, names: dict[str, str], org_forms: dict[str, st
                 chain.append(o)
             for o in chain:
                 edges.add(K.ISSUED_BY, p.key, o.key, art.ev(sentence.index, "issued (X关于…)"))
-            # 《关于开展…“三下乡”活动的通知》: a name inside a document's title is not what was issued
-            if any(q is not p and q.m.start <= p.m.start and p.m.end <= q.m.end for q in policies):
+            # 《关于开展…“三下乡”活动的通知》: a name inside a document's title is not what was issued,
+            # unless the title is a notice printing it (《X印发〈Y〉的通知》: X issued Y)
+            outer = [q for q in policies if q is not p and q.m.start <= p.m.start and p.m.end <= q.m.end]
+            if outer:
+                for q in outer:
+                    for okey in _printers(q.m.text, p.m.text, org_forms):
+                        edges.add(K.ISSUED_BY, p.key, okey, art.ev(sentence.index, "issued (X印发〈Y〉的通知)"))
                 continue
             # 《办法》由市发改委、市财政局制定: the issuers after the document
             for o, verb in _issuers_after(art, orgs, p, cues):
@@ -221,6 +251,8 @@ def add_issuers(art: ArticleView, names: dict[str, str], org_forms: dict[str, st
         for okey in _orgs_named_in(head or name, org_forms, prefix_only=not head):
             if names[okey] in knowledge.gazetteer().by_name:
                 continue  # 中华人民共和国预算法: a state's law is named after the state, not its author
+            if not head and cues["law_name"].search(name) and not cues["lawmaker"].search(names[okey]):
+                continue  # 上海市公共图书馆条例: a regulation on the body, made by another
             edges.add(K.ISSUED_BY, r.key, okey, art.ev(r.m.sentence, "named after its author"))
             named_only_here = not any(x.key == okey for x in art.resolved)
             if named_only_here and names[okey] not in knowledge.gazetteer().by_name:  # (not a state)
@@ -261,12 +293,20 @@ def _issuers_after(art: ArticleView, orgs: list[Resolved], p: Resolved, cues) ->
     return [(o, verb.group("verb")) for o in chain] if verb else []
 
 
+def _printers(notice: str, printed: str, org_forms: dict[str, str]) -> list[str]:
+    """The bodies that print `printed` in the notice titled `notice`
+    (中共中央办公厅、国务院办公厅印发〈关于…的意见〉的通知 -> 中共中央办公厅, 国务院办公厅)."""
+    m = re.match(r"^(.*?)(?:关于)?(?:印发|转发)[〈《<]?" + re.escape(printed) + r"[〉》>]?的通知$", notice)
+    return _orgs_named_in(m.group(1), org_forms, prefix_only=False) if m else []
+
+
 def _orgs_named_in(text: str, org_forms: dict[str, str], prefix_only: bool) -> list[str]:
     """Keys of the bodies whose names (or aliases) spell out the start of `text`, one after
     another: 中共中央国务院 -> 中共中央, 国务院; with `prefix_only`, only the first."""
     found: list[str] = []
     pos = 0
     text = re.sub(r"\s+", "", text)  # 中共南宁市委 南宁市人民政府关于…: bodies printed apart
+    split = knowledge.relation_cues()["co_issuer_title"]
     while pos < len(text):
         best = next((text[pos:end] for end in range(len(text), pos + 1, -1) if text[pos:end] in org_forms), None)
         if best is None:
@@ -275,4 +315,6 @@ def _orgs_named_in(text: str, org_forms: dict[str, str], prefix_only: bool) -> l
         pos += len(best)
         if prefix_only:
             break
+        if (sep := split.match(text, pos)) is not None:  # 中共武城县委、武城县人民政府关于…
+            pos = sep.end()
     return found

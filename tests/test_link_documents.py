@@ -1,0 +1,137 @@
+"""kg.link.documents: who issued a document and what a meeting discussed, on formulas of the
+genre the public corpora and dev half A do not print (composed for these tests, in the forms of
+county and city government and people's congress reports; hand-made mention records)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from records_helper import M, O, T, Y, analysis
+
+from kg.link import link
+from kg.records import RelationKind as K
+from kg.resolve import resolve
+
+
+def edges(*analyses):
+    res = resolve(list(analyses))
+    return {(r.kind, r.subject.split("/", 1)[1], r.object.split("/", 1)[-1]) for r in link(list(analyses), res)}
+
+
+def issued(got):
+    return {(s, o) for k, s, o in got if k is K.ISSUED_BY}
+
+
+def test_bodies_printed_before_a_title_issue_it_but_not_a_paper():
+    an = analysis(
+        "市发展改革委、市住房城乡建设局《生活垃圾分类制度实施方案》已经市政府同意，现转发给你们。"
+        "人民日报《坚定推进改革开放》一文指出，改革只有进行时。",
+        [
+            ("市发展改革委", O),
+            ("市住房城乡建设局", O),
+            ("生活垃圾分类制度实施方案", Y),
+            ("市政府", O),
+            ("人民日报", O),
+            ("坚定推进改革开放", Y),
+        ],
+        paper="",
+        region="贵州省贵阳市",
+    )
+    got = issued(edges(an))
+    plan = {o for s, o in got if s == "生活垃圾分类制度实施方案"}
+    assert len(plan) == 2 and any("发展" in o for o in plan) and any("住房" in o for o in plan)
+    assert not {o for s, o in got if s == "坚定推进改革开放"}
+
+
+def test_bodies_listed_in_a_titles_head_and_the_printers_of_a_notice():
+    an = analysis(
+        "副县长宣读了《中共平原县委、平原县人民政府关于表彰2011年度先进集体的决定》。"
+        "根据《中共中央办公厅、国务院办公厅印发〈关于全面推进政务公开工作的意见〉的通知》要求，制定本方案。",
+        [
+            ("副县长", T),
+            ("中共平原县委、平原县人民政府关于表彰2011年度先进集体的决定", Y),
+            ("中共平原县委", O, True),
+            ("平原县人民政府", O, True),
+            ("中共中央办公厅、国务院办公厅印发〈关于全面推进政务公开工作的意见〉的通知", Y),
+            ("中共中央办公厅", O, True),
+            ("国务院办公厅", O, True),
+            ("关于全面推进政务公开工作的意见", Y, True),
+        ],
+        paper="",
+        region="山东省德州市平原县",
+    )
+    got = issued(edges(an))
+    decision = next(s for s, _ in got if "表彰" in s)
+    assert {o for s, o in got if s == decision} == {"中共平原县委", "平原县人民政府"}
+    assert {o for s, o in got if s == "关于全面推进政务公开工作的意见"} == {"中共中央办公厅", "国务院办公厅"}
+
+
+def test_a_regulation_named_after_a_body_is_that_bodys_only_if_it_makes_rules():
+    an = analysis(
+        "会议审议了《上海市公共图书馆条例(草案)》和《深圳市人民代表大会常务委员会听证条例》。",
+        [
+            ("上海市公共图书馆条例(草案)", Y),
+            ("上海市公共图书馆", O, True),
+            ("深圳市人民代表大会常务委员会听证条例", Y),
+            ("深圳市人民代表大会常务委员会", O, True),
+        ],
+        paper="",
+        region="上海市",
+    )
+    got = issued(edges(an))
+    assert not [o for s, o in got if "图书馆" in s]
+    assert ("深圳市人民代表大会常务委员会听证条例", "深圳市人民代表大会常务委员会") in got
+
+
+def test_what_a_session_discusses_submitted_agenda_and_not_yet():
+    an = analysis(
+        "省十三届人大常委会第二十九次会议开幕\n"
+        "《安徽省铁路安全管理条例(草案)》《安徽省生活垃圾分类管理条例(草案)》已经省政府常务会议通过，提请本次会议审议。",
+        [
+            ("省十三届人大常委会第二十九次会议", M),
+            ("安徽省铁路安全管理条例(草案)", Y),
+            ("安徽省生活垃圾分类管理条例(草案)", Y),
+            ("省政府常务会议", M),
+        ],
+        paper="",
+        region="安徽省",
+        headline_lines=1,
+        date=dt.date(2021, 9, 27),
+    )
+    got = {(s, o) for k, s, o in edges(an) if k is K.ABOUT}
+    for law in ("安徽省铁路安全管理条例", "安徽省生活垃圾分类管理条例"):
+        assert {m for m, p in got if p == law} == {
+            next(m for m, _ in got if "常务委员会" in m or "人大" in m),
+            next(m for m, _ in got if "常务会议" in m),
+        }
+    an = analysis(
+        "2月4日，县长主持召开县政府第52次常务会议。会前学习了《中华人民共和国环境保护法》，讨论了《政府工作报告(草案)》。"
+        "会议组织讨论即将提请县十六届人大五次会议审议的《县长办公会议事规则(讨论稿)》。",
+        [
+            ("县长", T),
+            ("县政府第52次常务会议", M),
+            ("中华人民共和国环境保护法", Y),
+            ("政府工作报告(草案)", Y),
+            ("县十六届人大五次会议", M),
+            ("县长办公会议事规则(讨论稿)", Y),
+        ],
+        paper="",
+        region="甘肃省天水市清水县",
+        date=dt.date(2015, 2, 5),
+    )
+    got = {(s, o) for k, s, o in edges(an) if k is K.ABOUT}
+    standing = {m for m, _ in got if "常务会议" in m}
+    assert len(standing) == 1
+    assert any("政府工作报告" in p for m, p in got if m in standing)
+    assert not [m for m, p in got if "议事规则" in p and "人民代表大会" in m]
+
+
+def test_a_meeting_held_on_the_document_its_name_holds():
+    an = analysis(
+        "日前，我县召开《政府工作报告》征求意见会，广泛征求意见。",
+        [("《政府工作报告》征求意见会", M), ("政府工作报告", Y, True)],
+        paper="",
+        region="福建省福州市连江县",
+    )
+    got = {(s, o) for k, s, o in edges(an) if k is K.ABOUT}
+    assert [p for _, p in got if "政府工作报告" in p]
