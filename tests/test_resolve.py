@@ -487,7 +487,22 @@ def test_town_bodies_named_with_their_county():
     res = resolve([an])
     keys = {m.text: res.assignments.get(m.id) for m in an.mentions}
     assert keys["薛埠镇党委"] == "org/中共常州市金坛区薛埠镇委员会"
-    assert keys["镇党委"] is None and keys["镇政府"] is None  # which town is not said
+    # the one town the article names: its 镇党委 and 镇政府 are that town's
+    assert keys["镇党委"] == "org/中共常州市金坛区薛埠镇委员会"
+    assert keys["镇政府"] == "org/常州市金坛区薛埠镇人民政府"
+
+
+def test_a_town_body_is_not_guessed_between_two_towns():
+    # People's Daily (1998) sentences, joined: two towns named, so 镇党委 says no town
+    an = analysis(
+        "薛埠镇党委决定把学习作为一项制度。直溪镇也开展了学习。镇党委把招商引资提到重要位置。",
+        [("薛埠镇党委", O), ("薛埠镇", L, True), ("直溪镇", L), ("镇党委", O)],
+        paper="",
+        region="江苏省",
+    )
+    res = resolve([an])
+    keys = {m.text: res.assignments.get(m.id) for m in an.mentions}
+    assert keys["镇党委"] is None
 
 
 def test_an_office_stationed_elsewhere_is_located_there():
@@ -499,7 +514,7 @@ def test_an_office_stationed_elsewhere_is_located_there():
         region="天津市",
     )
     res = resolve([an])
-    office = "org/天津市政府驻北京办事处"
+    office = "org/天津市人民政府驻北京办事处"  # (市政府 in its full form, as the office is named)
     assert (office, "place/北京市", "named after its place") in res.parents
     assert not any(c == office and p == "place/天津市" for c, p, _ in res.parents)
 
@@ -594,3 +609,60 @@ def test_a_meeting_written_without_its_body_joins_the_one_it_shortens():
     res = resolve([an])
     k = keys_of(res, an)
     assert k[1] == k[3] and "中共北京市委" in k[1]
+
+
+def test_a_level_word_written_twice_names_the_same_body():
+    # CLUENER: 北京市石景山区区委区政府…, 丰台区区委办公室主任…, 泗水县县委宣传部…; the level
+    # character repeated before the body's abbreviation is the place's own body
+    shijingshan = analysis(
+        "北京市石景山区区委区政府等相关部门领导参加了开幕式。",
+        [("北京市石景山区区委", O), ("区政府", O)],
+        paper="",
+        region="北京市石景山区",
+    )
+    fengtai = analysis(
+        "丰台区区委办公室主任陈云波",
+        [("丰台区区委办公室", O), ("陈云波", P)],
+        article_id="ft/00",
+        source="ft.txt",
+        paper="",
+        region="北京市",
+    )
+    sishui = analysis(
+        "根据泗水县县委宣传部提供的调查材料显示",
+        [("泗水县县委宣传部", O)],
+        article_id="ss/00",
+        source="ss.txt",
+        paper="",
+        region="山东省",
+    )
+    res = resolve([shijingshan, fengtai, sishui])
+    assert keys_of(res, shijingshan) == ["org/中共北京市石景山区委", "org/北京市石景山区人民政府"]
+    assert keys_of(res, fengtai)[0] == "org/中共北京市丰台区委办公室"
+    assert keys_of(res, sishui) == ["org/中共泗水县委宣传部"]
+
+
+def test_a_department_after_its_committee_title_in_a_chain():
+    # 北京 (dev half A): 市委常委、组织部部长孙梅君 - the department of the committee just named
+    an = analysis(
+        "会上,市委常委、组织部部长孙梅君就市两会有关事项作说明。",
+        [("市委", O), ("常委", T), ("组织部", O), ("部长", T), ("孙梅君", P)],
+        paper="北京日报",
+        region="北京市",
+    )
+    res = resolve([an])
+    assert keys_of(res, an)[2] == "org/中共北京市委组织部"
+
+
+def test_a_term_written_without_di_is_not_part_of_the_body():
+    # 陕西 (dev half A): 省十三届人大常委会第三十一次会议 - the standing committee the paper
+    # elsewhere calls 省人大常委会, not a second body
+    an = analysis(
+        "省十三届人大常委会第三十一次会议在西安召开。省人大常委会副主任戴征社主持。",
+        [("省十三届人大常委会", O), ("西安", L), ("省人大常委会", O), ("副主任", T), ("戴征社", P)],
+        paper="陕西日报",
+        region="陕西省",
+    )
+    res = resolve([an])
+    keys = keys_of(res, an)
+    assert keys[0] == keys[2] == "org/陕西省人民代表大会常务委员会"

@@ -306,6 +306,7 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
                 set(name) & (_STOP_CHARS | set("省市县区"))
                 or name in _BAD_PLACE_PREFIX
                 or name[:1] in _PLACE_DETERMINERS
+                or _not_a_settlement(v, c.end, m.start(2))
             ):
                 continue
             link = Candidate(c.end, m.end(), PLACE, "rule:place-chain", 3)
@@ -346,6 +347,17 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             start += cut + (2 if head.startswith("街道", cut) else 1)
         out.append(Candidate(start, m.end(), PLACE, "rule:address", 3))
     return out
+
+
+def _not_a_settlement(v: _DocView, start: int, suffix_at: int) -> bool:
+    """Whether the words after a place read as a clause, not a settlement's name: the name opens
+    with a verb (满硐镇|开展|农村, 许湾乡|撤|乡|设办) or the place word ends a common word that
+    starts inside the name (督导|农村: 农村 is no 督导农 village)."""
+    first = v.word(start)
+    if first is not None and first.start == start and first.tag in ("v", "vd"):
+        return True
+    w = v.word(suffix_at)
+    return w is not None and start < w.start < suffix_at and w.tag not in ("LOC", "ORG", "nz")
 
 
 def _road_after(text: str, end: int) -> bool:
@@ -499,6 +511,7 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
         by_end[c.end].append(c)
     generic = knowledge.generic_phrases()
     stop_verbs = _stop_verbs()
+    left_edges = _org_left_edges()
     abbrev_spans = {(c.start, c.end) for c in lexical if c.source == "lex:abbrev"}
     grammar = knowledge.org_grammar()
     for end_index, (suffix, needs_proper, team) in _suffix_automaton().iter(text):
@@ -528,6 +541,7 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
             start = joined + 1 if joined >= 0 else start  # 各乡镇和|县公安局: a list, then the body
         # 南部新城开工建设|中心医院: a verb inside the model's word ends the name
         cuts = [text.rfind(verb, start, s) + len(verb) for verb in stop_verbs if text.rfind(verb, start, s) >= 0]
+        cuts += [text.rfind(edge, start, s) + len(edge) for edge in left_edges if text.rfind(edge, start, s) >= 0]
         start = max([start, *cuts])
         proper = bool(w and w.tag in ("LOC", "ORG", "nz", "PER") and w.start == start)
         tail_start = start  # start of the part after the last named anchor
@@ -569,7 +583,13 @@ def _org_rules(v: _DocView, cands: list[Candidate], places: list[Candidate]) -> 
                 break  # 新华社北京5月24日电|外交部, 1991年|任县政府: a date or a space ends the name
             if w.tag == "PER" and proper or _complement(v, w):
                 break  # 王晓任|陕西省人民政府, 逼平|比利时队, 讲好|新时代人民政协: not part of the name
-            if set(chunk) & _STOP_CHARS or chunk in generic or chunk in stop_verbs:
+            if set(chunk) & _STOP_CHARS or chunk in generic or chunk in stop_verbs or chunk in left_edges:
+                break
+            if chunk in _LEVEL_CHARS and text[w.start - 1 : w.start] in _DEICTIC_HEADS:
+                break  # 我|区|新乡立白实业有限公司: 我区 points at the paper's district, not a name
+            edge = next((e for e in left_edges if chunk.startswith(e) and len(chunk) > len(e)), None)
+            if edge is not None:  # 巡察市财政局|党组 as one word of the model: the name starts after 巡察
+                start, proper = w.start + len(edge), proper or w.tag in ("LOC", "ORG", "nz")
                 break
             if (
                 w.tag == "m"
@@ -667,6 +687,17 @@ def _tiled(c: Candidate, pieces: list[Candidate]) -> bool:
 @cache
 def _stop_verbs() -> frozenset[str]:
     return frozenset(read_lines("lexicon/stop_verbs.txt"))
+
+
+@cache
+def _org_left_edges() -> frozenset[str]:
+    """Words a body's name starts after (巡察|市财政局党组, 全体|区人大代表): org_left_edges.txt."""
+    return frozenset(read_lines("lexicon/org_left_edges.txt"))
+
+
+# one-character level words, and the words that make them point at the paper's own region (我区)
+_LEVEL_CHARS = frozenset("省市县区镇乡")
+_DEICTIC_HEADS = frozenset("我本全该")
 
 
 def _head_title(text: str, end: int) -> bool:

@@ -44,6 +44,7 @@ from kg.resolve.meetings import (
 from kg.resolve.orgs import (
     REPORTER_ROLES,
     body_without_term,
+    chain_department,
     longer_org,
     official_forms,
     org_name,
@@ -103,7 +104,7 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
         for m in an.mentions:
             if m.kind is MentionKind.ORGANIZATION:
                 longer = longer_org(m, an)
-                full = org_name(longer.text if longer is not None else m.text, ctx)
+                full = org_name(longer.text if longer is not None else chain_department(m, an), ctx)
                 if full:
                     key = reg.add(f"org/{full}", EntityType.ORGANIZATION, full, m)
                     if longer is not None:

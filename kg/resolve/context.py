@@ -22,6 +22,9 @@ class Context:
     city: Division | None
     county: Division | None
     scope: str
+    town: Division | None = None
+    """The town, township or street the article's region is or the one town the article names
+    (镇党委 and 乡政府 are its bodies)."""
 
 
 def province_of(d: Division | None) -> Division | None:
@@ -70,7 +73,17 @@ def article_context(analysis: Analysis, places: dict[str, Division]) -> Context:
             if len(top) == 1 or top[0][1] > top[1][1]:
                 city = gaz.get(top[0][0])
     scope = NATIONAL if article.agency in ("新华社", "中新社") else (province.name if province else NATIONAL)
-    return Context(article, region, province, city, county, scope)
+    town = level_of(region, Level.TOWN)
+    if town is None:  # a county's or city's paper on one town: 镇党委书记 is that town's
+        towns = {
+            d.code
+            for m in analysis.mentions
+            if (d := places.get(m.id)) is not None
+            and d.level is Level.TOWN
+            and (region is None or region in gaz.ancestors(d))
+        }
+        town = gaz.get(towns.pop()) if len(towns) == 1 else None
+    return Context(article, region, province, city, county, scope, town)
 
 
 _BELOW_PROVINCE = frozenset("市县区州盟旗")

@@ -4,6 +4,7 @@ bodies titles imply, official short forms, and parents and places by name."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from functools import cache
@@ -13,7 +14,7 @@ from kg.careers import implied_bodies
 from kg.knowledge import Division, Level
 from kg.posts import list_separator, posts_of
 from kg.records import Analysis, Article, EntityType, Mention, MentionKind
-from kg.resolve.context import Context, chain_context, province_of
+from kg.resolve.context import Context, chain_context, city_of, level_of, province_of
 from kg.resolve.places import place_key
 from kg.resolve.registry import Registry
 
@@ -27,7 +28,11 @@ def expand_abbrev(abbrev: str, ctx: Context) -> str | None:
     a = knowledge.abbreviations().get(abbrev)
     if a is None:
         return None
-    region = {Level.PROVINCE: ctx.province, Level.CITY: ctx.city, Level.COUNTY: ctx.county}.get(a.level)
+    region = {Level.PROVINCE: ctx.province, Level.CITY: ctx.city, Level.COUNTY: ctx.county, Level.TOWN: ctx.town}.get(
+        a.level
+    )
+    if a.level is Level.TOWN and region is not None and not abbrev.startswith(_town_word(region)):
+        return None  # 镇党委 in an article about a 乡 or a 街道: which town is not said
     if a.level is Level.CITY and abbrev[0] == "市" and _county_city(ctx) is not None:
         region = _county_city(ctx)  # 市委 in a county-level city's paper: that city's own committee
     return a.expand(region) if region is not None else None
@@ -42,7 +47,59 @@ def _county_city(ctx: Context) -> Division | None:
     return county if ctx.region == county or county in knowledge.gazetteer().ancestors(ctx.region) else None
 
 
+def _town_word(town: Division) -> str:
+    """The level word a town's bodies are abbreviated with: 镇 (镇党委), 乡 (乡政府), 街道 (街道党工委)."""
+    return "街道" if town.name.endswith("街道") else town.name[-1]
+
+
+_LEVEL_WORDS = "省市县区镇乡旗"
+
+
+def _collapse_level(s: str) -> str:
+    """A place's level character written twice where its body's abbreviation follows
+    (刘猴镇|镇党委, 老城区|区委): the body of that place (刘猴镇党委, 老城区委)."""
+    abbrevs, gaz = knowledge.abbreviations(), knowledge.gazetteer()
+    for i in range(2, len(s) - 1):
+        if s[i - 1] != s[i] or s[i] not in _LEVEL_WORDS:
+            continue
+        if any(s[i:j] in abbrevs for j in range(i + 2, len(s) + 1)) and any(
+            gaz.candidates(s[k:i]) for k in range(max(0, i - 10), i - 1)
+        ):
+            return s[:i] + s[i + 1 :]
+    return s
+
+
+def _within_parent(s: str, ctx: Context) -> str | None:
+    """A body named after a place and its parent (洛阳市老城区委, 宜城市刘猴镇党委, 江西省上饶市委):
+    the body of the inner place, read in the parent's context so that its name is unique there."""
+    gaz = knowledge.gazetteer()
+    for n in range(min(len(s) - 3, 10), 1, -1):
+        for parent in gaz.by_name.get(s[:n], ()):
+            if parent.level is Level.COUNTRY:
+                continue
+            rest = s[n:]
+            if not any(
+                c.parent == parent.code for k in range(2, min(len(rest), 10) + 1) for c in gaz.by_name.get(rest[:k], ())
+            ):
+                continue
+            inner = dataclasses.replace(
+                ctx,
+                region=parent,
+                province=province_of(parent) or ctx.province,
+                city=city_of(parent),
+                county=level_of(parent, Level.COUNTY),
+            )
+            full = org_name(rest, inner)
+            return full if full and full != rest else None
+    return None
+
+
 _TERM_IN_NAME = re.compile(r"第[一二三四五六七八九十]{1,3}届")
+
+
+# a term also without 第 (省十三届人大常委会, 区十六届人大常委会): the body itself, whose name
+# the org names drop the term from (not body_without_term: a session's rules tell the two apart)
+_TERM_WRITTEN = re.compile(r"第?[一二三四五六七八九十]{1,3}届(?=人大|人民代表大会|政协|政府|人民政府|党委|委员会)")
 
 
 def body_without_term(body: str) -> str:
@@ -54,7 +111,7 @@ def body_without_term(body: str) -> str:
 def org_name(surface: str, ctx: Context) -> str | None:
     """The full name of a body as written in an article, or None if it cannot be told; a body
     named in its term is the body (政协甘谷县第十四届委员会 -> 中国人民政治协商会议甘谷县委员会)."""
-    s = body_without_term(re.sub(r"\s+", "", surface))
+    s = _TERM_WRITTEN.sub("", body_without_term(re.sub(r"\s+", "", surface)))
     s = re.sub(r"^(香港|澳门)特区(?=政府)", r"\1特别行政区", s)  # 香港特区政府: the region's short form
     gaz = knowledge.gazetteer()
     papers = knowledge.papers()
@@ -70,8 +127,12 @@ def org_name(surface: str, ctx: Context) -> str | None:
         return expand_abbrev(s, ctx)
     if s.startswith("中共") and len(s) > 4:  # 中共河东区委 -> 中共天津市河东区委
         inner = org_name(s[2:], ctx)
-        if inner and inner.startswith("中共"):
-            return inner
+        if inner and (inner.startswith("中共") or inner.endswith("党组")):
+            return inner  # (中共…财政局党组: the party group, named as when written without 中共)
+    s = _collapse_level(s)
+    within = _within_parent(s, ctx)
+    if within is not None:
+        return within
     # place + abbreviation: 葫芦岛市委, 辽宁省委网信办, 大连市委, 北京市委 (a municipality's
     # bodies are named like a city's), 河东区政府 (the 河东区 of the paper's province)
     for cut in range(len(s) - 1, 1, -1):
@@ -91,6 +152,12 @@ def org_name(surface: str, ctx: Context) -> str | None:
                 a = abbrevs.get(ab) if ab else None
                 if a is not None and a.level is level:
                     return a.expand(d)
+            # the abbreviation and a part of the body (湖北省|政协党组, 辽宁省|政府办公厅)
+            whole = level_char + rest
+            for k in range(len(whole) - 2, 2, -1):
+                a = abbrevs.get(whole[:k])
+                if a is not None and a.level is level and not whole[k:].startswith("员"):  # (市委|员会)
+                    return a.expand(d) + whole[k:]
     # a leading abbreviation: 省政协机关党组, 省政协办公厅
     for cut in range(len(s) - 1, 1, -1):
         if s[:cut] in abbrevs:
@@ -101,8 +168,11 @@ def org_name(surface: str, ctx: Context) -> str | None:
     # the province's or city's own body: 省新冠肺炎疫情防控总指挥部
     if s[0] == "省" and ctx.province is not None and len(s) > 3:
         return ctx.province.name + s[1:]
-    if s[0] == "市" and ctx.city is not None and len(s) > 3:
-        return ctx.city.name + s[1:]
+    if s[0] == "市" and (_county_city(ctx) or ctx.city) is not None and len(s) > 3:
+        return (_county_city(ctx) or ctx.city).name + s[1:]  # (市人民法院 in a county-level city's paper)
+    county = ctx.county
+    if s[0] in "县区旗" and county is not None and county.name.endswith(s[0]) and len(s) > 3:
+        return knowledge.body_region_name(county) + s[1:]  # 县人民医院, 区消防救援局: the county's own
     # the official long form of a CPPCC committee: 政协河南省委员会 -> 中国人民政治协商会议河南省委员会
     cppcc = re.fullmatch(r"政协(.+?)委员会(.*)", s)  # … and its parts: 政协江西省委员会常务委员会
     if cppcc and gaz.find_region(cppcc.group(1)) is not None:
@@ -216,6 +286,25 @@ def longer_org(m: Mention, an: Analysis) -> Mention | None:
         and (o.text.endswith(surface) or _is_org_word(o.text[o.text.index(surface) + len(surface) :]))
     }
     return found[sorted(found)[0]] if len(found) == 1 else None
+
+
+_COMMITTEE_MEMBER = re.compile(r"([省市县区州盟旗])委常委[、，,]\s*$")
+
+
+def chain_department(m: Mention, an: Analysis) -> str:
+    """The surface a body is resolved from: a department named bare after its committee's
+    title in a chain (省委常委、统战部部长, 区委常委、组织部长) is that committee's
+    (省委统战部); any other body as written."""
+    before = an.article.text[max(0, m.start - 8) : m.start]
+    member = _COMMITTEE_MEMBER.search(before)
+    if member is None or member.group(1) + "委" + m.text not in knowledge.abbreviations():
+        return m.text
+    committee_end = m.start - len(member.group(0)) + 2  # 洛阳市老城区区委|常委、统战部长: that committee's
+    committee = next(
+        (o for o in an.mentions if o.kind is MentionKind.ORGANIZATION and o.end == committee_end and not o.nested),
+        None,
+    )
+    return (committee.text if committee is not None else member.group(1) + "委") + m.text
 
 
 def _is_org_word(tail: str) -> bool:

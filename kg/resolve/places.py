@@ -44,7 +44,12 @@ def place_key(d: Division) -> str:
 
 
 def _choose(
-    cands: list[Division], prev: Division | None, article_text: str, province: Division | None, short: bool
+    cands: list[Division],
+    prev: Division | None,
+    article_text: str,
+    province: Division | None,
+    short: bool,
+    region: Division | None = None,
 ) -> Division:
     gaz = knowledge.gazetteer()
     level_pref = {Level.CITY: 0.5, Level.PROVINCE: 0.45, Level.COUNTRY: 0.45, Level.COUNTY: 0.2, Level.TOWN: 0.1}
@@ -56,6 +61,8 @@ def _choose(
             s += 4
         if province is not None and (d == province or province in ancestors):
             s += 2
+        if region is not None and region != province and region in ancestors:
+            s += 2  # 寨里镇 in a 淄博 paper: the town of 淄博's district, not 济南's
         s += sum(1 for a in ancestors if a.level is not Level.COUNTRY and a.name in article_text)
         if short:
             s += level_pref.get(d.level, 0)
@@ -106,7 +113,7 @@ def resolve_places(
                 outer = [d for d in cands if not any(a in cands for a in gaz.ancestors(d))]
                 if prev is None or not any(prev in gaz.ancestors(d) for d in cands if d not in outer):
                     cands = outer
-            d = _choose(cands, prev, text, province, short)
+            d = _choose(cands, prev, text, province, short, region)
             out[m.id] = d
             keys[m.id] = reg.add(place_key(d), EntityType.PLACE, d.name, m, code=d.code)
             continue
