@@ -5,7 +5,8 @@ Path -> Article (ingest) -> Analysis (extraction) -> Entity (resolve) -> Relatio
      -> graph.ttl / graph.jsonld; graph.html from an rdflib Graph of a bounded part (export.page_graph)
 
 With --workers N > 1 the page is drawn in a forked process while this one exports, and
-Turtle/JSON-LD are written in another while this one validates graph.nt (kg.background).
+Turtle/JSON-LD are written in another while graph.nt is validated by N forked processes
+(kg.background, kg.validate).
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def build_graph(
 
             def check_nt(nt_path: Path) -> None:
                 with stage("validate"):
-                    check_file(nt_path, known=known_file(cache) if cache is not None else None)
+                    check_file(nt_path, known=known_file(cache) if cache is not None else None, workers=workers)
 
         # streamed from the records (no rdflib Graph of everything), validated between graph.nt
         # and the other formats (profiled as the stages export, validate and write)
