@@ -120,7 +120,10 @@ def build_graph(
 
             def check_nt(nt_path: Path) -> None:
                 with stage("validate"):
+                    before = _children_cpu()
                     check_file(nt_path, known=known_file(cache) if cache is not None else None, workers=workers)
+                    if workers > 1 and (cpu := _children_cpu() - before) > 0:
+                        prof.note("validate", f"batches validated by {workers} processes, {cpu:.1f} CPU s in them")
 
         # streamed from the records (no rdflib Graph of everything), validated between graph.nt
         # and the other formats (profiled as the stages export, validate and write)
@@ -167,6 +170,14 @@ def _write_page(analyses, resolution, relations, careers, path: Path) -> str:
     from kg.viz import write_html
 
     return write_html(export.page_graph(analyses, resolution, relations, careers), path).name
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's children that have ended (the validation workers)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _open_cache(folder: Path | None):
