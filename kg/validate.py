@@ -42,6 +42,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
+from itertools import chain, islice
 from pathlib import Path
 
 import pyrudof
@@ -475,17 +476,16 @@ def file_violations(
     batches; subjects whose digest is in the `known` file are skipped, and when the graph
     conforms the file is rewritten with every subject's digest. With `workers` > 1 the batches
     are validated by that many forked processes while this one makes the next ones (where
-    forking is safe: kg.background.can_fork), with the same result."""
+    forking is safe: kg.background.can_fork, _RAYON_STARTED; and when there are two batches or
+    more), with the same result."""
     path = Path(path)
     index = _index(path)
     previous = _read_known(known)
     seen: dict[str, bytes] = {}
     batches = _batches(path, index, previous, seen, batch_triples)
-    import multiprocessing
-
-    from kg.background import can_fork
-
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods() and can_fork() and not _RAYON_STARTED:
+    first = list(islice(batches, 2))  # one batch (a small graph, a rebuild) is validated here
+    batches = chain(first, batches)
+    if len(first) > 1 and workers > 1 and _may_fork():
         found, validated = _in_pool(batches, workers)
     else:
         found, validated = set(), 0
@@ -499,6 +499,15 @@ def file_violations(
             log.warning("cannot write the validation cache %s (%s)", known, exc)
     log.info("validated %d of %d subjects", validated, len(seen))
     return sorted(found), validated
+
+
+def _may_fork() -> bool:
+    """Whether validation workers can be forked here (see _RAYON_STARTED)."""
+    import multiprocessing
+
+    from kg.background import can_fork
+
+    return "fork" in multiprocessing.get_all_start_methods() and can_fork() and not _RAYON_STARTED
 
 
 def _one_thread() -> None:
