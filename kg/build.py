@@ -5,7 +5,8 @@ Path -> Article (ingest) -> Analysis (extraction) -> Entity (resolve) -> Relatio
      -> graph.ttl / graph.jsonld; graph.html from an rdflib Graph of a bounded part (export.page_graph)
 
 With --workers N > 1 the page is drawn in a forked process while this one exports, and
-Turtle/JSON-LD are written in another while this one validates graph.nt (kg.background).
+Turtle/JSON-LD are written in another while graph.nt is validated by N forked processes
+(kg.background, kg.validate).
 """
 
 from __future__ import annotations
@@ -119,7 +120,10 @@ def build_graph(
 
             def check_nt(nt_path: Path) -> None:
                 with stage("validate"):
-                    check_file(nt_path, known=known_file(cache) if cache is not None else None)
+                    before = _children_cpu()
+                    check_file(nt_path, known=known_file(cache) if cache is not None else None, workers=workers)
+                    if workers > 1 and (cpu := _children_cpu() - before) > 0:
+                        prof.note("validate", f"batches validated by {workers} processes, {cpu:.1f} CPU s in them")
 
         # streamed from the records (no rdflib Graph of everything), validated between graph.nt
         # and the other formats (profiled as the stages export, validate and write)
@@ -166,6 +170,14 @@ def _write_page(analyses, resolution, relations, careers, path: Path) -> str:
     from kg.viz import write_html
 
     return write_html(export.page_graph(analyses, resolution, relations, careers), path).name
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's children that have ended (the validation workers)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _open_cache(folder: Path | None):

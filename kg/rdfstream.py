@@ -26,7 +26,6 @@ import pickle
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -105,8 +104,19 @@ def parse_line(line: str) -> tuple[URIRef, URIRef, URIRef | Literal]:
 
 def subjects(lines: Iterable[str]) -> Iterator[tuple[str, list[str]]]:
     """Sorted N-Triples lines -> (subject IRI, its lines), one group per subject."""
-    for subject, group in groupby(lines, key=lambda line: line[1 : line.index("> ")]):
-        yield subject, list(group)
+    # a line is its subject's while it starts with "<subject> " (an IRI holds no space or ">"):
+    # one startswith per line instead of slicing out each line's subject
+    subject, prefix, group = "", "", []
+    for line in lines:
+        if group and line.startswith(prefix):
+            group.append(line)
+            continue
+        if group:
+            yield subject, group
+        end = line.index("> ")
+        subject, prefix, group = line[1:end], line[: end + 2], [line]
+    if group:
+        yield subject, group
 
 
 class ExternalSorter:

@@ -5,7 +5,8 @@ Each figure comes from a fresh process (so peak RSS is that run's own; the langu
 is not loaded) that validates one N-Triples file in one of these ways:
 
   rudof whole        rudof on the whole file at once (what the batches must equal)
-  rudof batches      kg.validate.file_violations: batches of BATCH_TRIPLES (what `kg build` does)
+  rudof batches      kg.validate.file_violations: batches of BATCH_TRIPLES (what `kg build` does;
+                     --workers N: in N forked processes, as `kg build --workers N`)
   rudof known        file_violations again with the digests of the first run: nothing validated
   pyshacl whole      rdflib Graph + pySHACL on all of it (the former engine; needs the test extra)
   old batches        file_violations of another kg/validate.py (--old: e.g. the pySHACL one from
@@ -57,7 +58,7 @@ def _child(args) -> None:
         if args.mode == "rudof whole":
             found = validate._results(path)
         elif args.mode == "rudof batches":
-            found = validate.file_violations(path, batch_triples=args.batch)[0]
+            found = validate.file_violations(path, batch_triples=args.batch, workers=args.workers)[0]
         elif args.mode == "rudof known":
             found, validated = validate.file_violations(path, batch_triples=args.batch, known=known)
             assert validated == 0, validated
@@ -97,7 +98,7 @@ def main() -> None:
     ap.add_argument("nt", type=Path, nargs="+", help="sorted N-Triples files (graph.nt of kg build)")
     ap.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES[:4]), help="ways to validate")
     ap.add_argument("--old", type=Path, help="another kg/validate.py for the mode 'old batches'")
-    ap.add_argument("--workers", type=int, default=1, help="workers of 'old batches' (default 1)")
+    ap.add_argument("--workers", type=int, default=1, help="processes of 'rudof batches' and 'old batches' (default 1)")
     ap.add_argument("--batch", type=int, nargs="+", help="triples a batch (default kg.validate.BATCH_TRIPLES)")
     ap.add_argument("--child", dest="mode", choices=MODES, help=argparse.SUPPRESS)
     args = ap.parse_args()

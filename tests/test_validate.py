@@ -91,6 +91,42 @@ def test_batches_report_what_the_whole_graph_reports(tmp_path):
     assert {"only people hold posts", "a post is held by someone, or taken or left in a post change"} <= messages
 
 
+_IN_A_FRESH_PROCESS = """
+import json, sys
+from pathlib import Path
+import kg.validate as v
+found, validated = v.file_violations(Path(sys.argv[1]), batch_triples=50, workers=2)
+print(json.dumps({"found": [list(x.__dict__.values()) for x in found], "validated": validated,
+                  "validated_here": v._RAYON_STARTED}))
+"""
+
+
+def test_worker_processes_report_what_one_process_reports(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    an = analysis(LIU_NING_TEXT, LIU_NING_MENTIONS, bylines=(("明绍庚", "记者"),))
+    res = resolve([an])
+    lines = serialize(to_graph([an], res, link([an], res)), "nt").decode("utf-8").splitlines()
+    path = _write(tmp_path / "broken.nt", _break(lines))
+    # a fresh process: one that has validated itself (as this one may have) does not fork workers
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    run = subprocess.run(
+        [sys.executable, "-c", _IN_A_FRESH_PROCESS, str(path)], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    assert not out["validated_here"]  # the batches went to the worker processes
+    found, validated = file_violations(path, batch_triples=50)
+    assert [tuple(x) for x in out["found"]] == [tuple(v.__dict__.values()) for v in found]
+    assert out["validated"] == validated
+    assert found == violations(Graph().parse(path, format="nt")) and found
+
+
 def _write(path, lines):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
