@@ -188,7 +188,10 @@ class Extractor:
     records (the pipeline's ~1.2 GB go when this process ends, before resolution), and a rebuild
     whose articles are all cached stops it unused. Only where processes can be forked."""
 
-    def __init__(self) -> None:
+    def __init__(self, meanwhile: Callable[[], object] | None = None) -> None:
+        """`meanwhile`: work of the build's later stages to do while waiting for the load, if
+        there is a wait (the build gives the resolver's gazetteer)."""
+        self._meanwhile = meanwhile
         ctx = multiprocessing.get_context("fork")
         self._conn, child = ctx.Pipe()
         self._process = ctx.Process(target=_serve, args=(child, self._conn), name="kg-extract", daemon=False)
@@ -199,9 +202,9 @@ class Extractor:
         self.load_cpu = self.load_seconds = 0.0
 
     @classmethod
-    def start(cls) -> Extractor | None:
+    def start(cls, meanwhile: Callable[[], object] | None = None) -> Extractor | None:
         """An Extractor where processes can be forked, else None (`analyse` loads it in this process)."""
-        return cls() if _start_method() == "fork" else None
+        return cls(meanwhile) if _start_method() == "fork" else None
 
     def _receive(self) -> tuple:
         try:
@@ -222,6 +225,8 @@ class Extractor:
         if self._state != "loading":
             return
         with profiler.stage("load pipeline") if profiler else contextlib.nullcontext():
+            if self._meanwhile is not None and not self._conn.poll():
+                self._meanwhile()
             _, self.load_cpu, self.load_seconds = self._receive()
             if profiler is not None:
                 profiler.note(
