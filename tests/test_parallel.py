@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -150,16 +151,20 @@ def test_an_error_loading_the_pipeline_in_its_process_is_the_builds_error(monkey
 def _slow_load():
     import time
 
+    Path(os.environ["KG_TEST_LOADING"]).touch()  # loading: its SIGTERM handler is in place
     time.sleep(60)
 
 
-def test_an_unused_extraction_process_is_stopped_while_it_loads(monkeypatch):
+def test_an_unused_extraction_process_is_stopped_while_it_loads(monkeypatch, tmp_path):
     import time
 
     from kg import parallel
 
+    monkeypatch.setenv("KG_TEST_LOADING", str(tmp_path / "loading"))
     monkeypatch.setattr("kg.extraction.load_pipeline", _slow_load)
     extractor = parallel.Extractor()
+    while not (tmp_path / "loading").exists():
+        time.sleep(0.05)
     started = time.perf_counter()
     extractor.close()
     assert time.perf_counter() - started < 10
