@@ -32,6 +32,7 @@ the tail, which the shrinking chunks (`_chunks`) keep short.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -299,9 +300,11 @@ def _serve(conn, parent_end) -> None:
     signal.signal(signal.SIGTERM, _terminated)
     try:
         cpu, wall = time.process_time(), time.perf_counter()
+        gc.disable()  # importing the pipeline's modules too (see load_pipeline)
         from kg.extraction import extract, load_pipeline
 
         nlp = load_pipeline()
+        gc.enable()
         conn.send(("loaded", time.process_time() - cpu, time.perf_counter() - wall))
         job = conn.recv()
         if job is None:
