@@ -31,6 +31,7 @@ import ast
 import contextlib
 import hashlib
 import importlib.util
+import json
 import logging
 import os
 import pickle
@@ -98,9 +99,52 @@ def _kg_imports(path: Path) -> set[str]:
 
 
 def extraction_inputs() -> list[Path]:
-    """Every source and data file extraction depends on, sorted."""
+    """Every source and data file extraction depends on, sorted.
+
+    Finding the kg modules extraction imports parses them (~0.25 s): the list is kept in the
+    load cache (`artifact_dir()`, as JSON) under the stamp of every kg source file and of the
+    folder listings (name, size, mtime and ctime each), and computed again when the stamp
+    differs - once per install or change, not at each build. The files' contents are hashed
+    by `pipeline_version` every time all the same (a few ms)."""
     files = {p for p in (PACKAGE / "extraction").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     files |= {p for p in (PACKAGE / "data").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    if os.environ.get("KG_LOAD_CACHE", "1") == "0":
+        return _with_imports(files)
+    stamp = _source_stamp(files)
+    memo = artifact_dir() / f"extraction-inputs-{hashlib.sha256(str(PACKAGE).encode()).hexdigest()[:16]}.json"
+    try:
+        kept = json.loads(_read_entry(memo, INPUTS_MAGIC))
+        if kept["stamp"] == stamp:
+            return [PACKAGE / name for name in kept["files"]]
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # damaged or foreign: computed again, never fatal
+        log.warning("load cache %s %s; computing it again", memo, exc)
+    found = _with_imports(files)
+    names = [p.relative_to(PACKAGE).as_posix() for p in found]
+    try:
+        _write_entry(memo, INPUTS_MAGIC, json.dumps({"stamp": stamp, "files": names}).encode())
+    except OSError as exc:
+        log.warning("load cache %s cannot be written (%s); going on without it", memo.parent, exc)
+    return found
+
+
+INPUTS_MAGIC = b"kg-extraction-inputs 1\n"
+
+
+def _source_stamp(files: set[Path]) -> list[list]:
+    """Name, size, mtime and ctime (ns) of every kg source file and of `files`: what decides
+    which files `_with_imports` finds (ctime too, which no copy or `touch` can set back)."""
+    stamp = []
+    for path in sorted(files | {p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts}):
+        st = path.stat()
+        stamp.append([path.relative_to(PACKAGE).as_posix(), st.st_size, st.st_mtime_ns, st.st_ctime_ns])
+    return stamp
+
+
+def _with_imports(files: set[Path]) -> list[Path]:
+    """`files` and the kg modules their Python files import, recursively, sorted."""
+    files = set(files)
     todo = [p for p in files if p.suffix == ".py"]
     while todo:
         for name in _kg_imports(todo.pop()):
@@ -186,13 +230,15 @@ class AnalysisCache:
         self.misses += 1
         return None
 
-    def put(self, analysis: Analysis) -> None:
-        """Store `analysis` (atomically; a cache that cannot be written is logged once, then skipped)."""
+    def put(self, analysis: Analysis, payload: bytes | None = None) -> None:
+        """Store `analysis` (atomically; a cache that cannot be written is logged once, then
+        skipped). `payload`, if given, is `pickle.dumps(analysis.findings())` already made (by
+        the process that extracted it)."""
         if not self._writable:
             return
         path = self._path(article_key(analysis.article))
         try:
-            _write_entry(path, MAGIC, pickle.dumps(analysis.findings(), protocol=5))
+            _write_entry(path, MAGIC, payload or pickle.dumps(analysis.findings(), protocol=5))
         except OSError as exc:
             log.warning("analysis cache %s cannot be written (%s); going on without it", self.root, exc)
             self._writable = False

@@ -250,18 +250,43 @@ def _detect_masthead(lines: list[_Line]) -> dict[str, str]:
             if m and (len(text) < 40):
                 found["date"] = f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
         if "paper" not in found:
-            for name, paper in papers().items():
-                if _masthead_has(text, name):
-                    found["paper"] = paper.name
-                    break
+            paper = _masthead_paper(text)
+            if paper is not None:
+                found["paper"] = paper
     return found
 
 
-def _masthead_has(line: str, name: str) -> bool:
-    if not _CJK.search(name):  # pinyin masthead: LIAO YUAN RI BAO
-        return re.sub(r"\s+", "", line).upper() == re.sub(r"\s+", "", name).upper()
-    # 辽源日报社出版 / 辽源日报 as a line of its own; not a mention inside running text.
-    return len(line) <= 30 and (line == name or line.startswith(name) or f"{name}社" in line)
+@cache
+def _masthead_names() -> tuple[dict[str, tuple[int, str]], dict[str, tuple[int, str]]]:
+    """The names of `papers()` as the masthead scan looks them up: the Chinese ones, and the
+    pinyin ones by their upper-case form without spaces; each with its rank in `papers()` (the
+    first one listed wins) and the paper's name."""
+    chinese: dict[str, tuple[int, str]] = {}
+    pinyin: dict[str, tuple[int, str]] = {}
+    for rank, (name, paper) in enumerate(papers().items()):
+        if _CJK.search(name):
+            chinese.setdefault(name, (rank, paper.name))
+        else:
+            pinyin.setdefault(re.sub(r"\s+", "", name).upper(), (rank, paper.name))
+    return chinese, pinyin
+
+
+def _masthead_paper(line: str) -> str | None:
+    """The paper whose name the masthead line `line` prints: a pinyin name (LIAO YUAN RI BAO) as
+    the whole line; a Chinese one at the start of a short line (辽源日报 as a line of its own) or
+    followed by 社 in it (辽源日报社出版), not a mention inside running text. The first in
+    `papers()` of the names that match (looked up by the line's prefixes and the stretches before
+    each 社, not by trying every name on every line)."""
+    chinese, pinyin = _masthead_names()
+    hits = []
+    spelled = pinyin.get(re.sub(r"\s+", "", line).upper())
+    if spelled is not None:
+        hits.append(spelled)
+    if len(line) <= 30:
+        hits += [chinese[line[:k]] for k in range(1, len(line) + 1) if line[:k] in chinese]
+        for end in [i for i, ch in enumerate(line) if ch == "社"]:
+            hits += [chinese[line[i:end]] for i in range(end) if line[i:end] in chinese]
+    return min(hits)[1] if hits else None
 
 
 def _issue_for(source: str, lines: list[_Line], sidecar: dict[str, str], overrides: MetaOverrides) -> Issue:

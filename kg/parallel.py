@@ -1,36 +1,42 @@
 """Extraction on every core: Articles -> Analyses in worker processes, with the analysis cache.
 
 `analyse` is the one entry point `kg build` uses. It takes what the cache (kg/cache.py) already
-holds, extracts the rest - in this process for one worker, else in a pool of worker processes -
+holds, extracts the rest - in one process for one worker, else in a pool of worker processes -
 stores the new results, and returns one Analysis per article in input order, so the output never
-depends on scheduling or on how many workers ran.
+depends on scheduling or on how many workers ran. `kg build` gives it an `Extractor`: a process
+forked when the build starts, which loads the pipeline while the build reads its input and the
+cache, then extracts (or forks the workers); the build's own process never loads the pipeline.
 
-Workers are started with `fork` where the platform has it, after this process has loaded the
-pipeline: each worker inherits it (no second 6-20 s load) and shares its ~1.2 GB copy-on-write;
-`load_pipeline` froze the models out of the garbage collector, so collections in a worker do not
-touch (and copy) those pages. Forking a process with threads can deadlock a child that needs a
-lock another thread held; here the only other threads at fork time are idle threads of
-OpenBLAS (which re-initialises itself in the child through pthread_atfork) and onnxruntime, whose
-LAC session is configured with one intra-op and one inter-op thread, so inference runs on the
-calling thread. Measured on the seeds x 3 (96k characters, 2 workers, a busy 2-core machine,
-2026-12-03): analyses identical to one process's with either method; fork: 12 s, the two workers
-together 255 MB of private memory beside the shared pipeline; spawn: 44 s (each worker loads the
-pipeline) and 2.1 GB private. Without `fork` (macOS, Windows) `spawn` is used anyway.
+Workers are started with `fork` where the platform has it, after the process that forks them
+(the Extractor's, or this one without it) has loaded the pipeline: each worker inherits it (no
+second 6-20 s load) and shares its ~1.2 GB copy-on-write; `load_pipeline` froze the models out
+of the garbage collector, so collections in a worker do not touch (and copy) those pages.
+Forking a process with threads can deadlock a child that needs a lock another thread held; here
+the only other threads at fork time are idle threads of OpenBLAS (which re-initialises itself in
+the child through pthread_atfork) and onnxruntime, whose LAC session is configured with one
+intra-op and one inter-op thread, so inference runs on the calling thread. Measured on the seeds
+x 3 (96k characters, 2 workers, a busy 2-core machine, 2026-12-03): analyses identical to one
+process's with either method; fork: 12 s, the two workers together 255 MB of private memory
+beside the shared pipeline; spawn: 44 s (each worker loads the pipeline) and 2.1 GB private.
+Without `fork` (macOS, Windows) `spawn` is used anyway.
 
-What stays serial is the parent's pipeline load before the fork (imports, the load cache's
-tables, one warm-up sentence that loads numba's compiled code so that no worker does it again:
-~3 CPU s, 2026-12-03, was ~8 s). Measured on 300k characters of corpus text (2026-12-03, a busy
-machine, CPU seconds): 1 process 20.1 s of extraction after a 3.3 s load; 2 workers 19.9 s in
-the workers together and 0.14 s in the parent besides its load, so the workers add no work of
-their own; what remains between the workers and 2x is the load and the tail, which the
-shrinking chunks (`_chunks`) keep short.
+What stays serial is the pipeline's load before the fork (imports, the load cache's tables, one
+warm-up sentence that loads numba's compiled code so that no worker does it again: ~3 CPU s,
+2026-12-03, was ~8 s), now beside ingestion and the cache's reads. Measured on 300k characters
+of corpus text (2026-12-03, a busy machine, CPU seconds): 1 process 20.1 s of extraction after a
+3.3 s load; 2 workers 19.9 s in the workers together and 0.14 s in the parent besides its load,
+so the workers add no work of their own; what remains between the workers and 2x is the load and
+the tail, which the shrinking chunks (`_chunks`) keep short.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import multiprocessing
 import os
+import pickle
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -71,9 +77,10 @@ class AnalyseStats:
     extracted: int
     """Articles run through the pipeline."""
     workers: int
-    """Processes that extracted (1: this process)."""
+    """Processes that extracted (1: this one, or the build's extraction process)."""
     worker_peak_rss: int | None = None
-    """Largest peak resident memory of a worker process, bytes (None without workers)."""
+    """Largest peak resident memory of a process that extracted other than this one, bytes
+    (None if only this one did)."""
 
 
 def _chunks(n_items: int, sizes: Sequence[int], workers: int) -> list[tuple[int, int]]:
@@ -170,6 +177,197 @@ def _extract_in_pool(
     return results, _children_peak_rss()
 
 
+class Extractor:
+    """The pipeline in a process of its own, loading from the start of the build.
+
+    `kg build` starts it (`Extractor.start`) before it reads its input, so loading the pipeline
+    (~4 CPU s) runs on another core beside ingestion and the analysis cache's reads; `analyse`
+    then hands it the articles the cache does not hold. It extracts them itself (one worker, or
+    less than MIN_POOL_CHARS of text) or forks the workers from itself, after its load, as the
+    build did from its own process before; each article's findings come back pickled, as the
+    cache stores them. The build's process never loads the pipeline: its memory stays that of the
+    records (the pipeline's ~1.2 GB go when this process ends, before resolution), and a rebuild
+    whose articles are all cached stops it unused. Only where processes can be forked."""
+
+    def __init__(self, meanwhile: Callable[[], object] | None = None) -> None:
+        """`meanwhile`: work of the build's later stages to do while waiting for the load, if
+        there is a wait (the build gives the resolver's gazetteer)."""
+        self._meanwhile = meanwhile
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child = ctx.Pipe()
+        self._process = ctx.Process(target=_serve, args=(child, self._conn), name="kg-extract", daemon=False)
+        self._process.start()
+        child.close()
+        self._started = time.perf_counter()
+        self._state = "loading"  # -> idle (loaded) -> busy (a job sent) -> idle -> closed
+        self.load_cpu = self.load_seconds = 0.0
+
+    @classmethod
+    def start(cls, meanwhile: Callable[[], object] | None = None) -> Extractor | None:
+        """An Extractor where processes can be forked, else None (`analyse` loads it in this process)."""
+        return cls(meanwhile) if _start_method() == "fork" else None
+
+    def _receive(self) -> tuple:
+        try:
+            message = self._conn.recv()
+        except (EOFError, OSError) as exc:
+            self._process.join(5)
+            raise KGError(
+                f"the extraction process died (exit code {self._process.exitcode}); out of memory? "
+                "Loading the pipeline takes ~1.2 GB"
+            ) from exc
+        if message[0] == "error":
+            raise message[1]
+        return message
+
+    def _wait_loaded(self, profiler: Profiler | None) -> None:
+        """Wait until the pipeline is loaded: profiled as the stage `load pipeline`, whose time
+        is the wait, with a note of what the load took in its own process."""
+        if self._state != "loading":
+            return
+        with profiler.stage("load pipeline") if profiler else contextlib.nullcontext():
+            if self._meanwhile is not None and not self._conn.poll():
+                self._meanwhile()
+            _, self.load_cpu, self.load_seconds = self._receive()
+            if profiler is not None:
+                profiler.note(
+                    "load pipeline",
+                    f"waited for; loaded in a process started with the build: {self.load_cpu:.1f} CPU s, "
+                    f"{self.load_seconds:.1f} s",
+                )
+        self._state = "idle"
+
+    def extract(
+        self,
+        articles: Sequence[Article],
+        workers: int,
+        progress: bool,
+        profiler: Profiler | None,
+        keep: Callable[..., None],
+    ) -> tuple[list[Analysis], int, int | None]:
+        """The analyses of `articles` in order, extracted in that process (or `workers` forked from
+        it); `keep(analysis, payload)` is called as each arrives. Returns them, the processes that
+        extracted and the largest peak memory of one (bytes)."""
+        self._wait_loaded(profiler)
+        used = workers if workers > 1 and sum(len(a.text) for a in articles) >= MIN_POOL_CHARS else 1
+        self._conn.send(("extract", list(articles), used))
+        self._state = "busy"
+        results: list[Analysis | None] = [None] * len(articles)
+        with _bar(len(articles), progress) as bar:
+            while True:
+                message = self._receive()
+                if message[0] == "done":
+                    break
+                _, i, payload = message
+                results[i] = Analysis.of(articles[i], pickle.loads(payload))
+                keep(results[i], payload)
+                bar.update(1)
+        self._state = "idle"
+        return results, used, message[1]
+
+    def close(self) -> None:
+        """Stop the process: at once if it is still loading or extracting, else when it reads this."""
+        if self._state == "closed":
+            return
+        with contextlib.suppress(OSError):
+            self._conn.send(None)
+        if self._state != "idle":
+            self._process.terminate()  # its SIGTERM handler exits cleanly (see _serve)
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+        self._conn.close()
+        self._state = "closed"
+
+    def __enter__(self) -> Extractor:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _terminated(signum, frame) -> None:
+    raise SystemExit(0)  # unwinds: a load-cache file being written is removed, workers stopped
+
+
+def _serve(conn, parent_end) -> None:
+    """The Extractor's process: load the pipeline, say so, then extract the one job it is sent
+    (or nothing: None) and end. Each article's findings are sent pickled as they are done."""
+    import signal
+
+    parent_end.close()  # so that the parent's end closing (even kill -9) ends recv() with EOFError
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        cpu, wall = time.process_time(), time.perf_counter()
+        gc.disable()  # importing the pipeline's modules too (see load_pipeline)
+        from kg.extraction import extract, load_pipeline
+
+        nlp = load_pipeline()
+        gc.enable()
+        conn.send(("loaded", time.process_time() - cpu, time.perf_counter() - wall))
+        job = conn.recv()
+        if job is None:
+            return
+        _, articles, workers = job
+        if workers == 1:
+            for i, analysis in enumerate(extract(articles, nlp)):
+                conn.send(("found", i, pickle.dumps(analysis.findings(), protocol=5)))
+            peak = _peak_rss()
+        else:
+            _serve_pool(conn, articles, workers)
+            peak = _children_peak_rss()
+        conn.send(("done", peak))
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):  # the build is gone, or interrupted with us
+        return
+    except Exception as exc:  # sent to the build, which raises it
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            exc = KGError(f"extraction failed: {exc!r}")
+        with contextlib.suppress(Exception):
+            conn.send(("error", exc))
+    finally:
+        conn.close()
+
+
+def _serve_pool(conn, articles: Sequence[Article], workers: int) -> None:
+    """Extract `articles` in `workers` processes forked from this one (the pipeline is loaded)."""
+    ctx = multiprocessing.get_context("fork")
+    ranges = _chunks(len(articles), [len(a.text) for a in articles], workers)
+    log.info("extracting %d articles in %d fork-started worker processes", len(articles), workers)
+    pool = ProcessPoolExecutor(workers, mp_context=ctx)
+    try:
+        jobs = [(pool.submit(_extract_chunk_pickled, articles[start:end]), start) for start, end in ranges]
+        for job, start in jobs:  # in submission order, whichever worker finishes first
+            for i, payload in enumerate(job.result(), start=start):
+                conn.send(("found", i, payload))
+    except BrokenProcessPool as exc:
+        raise KGError(
+            f"an extraction worker process died ({exc}); out of memory? Each worker needs ~0.3-1.2 GB: "
+            f"try fewer --workers than {workers}"
+        ) from exc
+    except BaseException:  # stopped (SIGTERM), or the build went away: no waiting for the workers
+        for child in multiprocessing.active_children():
+            child.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _extract_chunk_pickled(articles: Sequence[Article]) -> list[bytes]:
+    """Worker task: each article's findings, pickled as the analysis cache keeps them."""
+    return [pickle.dumps(findings, protocol=5) for findings in _extract_chunk(articles)]
+
+
+def _peak_rss() -> int | None:
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Windows
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 PROGRESS_LOG_SECONDS = 30.0
 """Without a progress bar (not a terminal), a progress log line this often."""
 
@@ -227,11 +425,14 @@ def analyse(
     progress: bool = False,
     profiler: Profiler | None = None,
     engine=None,
+    extractor: Extractor | None = None,
 ) -> tuple[list[Analysis], AnalyseStats]:
     """One Analysis per article, in the order given, using `cache` (a kg.cache.AnalysisCache or
     None) and `workers` processes for the articles it does not hold - or `engine` (a
-    kg.engine.DaskEngine: a cluster's workers) if given; `progress` shows a bar (articles/s, ETA)
-    over the articles extracted; `profiler` gets a note on the extract stage."""
+    kg.engine.DaskEngine: a cluster's workers) if given; `extractor` (an Extractor, loading the
+    pipeline since the build started) extracts them if given, else this process does (and forks
+    the workers); `progress` shows a bar (articles/s, ETA) over the articles extracted;
+    `profiler` gets a note on the extract stage."""
     if workers < 1:
         raise KGError(f"--workers must be at least 1, not {workers}")
     found: dict[int, Analysis] = {}
@@ -243,12 +444,14 @@ def analyse(
     missing = [a for i, a in enumerate(articles) if i not in found]
     used = min(workers, len(missing))
     # stored as they come, so an interrupted build keeps what it extracted
-    keep = cache.put if cache is not None else (lambda analysis: None)
+    keep = cache.put if cache is not None else (lambda analysis, payload=None: None)
     peak = None
     if not missing:
         fresh: list[Analysis] = []
     elif engine is not None:  # whatever the size: the user asked for the cluster
         fresh, used, peak = engine.extract(missing, progress=progress, profiler=profiler, keep=keep)
+    elif extractor is not None:
+        fresh, used, peak = extractor.extract(missing, workers, progress, profiler, keep)
     elif used <= 1 or sum(len(a.text) for a in missing) < MIN_POOL_CHARS:
         from kg.extraction import extract
 

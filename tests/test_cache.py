@@ -4,6 +4,7 @@ builds equal clean builds (slow)."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import os
 import pickle
@@ -169,6 +170,25 @@ def test_modules_extraction_imports_are_covered_and_others_are_not(tmp_path, mon
         assert "posts.py" in {p.relative_to(copy).as_posix() for p in kgcache.extraction_inputs()}
     finally:
         kgcache.pipeline_version.cache_clear()
+
+
+def test_the_list_of_inputs_is_kept_until_a_source_file_changes(tmp_path, monkeypatch, caplog):
+    copy = _package_copy(tmp_path, monkeypatch)
+    first = kgcache.extraction_inputs()
+    memo = kgcache.artifact_dir() / f"extraction-inputs-{hashlib.sha256(str(copy).encode()).hexdigest()[:16]}.json"
+    assert memo.is_file()
+    parse = kgcache._with_imports
+    monkeypatch.setattr(kgcache, "_with_imports", lambda files: pytest.fail("the imports were parsed again"))
+    assert kgcache.extraction_inputs() == first  # from the kept list: nothing changed
+    monkeypatch.setattr(kgcache, "_with_imports", parse)
+    rules = copy / "extraction" / "events.py"
+    rules.write_text(rules.read_text(encoding="utf-8") + "\nfrom kg import dates  # noqa\n", encoding="utf-8")
+    assert "dates.py" in {p.relative_to(copy).as_posix() for p in kgcache.extraction_inputs()}
+    memo.write_bytes(memo.read_bytes()[:-5])  # damaged: computed again, with a warning
+    with caplog.at_level(logging.WARNING, logger="kg.cache"):
+        again = kgcache.extraction_inputs()
+    assert "does not match its checksum" in caplog.text
+    assert "dates.py" in {p.relative_to(copy).as_posix() for p in again}
 
 
 def test_a_new_pipeline_version_misses_the_old_entries(tmp_path, monkeypatch):

@@ -411,3 +411,14 @@ def test_paper_datelines_with_chinese_or_full_width_numerals_and_reporters_unbra
     assert [b.name for b in article.bylines] == ["施晓慧", "张仓吉", "李志明"]
     for b in article.bylines:
         assert article.text[b.start : b.end] == b.name
+
+
+def test_a_masthead_line_names_its_paper_a_mention_in_running_text_does_not():
+    from kg.ingest import _masthead_paper
+
+    assert _masthead_paper("丹东日报") == "丹东日报"
+    assert _masthead_paper("丹东日报社出版") == "丹东日报"
+    assert _masthead_paper("DAN DONG RI BAO") == "丹东日报"
+    assert _masthead_paper("Dandong Ribao") == "丹东日报"
+    assert _masthead_paper("本报讯 据丹东日报报道，全市春耕生产有序推进，各地抢抓农时开展播种工作") is None
+    assert _masthead_paper("今日8版") is None

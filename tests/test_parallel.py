@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,75 @@ def test_a_few_articles_are_extracted_without_starting_workers(monkeypatch):
     monkeypatch.setattr("kg.extraction.extract", lambda articles, nlp: iter([found]))
     analyses, stats = analyse([found.article], workers=2)
     assert analyses == [found] and stats.workers == 1
+
+
+def _fake_pipeline(monkeypatch, found, load=lambda: "nlp"):
+    """kg.extraction as the forked extraction process will see it: no model, canned findings."""
+    by_id = {a.article.id: a for a in found}
+    monkeypatch.setattr("kg.extraction.load_pipeline", load)
+    monkeypatch.setattr("kg.extraction.extract", lambda articles, nlp: (by_id[a.id] for a in articles))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_extraction_process_extracts_what_the_cache_lacks(tmp_path, monkeypatch, workers):
+    from records_helper import P, analysis
+
+    from kg import parallel
+    from kg.cache import AnalysisCache
+    from kg.profile import Profiler
+
+    found = [analysis(f"记者王笑梅报道{i}。" * 400, [("王笑梅", P)], article_id=f"p/{i:02d}") for i in range(8)]
+    assert sum(len(a.article.text) for a in found) > parallel.MIN_POOL_CHARS  # 2 workers: a pool
+    _fake_pipeline(monkeypatch, found)
+    cache = AnalysisCache(tmp_path)
+    cache.put(found[3])
+    prof = Profiler()
+    with parallel.Extractor() as extractor, prof.stage("extract"):
+        analyses, stats = analyse(
+            [a.article for a in found], workers=workers, cache=cache, extractor=extractor, profiler=prof
+        )
+    assert analyses == found
+    assert (stats.cached, stats.extracted, stats.workers) == (1, 7, workers)
+    assert [AnalysisCache(tmp_path).get(a.article) for a in found] == found  # stored as they came
+    assert any(s.name == "load pipeline" for s in prof.stages)
+
+
+def _broken_lexicon():
+    from kg.errors import DataFileError
+
+    raise DataFileError("kg/data/lexicon/titles.tsv:3: 2 columns, expected 3")
+
+
+def test_an_error_loading_the_pipeline_in_its_process_is_the_builds_error(monkeypatch):
+    from records_helper import P, analysis
+
+    from kg import parallel
+    from kg.errors import DataFileError
+
+    found = analysis("记者王笑梅报道。", [("王笑梅", P)])
+    _fake_pipeline(monkeypatch, [found], load=_broken_lexicon)
+    with parallel.Extractor() as extractor, pytest.raises(DataFileError, match="titles.tsv:3"):
+        analyse([found.article], extractor=extractor)
+
+
+def _slow_load():
+    import time
+
+    Path(os.environ["KG_TEST_LOADING"]).touch()  # loading: its SIGTERM handler is in place
+    time.sleep(60)
+
+
+def test_an_unused_extraction_process_is_stopped_while_it_loads(monkeypatch, tmp_path):
+    import time
+
+    from kg import parallel
+
+    monkeypatch.setenv("KG_TEST_LOADING", str(tmp_path / "loading"))
+    monkeypatch.setattr("kg.extraction.load_pipeline", _slow_load)
+    extractor = parallel.Extractor()
+    while not (tmp_path / "loading").exists():
+        time.sleep(0.05)
+    started = time.perf_counter()
+    extractor.close()
+    assert time.perf_counter() - started < 10
+    assert extractor._process.exitcode == 0  # ended by its SIGTERM handler, cleanly
