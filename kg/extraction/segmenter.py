@@ -352,34 +352,141 @@ class _Preprocesser(spacy_pkuseg.Preprocesser):
         return super().solve(txt)
 
 
+_HASH_BASE = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
+_HASH_SHIFT = 64 - 24  # the word filter keeps the top 24 bits of a hash: 2**24 bits, 2 MB
+
+
+@numba.njit(cache=True, nogil=True)
+def _hash_words(codes, starts, ends, power, bits):  # pragma: no cover
+    """Sets the filter bit of h(w) = sum of codes[k] * base**(k - start) modulo 2**64 for each
+    word codes[starts[j]:ends[j]] (numba's uint64 arithmetic wraps)."""
+    shift = np.uint64(_HASH_SHIFT)
+    for j in range(starts.shape[0]):
+        h = np.uint64(0)
+        for k in range(starts[j], ends[j]):
+            h += np.uint64(codes[k]) * power[k - starts[j]]
+        top = h >> shift
+        bits[top >> np.uint64(3)] |= np.uint8(1) << np.uint8(top & np.uint64(7))
+
+
+@numba.njit(cache=True, nogil=True)
+def _window_hits(codes, bounds, power, inverse, bits):  # pragma: no cover
+    """The windows of 7 down to 2 words (between bounds[i] and bounds[i + m]) whose h passes the
+    filter: the i of each size m, ascending, one size after the other from 7 down (hits), and
+    where each size's run ends in hits (ends[7 - m]). h of text[a:b] is (g[b] - g[a]) *
+    base**-a with g the prefix sums of codes[k] * base**k."""
+    n = codes.shape[0]
+    g = np.zeros(n + 1, dtype=np.uint64)
+    for k in range(n):
+        g[k + 1] = g[k] + np.uint64(codes[k]) * power[k]
+    shift = np.uint64(_HASH_SHIFT)
+    hits = np.empty(6 * bounds.shape[0], dtype=np.int64)
+    ends = np.zeros(6, dtype=np.int64)
+    c = 0
+    for m in range(7, 1, -1):
+        for i in range(bounds.shape[0] - m):
+            a = bounds[i]
+            h = (g[bounds[i + m]] - g[a]) * inverse[a]
+            top = h >> shift
+            if (bits[top >> np.uint64(3)] >> np.uint8(top & np.uint64(7))) & np.uint8(1):
+                hits[c] = i
+                c += 1
+        ends[7 - m] = c
+    return hits[:c], ends
+
+
+def _powers(base: int, n: int) -> np.ndarray:
+    """base**0 .. base**(n-1) modulo 2**64 (uint64 products wrap)."""
+    out = np.empty(n, dtype=np.uint64)
+    out[0] = 1
+    if n > 1:
+        out[1:] = base
+        np.cumprod(out, out=out)
+    return out
+
+
+class _WordHashes:
+    """A filter that every dictionary word passes: one bit per value of the top 24 bits of
+    h(w) = sum of ord(w[k]) * _HASH_BASE**k modulo 2**64 over the words (pkuseg's 390k set ~2 %
+    of them). h of every window of words of a text comes from the text's prefix sums, so all
+    windows are screened in one compiled pass (`_window_hits`); only those that pass are then
+    sliced out and looked up in the dictionary itself, so the answer is exact."""
+
+    def __init__(self, words: set[str]) -> None:
+        self.source = (id(words), len(words))
+        self.power = self.inverse = np.ones(0, dtype=np.uint64)
+        self.bits = np.zeros(1 << (64 - _HASH_SHIFT - 3), dtype=np.uint8)
+        listed = [w for w in words if w]
+        if listed:
+            lengths = np.fromiter(map(len, listed), dtype=np.int64, count=len(listed))
+            ends = np.cumsum(lengths)
+            self._grow(int(lengths.max()))
+            _hash_words(self.codes("".join(listed)), ends - lengths, ends, self.power, self.bits)
+
+    @staticmethod
+    def codes(text: str) -> np.ndarray:
+        """The code points of `text` (lone surrogates included)."""
+        return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+    def _grow(self, n: int) -> None:
+        if n > len(self.power):
+            size = max(n, 2 * len(self.power), 1024)
+            self.power = _powers(_HASH_BASE, size)
+            self.inverse = _powers(pow(_HASH_BASE, -1, 1 << 64), size)
+
+    def windows(self, text: str, bounds: list[int]) -> dict[int, list[int]]:
+        """Size m -> the i (ascending) for which text[bounds[i]:bounds[i + m]] may be a word;
+        every window that is a word is among them."""
+        self._grow(len(text))
+        at = np.array(bounds, dtype=np.int64)
+        hits, ends = _window_hits(self.codes(text), at, self.power, self.inverse, self.bits)
+        flat, cut = hits.tolist(), [0, *ends.tolist()]
+        return {7 - k: flat[cut[k] : cut[k + 1]] for k in range(6)}
+
+
 class _Postprocesser(spacy_pkuseg.Postprocesser):
     """pkuseg's merge of adjacent words that together make a dictionary word (windows of 7
-    words down to 2, left to right, windows overlapping a merge skipped). Windows are read as
-    slices of the joined text and looked up all at once per size, where pkuseg joins and
-    looks up each: the same merges in the same order."""
+    words down to 2, left to right, windows overlapping a merge skipped). The windows of a
+    size are screened all at once by a hash filter of the dictionary (`_WordHashes`, which
+    every word passes) and only those that pass are sliced out of the joined text and looked
+    up, where pkuseg joins and looks up each: the same merges in the same order."""
+
+    _hashes: _WordHashes | None = None
+
+    def word_hashes(self) -> _WordHashes:
+        """The hash filter of `other_words` (built on first use: the pipeline's warm-up)."""
+        if self._hashes is None or self._hashes.source != (id(self.other_words), len(self.other_words)):
+            self._hashes = _WordHashes(self.other_words)
+        return self._hashes
 
     def post_process(self, sent: list[str], check_seperated: bool) -> list[str]:
         common, other = self.common_words, self.other_words
         text = "".join(sent)
         bounds = [0, *itertools.accumulate(map(len, sent))]
+        screen = None if common else self.word_hashes()  # common words (none by default): no filter
+        passing = screen.windows(text, bounds) if screen is not None and len(sent) > 1 else {}
         for m in range(7, 1, -1):
-            windows = [text[a:b] for a, b in zip(bounds, bounds[m:], strict=False)]
-            found = other.intersection(windows)
-            if common:  # empty with the default model
-                found |= common.intersection(windows)
-            if not found:
+            if screen is not None:
+                hits = [i for i in passing.get(m, ()) if text[bounds[i] : bounds[i + m]] in other]
+            else:
+                windows = [text[a:b] for a, b in zip(bounds, bounds[m:], strict=False)]
+                hits = [i for i, w in enumerate(windows) if w in other or w in common]
+            if not hits:
                 continue
             inner: set[int] = set()  # bounds inside merged windows
             after = 0
-            for i in [i for i, w in enumerate(windows) if w in found]:
+            for i in hits:
                 if i < after:
                     continue  # overlaps the window merged before it
+                window = text[bounds[i] : bounds[i + m]]
                 words = [text[bounds[j] : bounds[j + 1]] for j in range(i, i + m)]
-                if windows[i] in common or not (check_seperated and all(w in common or w in other for w in words)):
+                if window in common or not (check_seperated and all(w in common or w in other for w in words)):
                     inner.update(range(i + 1, i + m))
                     after = i + m
             if inner:
                 bounds = [b for j, b in enumerate(bounds) if j not in inner]
+                if screen is not None:  # the windows of the smaller sizes, over the new bounds
+                    passing = screen.windows(text, bounds)
         return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
