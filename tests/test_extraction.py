@@ -297,17 +297,15 @@ def test_fast_pkuseg_features_and_words_equal_pkusegs_own(nlp, seed_ingest):
     assert sum(map(len, texts)) > 30_000
 
 
-def test_fast_pkuseg_tables_start_afresh_when_full_and_words_stay_pkusegs(nlp, seed_ingest):
+def test_fast_pkuseg_words_stay_pkusegs_on_characters_and_bigrams_without_features(nlp):
+    """Characters and bigrams pkuseg has no feature for (astral, rare, mixed scripts) fall to
+    the tables' empty rows; the words stay pkuseg's."""
     seg = nlp.tokenizer.pkuseg_seg
     ref = _plain_pkuseg(seg)
-    text = seed_ingest.articles[0].text
-    limit = seg.LIMIT
-    try:
-        seg.LIMIT = 40  # the tables overflow many times within this article
+    texts = ["省长\U0001f600刘宁主持会议", "𠀀𠀁丞相府", "ｑｕａｎ体育场第１２届", "ÀÉ中國人民銀行㐀㐁", "\U0010ffff国"]
+    for text in texts:
+        assert seg._analyse(text) is not None  # the fast path, not pkuseg's own
         assert seg.cut(text) == ref.cut(text)
-        assert len(seg._char) <= 40 + max(map(len, text.split()))
-    finally:
-        seg.LIMIT = limit
 
 
 def test_tokens_and_spaces_are_spacys(nlp, seed_ingest):
@@ -571,27 +569,34 @@ def test_feature_tables_answer_what_pkusegs_dictionary_answers(nlp):
     for name, index in full.feature_to_idx.items():
         kind, _, rest = name.partition(".")
         if kind in _CHAR_KINDS:
-            assert seg._char.fn(char(rest))[_CHAR_KINDS.index(kind)] == index, name
+            assert seg._char_row(char(rest))[_CHAR_KINDS.index(kind)] == index, name
         elif kind in ("c-1c", "cc1", "c-2c-1"):
             a = next((n for n in _NODE_CHAR if rest.startswith(n + ".")), rest[0])
             b = rest[len(a) + 1 :]
-            assert seg._bigram.fn(char(a) + char(b))[("c-1c", "cc1", "c-2c-1").index(kind)] == index, name
+            assert seg._bigram_row(char(a) + char(b))[("c-1c", "cc1", "c-2c-1").index(kind)] == index, name
         elif kind in ("w-1", "w1"):
-            assert seg._word.fn(rest)[("w-1", "w1").index(kind)] == index, name
+            assert seg._word_row(rest)[("w-1", "w1").index(kind)] == index, name
         elif kind == "ww":
             a, b = rest[2:].split("*", 1) if rest[2:].count("*") == 1 else (None, None)
             if a is not None:
                 pairs.append((("l", "r").index(rest[0]), a, b, index))
-    # word pairs go through the word rows and _pair_ids, as in _analyse
-    rows = {w: seg._word[w] for w in {w for _, a, b, _ in pairs for w in (a, b)}}
+    # word pairs go through the word ids and _pair_ids, as in _analyse
+    rows = {w: seg._word_id[w] for w in {w for _, a, b, _ in pairs for w in (a, b)}}
     keys = np.array([k << 62 | rows[a] << 31 | rows[b] for k, a, b, _ in pairs], dtype=np.int64)
     assert seg._pair_ids(keys).tolist() == [index for *_, index in pairs]
     # and names the dictionary lacks
     absent = [(0, words[1], words[2]), (1, words[2], words[1])]
     absent = [p for p in absent if f"ww.{'lr'[p[0]]}.{p[1]}*{p[2]}" not in full.feature_to_idx]
-    keys = np.array([k << 62 | seg._word[a] << 31 | seg._word[b] for k, a, b in absent], dtype=np.int64)
+    keys = np.array([k << 62 | seg._word_id[a] << 31 | seg._word_id[b] for k, a, b in absent], dtype=np.int64)
     assert seg._pair_ids(keys).tolist() == [-1] * len(absent)
-    assert seg._char.fn("\U0001f600") == (-1,) * 5 and seg._bigram.fn("\U0001f600\U0001f600")[:3] == (-1, -1, -1)
+    assert seg._char_row("\U0001f600") == (-1,) * 5 and seg._bigram_row("\U0001f600\U0001f600")[:3] == (-1, -1, -1)
+    # every bigram that starts dictionary words has their lengths as bits, a 2-character word its id
+    for w in words:
+        if 2 <= len(w) <= 6:
+            row = seg._bigram_row(w[:2])
+            assert row[3] >> len(w) & 1, w
+            if len(w) == 2:
+                assert words[row[4]] == w
 
 
 def test_feature_tables_refuse_a_dictionary_they_cannot_hold():

@@ -252,15 +252,24 @@ class _Sentence:
         return posts
 
 
-def _sentence_items(doc: Doc, start: int, end: int) -> list[_Item]:
-    items = [
-        _Item(e.start_char, e.end_char, "P" if e.label_ == "Person" else "B")
+def _doc_items(doc: Doc) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """The people and bodies (doc.ents) and the titles (doc.spans["title"]) as (start, end,
+    kind) in character offsets, read once per document: `doc.ents` builds a Span per entity on
+    every access, which per sentence made this component quadratic in the article's length."""
+    ents = [
+        (e.start_char, e.end_char, "P" if e.label_ == "Person" else "B")
         for e in doc.ents
-        if start <= e.start_char and e.end_char <= end and e.label_ in ("Person", "Organization", "Place")
+        if e.label_ in ("Person", "Organization", "Place")
     ]
-    items += [
-        _Item(s.start_char, s.end_char, "T") for s in doc.spans["title"] if start <= s.start_char and s.end_char <= end
-    ]
+    titles = [(s.start_char, s.end_char, "T") for s in doc.spans["title"]]
+    return ents, titles
+
+
+def _sentence_items(
+    ents: list[tuple[int, int, str]], titles: list[tuple[int, int, str]], start: int, end: int
+) -> list[_Item]:
+    items = [_Item(*e) for e in ents if start <= e[0] and e[1] <= end]
+    items += [_Item(*t) for t in titles if start <= t[0] and t[1] <= end]
     return sorted(items, key=lambda i: (i.start, -i.end, i.kind))
 
 
@@ -521,8 +530,9 @@ def find_changes(doc: Doc) -> list[ChangeSpan]:
     text = doc_text(doc)
     out: dict[tuple, ChangeSpan] = {}
     sentences: list[_Sentence] = []
+    ents, titles = _doc_items(doc)
     for start, end in doc._.kg_sentences or [(0, len(text))]:
-        sentences.append(_Sentence(text, start, end, _sentence_items(doc, start, end)))
+        sentences.append(_Sentence(text, start, end, _sentence_items(ents, titles, start, end)))
     chain_of: dict[tuple[int, int], list[PostSpan]] = {}
 
     def chains_in(sent: _Sentence):

@@ -20,6 +20,7 @@ import bisect
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -792,6 +793,15 @@ def decide(text: str, words: list[Word], cands: list[Candidate]) -> list[Candida
     return sorted([*chosen, *nested, *title_layer], key=lambda c: (c.start, c.end, c.kind.value))
 
 
+def _occurrences(surface: str, text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each occurrence of `surface` in `text`, left to right, not overlapping
+    (as re.finditer of it escaped, without compiling a pattern per surface)."""
+    at = text.find(surface)
+    while at >= 0:
+        yield at, at + len(surface)
+        at = text.find(surface, at + len(surface))
+
+
 def _propagate(v: _DocView, chosen: list[Candidate]) -> list[Candidate]:
     """A person, place or body recognised once is recognised where it recurs."""
     text = v.text
@@ -803,8 +813,7 @@ def _propagate(v: _DocView, chosen: list[Candidate]) -> list[Candidate]:
         if surface in seen or len(surface) < 2 or c.source.startswith("lac") and c.kind is not PERSON:
             continue
         seen.add(surface)
-        for m in re.finditer(re.escape(surface), text):
-            s, e = m.start(), m.end()
+        for s, e in _occurrences(surface, text):
             if any(s < te and ts < e for ts, te in taken):
                 continue
             if c.kind is not PERSON and not (s in v.starts and e in v.ends):

@@ -5,12 +5,15 @@ character bigrams, and the dictionary words that start, end or surround it. Its 
 code builds ~80 strings per character ('c-1c.' + a + '.' + b, 'ww.l.' + w1 + '*' + w2 …),
 looks each up in a dict of 2.6M feature names and hands Python lists to its decoder: ~25 µs
 per character, about half the time of the extraction stage. `FastPkuseg` gives the same
-feature indices in the same order with far less work: feature names are looked up once per
-distinct character, bigram, word and word pair (tables of feature indices), dictionary words
-are found per length among the positions whose bigram starts a word of that length, and
-compiled (numba) code assembles each character's features and runs pkuseg's decode (same
-float64 sums in the same order, same tie rules). pkuseg's post-processing (merging adjacent
-words that make a dictionary word) looks up slices of the text where pkuseg joins strings.
+feature indices in the same order with far less work: compiled (numba) code finds each
+character's and bigram's row of feature indices by binary search in sorted tables keyed by
+code points (`_lookup`), dictionary words are found per length among the positions whose
+bigram starts a word of that length (2-character words straight from the bigram's row), word
+pairs by binary search among pkuseg's pairs, and compiled code assembles each character's
+features and runs pkuseg's decode (same float64 sums in the same order, same tie rules).
+pkuseg's post-processing (merging adjacent words that make a dictionary word) screens all
+windows of words with a hash filter of the dictionary in one compiled pass and looks up only
+those that pass, where pkuseg joins strings and looks up each.
 The segmentation is pkuseg's: tested against it on the seeds, and checked on 954k characters
 of the corpora (People's Daily, MSRA, CLUENER) with 0 differences. The feature names are
 looked up in `FeatureTables` (numpy arrays keyed by character codes and word ids, kept in the
@@ -24,7 +27,6 @@ import contextlib
 import hashlib
 import io
 import itertools
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,30 +165,23 @@ def _decode(offsets, ids, weights, edge):  # pragma: no cover
     return tags
 
 
-class _Rows(dict):
-    """key -> its row in `rows`, a table of pkuseg feature indices (-1: pkuseg has no such
-    feature; the bigram table adds a column of word lengths) filled by fn(key) on first use.
-    The big feature dict is looked up once per distinct character, bigram or word; the
-    compiled code then gathers rows by id."""
-
-    def __init__(self, fn: Callable[[str], tuple[int, ...]], width: int) -> None:
-        super().__init__()
-        self.fn = fn
-        self.keys: list[str] = []
-        self.rows = np.empty((1024, width), dtype=np.int64)
-
-    def __missing__(self, key: str) -> int:
-        row = len(self.keys)
-        if row == len(self.rows):
-            self.rows = np.concatenate([self.rows, np.empty_like(self.rows)])
-        self.rows[row] = self.fn(key)
-        self.keys.append(key)
-        self[key] = row
-        return row
-
-    def clear(self) -> None:
-        super().clear()
-        self.keys.clear()
+@numba.njit(cache=True, nogil=True)
+def _lookup(codes, char_keys, bigram_keys):  # pragma: no cover
+    """Rows of each character (cid) and of each bigram codes[i], codes[i + 1] (bid) in the
+    character and bigram tables, by binary search in their sorted keys (code point; code
+    point << 21 | code point); a key that is absent gets the table's last row (no features)."""
+    n = codes.shape[0]
+    nc, nb = char_keys.shape[0], bigram_keys.shape[0]
+    cid = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        j = np.searchsorted(char_keys, codes[i])
+        cid[i] = j if j < nc and char_keys[j] == codes[i] else nc
+    bid = np.empty(max(n - 1, 0), dtype=np.int64)
+    for i in range(n - 1):
+        key = codes[i] << 21 | codes[i + 1]
+        j = np.searchsorted(bigram_keys, key)
+        bid[i] = j if j < nb and bigram_keys[j] == key else nb
+    return cid, bid
 
 
 _CHAR_KINDS = ("c", "c-1", "c1", "c-2", "c2")
@@ -352,43 +347,146 @@ class _Preprocesser(spacy_pkuseg.Preprocesser):
         return super().solve(txt)
 
 
+_HASH_BASE = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
+_HASH_SHIFT = 64 - 24  # the word filter keeps the top 24 bits of a hash: 2**24 bits, 2 MB
+
+
+@numba.njit(cache=True, nogil=True)
+def _hash_words(codes, starts, ends, power, bits):  # pragma: no cover
+    """Sets the filter bit of h(w) = sum of codes[k] * base**(k - start) modulo 2**64 for each
+    word codes[starts[j]:ends[j]] (numba's uint64 arithmetic wraps)."""
+    shift = np.uint64(_HASH_SHIFT)
+    for j in range(starts.shape[0]):
+        h = np.uint64(0)
+        for k in range(starts[j], ends[j]):
+            h += np.uint64(codes[k]) * power[k - starts[j]]
+        top = h >> shift
+        bits[top >> np.uint64(3)] |= np.uint8(1) << np.uint8(top & np.uint64(7))
+
+
+@numba.njit(cache=True, nogil=True)
+def _window_hits(codes, bounds, power, inverse, bits):  # pragma: no cover
+    """The windows of 7 down to 2 words (between bounds[i] and bounds[i + m]) whose h passes the
+    filter: the i of each size m, ascending, one size after the other from 7 down (hits), and
+    where each size's run ends in hits (ends[7 - m]). h of text[a:b] is (g[b] - g[a]) *
+    base**-a with g the prefix sums of codes[k] * base**k."""
+    n = codes.shape[0]
+    g = np.zeros(n + 1, dtype=np.uint64)
+    for k in range(n):
+        g[k + 1] = g[k] + np.uint64(codes[k]) * power[k]
+    shift = np.uint64(_HASH_SHIFT)
+    hits = np.empty(6 * bounds.shape[0], dtype=np.int64)
+    ends = np.zeros(6, dtype=np.int64)
+    c = 0
+    for m in range(7, 1, -1):
+        for i in range(bounds.shape[0] - m):
+            a = bounds[i]
+            h = (g[bounds[i + m]] - g[a]) * inverse[a]
+            top = h >> shift
+            if (bits[top >> np.uint64(3)] >> np.uint8(top & np.uint64(7))) & np.uint8(1):
+                hits[c] = i
+                c += 1
+        ends[7 - m] = c
+    return hits[:c], ends
+
+
+def _powers(base: int, n: int) -> np.ndarray:
+    """base**0 .. base**(n-1) modulo 2**64 (uint64 products wrap)."""
+    out = np.empty(n, dtype=np.uint64)
+    out[0] = 1
+    if n > 1:
+        out[1:] = base
+        np.cumprod(out, out=out)
+    return out
+
+
+class _WordHashes:
+    """A filter that every dictionary word passes: one bit per value of the top 24 bits of
+    h(w) = sum of ord(w[k]) * _HASH_BASE**k modulo 2**64 over the words (pkuseg's 390k set ~2 %
+    of them). h of every window of words of a text comes from the text's prefix sums, so all
+    windows are screened in one compiled pass (`_window_hits`); only those that pass are then
+    sliced out and looked up in the dictionary itself, so the answer is exact."""
+
+    def __init__(self, words: set[str]) -> None:
+        self.source = (id(words), len(words))
+        self.power = self.inverse = np.ones(0, dtype=np.uint64)
+        self.bits = np.zeros(1 << (64 - _HASH_SHIFT - 3), dtype=np.uint8)
+        listed = [w for w in words if w]
+        if listed:
+            lengths = np.fromiter(map(len, listed), dtype=np.int64, count=len(listed))
+            ends = np.cumsum(lengths)
+            self._grow(int(lengths.max()))
+            _hash_words(self.codes("".join(listed)), ends - lengths, ends, self.power, self.bits)
+
+    @staticmethod
+    def codes(text: str) -> np.ndarray:
+        """The code points of `text` (lone surrogates included)."""
+        return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+    def _grow(self, n: int) -> None:
+        if n > len(self.power):
+            size = max(n, 2 * len(self.power), 1024)
+            self.power = _powers(_HASH_BASE, size)
+            self.inverse = _powers(pow(_HASH_BASE, -1, 1 << 64), size)
+
+    def windows(self, text: str, bounds: list[int]) -> dict[int, list[int]]:
+        """Size m -> the i (ascending) for which text[bounds[i]:bounds[i + m]] may be a word;
+        every window that is a word is among them."""
+        self._grow(len(text))
+        at = np.array(bounds, dtype=np.int64)
+        hits, ends = _window_hits(self.codes(text), at, self.power, self.inverse, self.bits)
+        flat, cut = hits.tolist(), [0, *ends.tolist()]
+        return {7 - k: flat[cut[k] : cut[k + 1]] for k in range(6)}
+
+
 class _Postprocesser(spacy_pkuseg.Postprocesser):
     """pkuseg's merge of adjacent words that together make a dictionary word (windows of 7
-    words down to 2, left to right, windows overlapping a merge skipped). Windows are read as
-    slices of the joined text and looked up all at once per size, where pkuseg joins and
-    looks up each: the same merges in the same order."""
+    words down to 2, left to right, windows overlapping a merge skipped). The windows of a
+    size are screened all at once by a hash filter of the dictionary (`_WordHashes`, which
+    every word passes) and only those that pass are sliced out of the joined text and looked
+    up, where pkuseg joins and looks up each: the same merges in the same order."""
+
+    _hashes: _WordHashes | None = None
+
+    def word_hashes(self) -> _WordHashes:
+        """The hash filter of `other_words` (built on first use: the pipeline's warm-up)."""
+        if self._hashes is None or self._hashes.source != (id(self.other_words), len(self.other_words)):
+            self._hashes = _WordHashes(self.other_words)
+        return self._hashes
 
     def post_process(self, sent: list[str], check_seperated: bool) -> list[str]:
         common, other = self.common_words, self.other_words
         text = "".join(sent)
         bounds = [0, *itertools.accumulate(map(len, sent))]
+        screen = None if common else self.word_hashes()  # common words (none by default): no filter
+        passing = screen.windows(text, bounds) if screen is not None and len(sent) > 1 else {}
         for m in range(7, 1, -1):
-            windows = [text[a:b] for a, b in zip(bounds, bounds[m:], strict=False)]
-            found = other.intersection(windows)
-            if common:  # empty with the default model
-                found |= common.intersection(windows)
-            if not found:
+            if screen is not None:
+                hits = [i for i in passing.get(m, ()) if text[bounds[i] : bounds[i + m]] in other]
+            else:
+                windows = [text[a:b] for a, b in zip(bounds, bounds[m:], strict=False)]
+                hits = [i for i, w in enumerate(windows) if w in other or w in common]
+            if not hits:
                 continue
             inner: set[int] = set()  # bounds inside merged windows
             after = 0
-            for i in [i for i, w in enumerate(windows) if w in found]:
+            for i in hits:
                 if i < after:
                     continue  # overlaps the window merged before it
+                window = text[bounds[i] : bounds[i + m]]
                 words = [text[bounds[j] : bounds[j + 1]] for j in range(i, i + m)]
-                if windows[i] in common or not (check_seperated and all(w in common or w in other for w in words)):
+                if window in common or not (check_seperated and all(w in common or w in other for w in words)):
                     inner.update(range(i + 1, i + m))
                     after = i + m
             if inner:
                 bounds = [b for j, b in enumerate(bounds) if j not in inner]
+                if screen is not None:  # the windows of the smaller sizes, over the new bounds
+                    passing = screen.windows(text, bounds)
         return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 class FastPkuseg(spacy_pkuseg.pkuseg):
     """A loaded pkuseg segmenter whose features and CRF decode are computed by `_analyse`."""
-
-    LIMIT = 500_000
-    """Distinct characters, bigrams, words or word pairs remembered before the tables start
-    afresh (bounds memory on a large corpus)."""
 
     @classmethod
     def load(cls, model_dir: str) -> FastPkuseg:
@@ -456,39 +554,51 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         for word in tables.words:
             if _config.wordMin <= len(word) <= _config.wordMax:
                 prefix[word[:2]] = prefix.get(word[:2], 0) | 1 << len(word)
-        no_chars = (-1,) * len(_CHAR_KINDS)
-        bigram_keys, bigram_rows = tables.bigram_keys, tables.bigram_rows
-        no_bigram = (-1,) * len(_BIGRAM_KINDS)
-        word_id = {w: i for i, w in enumerate(tables.words)}
-
-        def chars(c: str) -> tuple[int, ...]:
-            return tables.chars.get(c, no_chars)
-
-        def bigrams(ab: str) -> tuple[int, ...]:
-            key = ord(ab[0]) << 21 | ord(ab[1])
-            at = int(np.searchsorted(bigram_keys, key))
-            found = at < len(bigram_keys) and int(bigram_keys[at]) == key
-            return (*(bigram_rows[at].tolist() if found else no_bigram), prefix.get(ab, 0))
-
-        def word(w: str) -> tuple[int, ...]:
-            i = word_id[w]  # the fast path looks up dictionary words only
-            return (*tables.word_rows[i].tolist(), i)
-
-        fast._char = _Rows(chars, 5)
-        fast._bigram = _Rows(bigrams, 4)
-        fast._word = _Rows(word, 3)  # w-1, w1 and the word's id in the tables
+        # characters: sorted code points, and their rows (c, c-1, c1, c-2, c2; the last row for
+        # any other character: none)
+        chars = sorted(tables.chars)
+        fast._char_keys = np.array([ord(c) for c in chars], dtype=np.int64)
+        fast._char_rows = np.full((len(chars) + 1, len(_CHAR_KINDS)), -1, dtype=np.int64)
+        if chars:
+            fast._char_rows[:-1] = [tables.chars[c] for c in chars]
+        # bigrams with a feature or starting a word: sorted keys, and their rows (c-1c, cc1,
+        # c-2c-1, the prefix bits, the id of the bigram as a word; the last row: none)
+        starts = np.array([ord(ab[0]) << 21 | ord(ab[1]) for ab in prefix], dtype=np.int64)
+        keys = np.union1d(tables.bigram_keys, starts)
+        rows = np.full((len(keys) + 1, 5), -1, dtype=np.int64)
+        rows[:, 3] = 0
+        rows[np.searchsorted(keys, tables.bigram_keys), :3] = tables.bigram_rows
+        rows[np.searchsorted(keys, starts), 3] = np.fromiter(prefix.values(), dtype=np.int64, count=len(prefix))
+        two = [(ord(w[0]) << 21 | ord(w[1]), i) for i, w in enumerate(tables.words) if len(w) == 2]
+        if two:
+            two_keys, two_ids = np.array(two, dtype=np.int64).T
+            rows[np.searchsorted(keys, two_keys), 4] = two_ids  # every 2-character word starts a word
+        fast._bigram_keys, fast._bigram_rows = keys, rows
+        fast._word_id = {w: i for i, w in enumerate(tables.words)}
         return fast
 
     def _pair_ids(self, keys: np.ndarray) -> np.ndarray:
-        """The features of the word pairs `keys` (`_pair_keys`, of word rows), -1 where none."""
+        """The features of the word pairs `keys` (`_pair_keys`, of word ids), -1 where none."""
         pair_keys = self._tables.pair_keys
         if not len(keys) or not len(pair_keys):
             return np.full(len(keys), -1, dtype=np.int64)
-        ids = self._word.rows[:, 2]
-        a, b = (keys >> 31) & 0x7FFFFFFF, keys & 0x7FFFFFFF
-        wanted = (keys >> 62) << 62 | ids[a] << 31 | ids[b]
-        at = np.minimum(np.searchsorted(pair_keys, wanted), len(pair_keys) - 1)
-        return np.where(pair_keys[at] == wanted, self._tables.pair_ids[at], -1)
+        at = np.minimum(np.searchsorted(pair_keys, keys), len(pair_keys) - 1)
+        return np.where(pair_keys[at] == keys, self._tables.pair_ids[at], -1)
+
+    def _char_row(self, c: str) -> tuple[int, ...]:
+        """Features c., c-1., c1., c-2., c2. of a working-string character (-1: none)."""
+        cid, _ = _lookup(np.array([ord(c)], dtype=np.int64), self._char_keys, self._bigram_keys)
+        return tuple(self._char_rows[cid[0]].tolist())
+
+    def _bigram_row(self, ab: str) -> tuple[int, ...]:
+        """Features c-1c, cc1, c-2c-1 of a working-string bigram, the lengths (bits) of the
+        dictionary words it starts and its id as a word (-1: none)."""
+        _, bid = _lookup(np.array([ord(ab[0]), ord(ab[1])], dtype=np.int64), self._char_keys, self._bigram_keys)
+        return tuple(self._bigram_rows[bid[0]].tolist())
+
+    def _word_row(self, w: str) -> tuple[int, ...]:
+        """Features w-1.<w> and w1.<w> of a dictionary word."""
+        return tuple(self._tables.word_rows[self._word_id[w]].tolist())
 
     def _analyse(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """pkuseg's feature indices for each character of `text`, the same lists in the same
@@ -496,36 +606,37 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         ids[offsets[i]:offsets[i + 1]]. None: the text needs pkuseg's own path."""
         if not self._fast or "\ud800" in text or "\ud801" in text:
             return None
-        if max(map(len, (self._char, self._bigram, self._word))) > self.LIMIT:
-            for table in (self._char, self._bigram, self._word):
-                table.clear()
         s = self.feature_extractor.keyword_rename(text).translate(self._nodes)
         n = len(s)
-        unigram = self.feature_extractor.unigram
-        cid = np.fromiter(map(self._char.__getitem__, s), dtype=np.int64, count=n)
-        pairs_of_chars = map(operator.add, s, s[1:])  # the bigrams s[i:i+2]
-        bid = np.fromiter(map(self._bigram.__getitem__, pairs_of_chars), dtype=np.int64, count=max(n - 1, 0))
-        starts_with = self._bigram.rows[bid, 3]
+        codes = np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        cid, bid = _lookup(codes, self._char_keys, self._bigram_keys)
+        starts_with = self._bigram_rows[bid, 3]
         # the dictionary words of each length (longest first) that start (wstart[L, i]) or end
-        # (wend[L, i], ending before i) at each position, as word rows; -1 where none. pkuseg
+        # (wend[L, i], ending before i) at each position, as word ids; -1 where none. pkuseg
         # slices out of range as "", which is a word if the dictionary has it.
         n_len = len(self._lengths)
         wstart = np.full((n_len, n + 1), -1, dtype=np.int64)
         wend = np.full((n_len, n + 1), -1, dtype=np.int64)
-        edge = self._word[""] if "" in unigram else -1
+        word_id = self._word_id
+        edge = word_id.get("", -1)
         for row, ln in enumerate(self._lengths):
             at = np.flatnonzero(starts_with[: max(n - ln + 1, 0)] & (1 << ln))
-            if ln > 2:  # a bigram is a word by itself (bit 2); longer words are checked
-                at = np.array([i for i in at.tolist() if s[i : i + ln] in unigram], dtype=np.int64)
+            if ln == 2:  # a bigram is a word by itself (bit 2): its id is in its row
+                found = self._bigram_rows[bid[at], 4]
+            else:  # longer words are looked up
+                ids = [word_id.get(s[i : i + ln], -1) for i in at.tolist()]
+                found = np.array(ids, dtype=np.int64)
+                at = at[found >= 0]
+                found = found[found >= 0]
             if len(at):
-                found = np.fromiter((self._word[s[i : i + ln]] for i in at.tolist()), dtype=np.int64, count=len(at))
                 wstart[row, at] = found
                 wend[row, at + ln] = found
             wstart[row, max(0, n - ln + 1) :] = edge
             wend[row, : min(ln, n + 1)] = edge
         keys = _pair_keys(wstart, wend)
         pair_ids = self._pair_ids(keys)
-        return _gather(cid, bid, self._char.rows, self._bigram.rows, wstart, wend, self._word.rows, pair_ids)
+        word_rows = self._tables.word_rows
+        return _gather(cid, bid, self._char_rows, self._bigram_rows, wstart, wend, word_rows, pair_ids)
 
     def _features(self, text: str) -> list[list[int]] | None:
         """pkuseg's feature lists for `text` (as its get_node_features_idx gives them), from
