@@ -6,9 +6,11 @@
   clause's subject; a bare 会议 means the article's own meeting (the one in its headline or lead);
 * a meeting mentioned without such a verb (落实…会议部署) gets no attendee;
 * date: the date the resolver gave the meeting, cited where the mention is dated;
-* place: Y在Z召开/举行, 在Z召开的Y (a body's premises: the place its name gives); organiser: the
-  body in the meeting's name (not the parent of a standing committee meeting, nor the object of
-  a ceremony, nor for a numbered session named in passing) or the one that convenes it.
+* place: Y在Z召开/举行, 在Z召开的Y (a body's premises: the place its name gives), each of the
+  places joined before the verb (在A和B两地举行); organiser: the body in the meeting's name (not
+  the parent of a standing committee meeting, nor the object of a ceremony, nor for a numbered
+  session named in passing), the one that convenes it, or those that host it (Y由X(、W)主办/承办,
+  由X主办的Y, 这次会议由X和W联合承办).
 """
 
 from __future__ import annotations
