@@ -11,6 +11,7 @@ Turtle/JSON-LD are written in another while graph.nt is validated by N forked pr
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Sequence
@@ -111,6 +112,11 @@ def build_graph(
         finally:
             if extractor is not None:
                 extractor.close()  # its memory (the pipeline's) goes before the later stages
+        # The articles and analyses live to the end of the build: frozen, the garbage collector's
+        # full collections in resolution and linking skip them (measured on the 300k corpus,
+        # 2026-12-03: resolve + link ~2.4 -> ~2.0 CPU s). Frozen objects are still freed when
+        # no longer referenced.
+        gc.freeze()
         with stage("resolve"):
             resolution = resolve(analyses)
         with stage("link"):
