@@ -696,9 +696,8 @@ def _org_left_edges() -> frozenset[str]:
     return frozenset(read_lines("lexicon/org_left_edges.txt"))
 
 
-# one-character level words, and the words that make them point at the paper's own region (我区)
-_LEVEL_CHARS = frozenset("省市县区镇乡")
-_DEICTIC_HEADS = frozenset("我本全该")
+_LEVEL_CHARS = frozenset(_WORDS["level_chars"])
+_DEICTIC_HEADS = frozenset(_WORDS["deictic_heads"])
 
 
 def _head_title(text: str, end: int) -> bool:
