@@ -165,6 +165,7 @@ def build_graph(
         elif html:
             with stage("page"):
                 names.append(_write_page(analyses, resolution, relations, careers, staging / "graph.html"))
+    gc.unfreeze()  # a process that builds again (a session, a test run) collects this build's cycles
     files = [Path(out_dir) / name for name in names]
     return BuildSummary(
         articles=len(ingested.articles),

@@ -706,28 +706,16 @@ def _new_article(group: list[_Line], nxt: _Line | None, cur: _Raw | None, rest: 
 # raw article -> Article
 
 
-# a role printed inside a byline cell, switching the role of the names after it (记者 李艳红 通讯员
-# 张三, 文/本报记者 张三 图/李四); 本报 and the slash are not part of the role
-_ROLE_IN_CELL = re.compile(
-    r"^(?:本报)?(全媒体记者|融媒体记者|融媒记者|首席记者|见习记者|实习记者|特派记者|特约记者|学生记者|记者|通讯员|实习生|文/图|文|图|摄影)"
-    r"(?:[/／:：]|(?=[\u4e00-\u9fff]{2})|$)"
-)
-
-
-_GLUED_ROLE = re.compile(
-    r"(?<=[\u4e00-\u9fff]{2})(通讯员|实习生|(?:全媒体|融媒体|融媒|首席|见习|实习|特约|学生)?记者)(?=[\u4e00-\u9fff]{2})"
-)
-
-
 def _names(cell: str | None, role: str) -> list[tuple[str, str]]:
     """(name, role) pairs of a byline cell; a role word inside it switches the role of the
     names after it (记者 李艳红 通讯员 张三)."""
     out = []
-    cell = _GLUED_ROLE.sub(r" \1", cell or "")  # 记者姚克勤通讯员李鸿光: a role glued to the name before it
+    b = _bylines()
+    cell = b["glued_role"].sub(r" \1", cell or "")  # 记者姚克勤通讯员李鸿光: a role glued to the name before it
     for token in re.split(r"[\s、]+", cell.strip()):
-        while (head := _ROLE_IN_CELL.match(token)) is not None and head.end() > 0:
+        while (head := b["role_in_cell"].match(token)) is not None and head.end() > 0:
             role, token = head.group(1), token[head.end() :]
-        if token[-1:] in _NOT_NAME_END or token.endswith("刊"):
+        if b["not_name_end"].search(token) or b["paper_word_end"].search(token):
             continue  # 文/本刊记者冯娜娜: the paper's word before the role, not a name
         if len(token) in (5, 6) and (parts := _two_names(token)) is not None:
             out += [(parts[0], role), (parts[1], role)]  # 蔡早勤汤华明, 李蕾张羽飞: two names without a space
@@ -762,12 +750,11 @@ def _name_tail(text: str) -> re.Match[str] | None:
         return None  # the brackets must follow a finished sentence or stand on their own line
     names = re.split(r"[\s、]+", m.group("names").strip())
     surnames = _surnames()
-    if all((n[:1] in surnames or n[:2] in surnames) and n[-1] not in _NOT_NAME_END for n in names):
+    if all((n[:1] in surnames or n[:2] in surnames) and not _bylines()["not_name_end"].search(n) for n in names):
         return m
     return None
 
 
-_NOT_NAME_END = frozenset("社网报台部委局办会院厅处组站室司所者员稿续")
 """Last characters of bracketed words that are bodies or notes, not names (（新华社）, （待续）)."""
 
 

@@ -205,7 +205,9 @@ class Extractor:
     @classmethod
     def start(cls, meanwhile: Callable[[], object] | None = None) -> Extractor | None:
         """An Extractor where processes can be forked, else None (`analyse` loads it in this process)."""
-        return cls(meanwhile) if _start_method() == "fork" else None
+        from kg.background import can_fork
+
+        return cls(meanwhile) if _start_method() == "fork" and can_fork() else None
 
     def _receive(self) -> tuple:
         try:
@@ -217,7 +219,10 @@ class Extractor:
                 "Loading the pipeline takes ~1.2 GB"
             ) from exc
         if message[0] == "error":
-            raise message[1]
+            error = message[1]
+            if not isinstance(error, KGError):  # (its traceback stayed in that process)
+                raise KGError(f"extraction failed: {error!r}") from error
+            raise error
         return message
 
     def _wait_loaded(self, profiler: Profiler | None) -> None:
@@ -250,7 +255,14 @@ class Extractor:
         extracted and the largest peak memory of one (bytes)."""
         self._wait_loaded(profiler)
         used = workers if workers > 1 and sum(len(a.text) for a in articles) >= MIN_POOL_CHARS else 1
-        self._conn.send(("extract", list(articles), used))
+        try:
+            self._conn.send(("extract", list(articles), used))
+        except OSError as exc:  # it died after loading (the pipe is broken): say why, as _receive does
+            self._process.join(5)
+            raise KGError(
+                f"the extraction process died (exit code {self._process.exitcode}); out of memory? "
+                "Loading the pipeline takes ~1.2 GB"
+            ) from exc
         self._state = "busy"
         results: list[Analysis | None] = [None] * len(articles)
         with _bar(len(articles), progress) as bar:
@@ -336,7 +348,9 @@ def _serve_pool(conn, articles: Sequence[Article], workers: int) -> None:
     ctx = multiprocessing.get_context("fork")
     ranges = _chunks(len(articles), [len(a.text) for a in articles], workers)
     log.info("extracting %d articles in %d fork-started worker processes", len(articles), workers)
-    pool = ProcessPoolExecutor(workers, mp_context=ctx)
+    # the workers do not inherit this process's SIGTERM handler: a SystemExit raised in a task is
+    # caught by concurrent.futures' worker loop, which would go on to the next chunk
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_default_sigterm)
     try:
         jobs = [(pool.submit(_extract_chunk_pickled, articles[start:end]), start) for start, end in ranges]
         for job, start in jobs:  # in submission order, whichever worker finishes first
@@ -353,6 +367,13 @@ def _serve_pool(conn, articles: Sequence[Article], workers: int) -> None:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+def _default_sigterm() -> None:
+    """In an extraction worker: SIGTERM ends the process (the default), whatever it inherited."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _extract_chunk_pickled(articles: Sequence[Article]) -> list[bytes]:
@@ -451,7 +472,7 @@ def analyse(
     elif engine is not None:  # whatever the size: the user asked for the cluster
         fresh, used, peak = engine.extract(missing, progress=progress, profiler=profiler, keep=keep)
     elif extractor is not None:
-        fresh, used, peak = extractor.extract(missing, workers, progress, profiler, keep)
+        fresh, used, peak = extractor.extract(missing, used, progress, profiler, keep)
     elif used <= 1 or sum(len(a.text) for a in missing) < MIN_POOL_CHARS:
         from kg.extraction import extract
 

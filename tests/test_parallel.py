@@ -169,3 +169,59 @@ def test_an_unused_extraction_process_is_stopped_while_it_loads(monkeypatch, tmp
     extractor.close()
     assert time.perf_counter() - started < 10
     assert extractor._process.exitcode == 0  # ended by its SIGTERM handler, cleanly
+
+
+def _hanging_extract(articles, nlp):
+    import time
+
+    (Path(os.environ["KG_TEST_BUSY"]) / str(os.getpid())).touch()  # a worker, busy
+    time.sleep(60)
+    return iter(())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has ended
+
+
+@pytest.mark.slow
+def test_stopping_a_busy_extraction_stops_its_workers(monkeypatch, tmp_path):
+    """The workers forked from the extraction process do not inherit its SIGTERM handler (a
+    SystemExit raised in a task is caught by concurrent.futures' worker loop, which goes on with
+    the next chunk): stopping the build mid-extraction leaves no worker running."""
+    import threading
+    import time
+
+    from records_helper import P, analysis
+
+    from kg import parallel
+
+    found = [analysis(f"记者王笑梅报道{i}。" * 400, [("王笑梅", P)], article_id=f"p/{i:02d}") for i in range(8)]
+    monkeypatch.setenv("KG_TEST_BUSY", str(tmp_path))
+    monkeypatch.setattr("kg.extraction.load_pipeline", lambda: "nlp")
+    monkeypatch.setattr("kg.extraction.extract", _hanging_extract)
+    extractor = parallel.Extractor()
+    errors = []
+
+    def run():
+        try:
+            analyse([a.article for a in found], workers=2, extractor=extractor)
+        except Exception as exc:  # the process was stopped under it
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = [int(p.name) for p in tmp_path.iterdir()]
+    assert len(workers) == 2
+    extractor.close()
+    thread.join(30)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)]

@@ -142,7 +142,8 @@ def _without_titles(text: str, start: int, end: int) -> str:
     """text[start:end] without the 《titles》 of a list it opens with (》《B》、《C》已经…): the
     rest of a list of documents that share what follows."""
     between = text[start:end]
-    rest = re.sub(r"^》?(?:[、和及与]?《[^《》]{1,80}》(?:[（(][^（）()]{1,12}[)）])?)+", "》", between)
+    joined = knowledge.relation_cues()["coordinator"].pattern
+    rest = re.sub(f"^》?(?:(?:{joined})?《[^《》]{{1,80}}》(?:[（(][^（）()]{{1,12}}[)）])?)+", "》", between)
     return rest
 
 
@@ -296,7 +297,8 @@ def _issuers_after(art: ArticleView, orgs: list[Resolved], p: Resolved, cues) ->
 def _printers(notice: str, printed: str, org_forms: dict[str, str]) -> list[str]:
     """The bodies that print `printed` in the notice titled `notice`
     (中共中央办公厅、国务院办公厅印发〈关于…的意见〉的通知 -> 中共中央办公厅, 国务院办公厅)."""
-    m = re.match(r"^(.*?)(?:关于)?(?:印发|转发)[〈《<]?" + re.escape(printed) + r"[〉》>]?的通知$", notice)
+    verbs = knowledge.relation_cues()["printing_verb"].pattern
+    m = re.match(f"^(.*?)(?:关于)?(?:{verbs})[〈《<]?{re.escape(printed)}[〉》>]?的通知$", notice)
     return _orgs_named_in(m.group(1), org_forms, prefix_only=False) if m else []
 
 

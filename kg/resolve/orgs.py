@@ -97,11 +97,6 @@ def _within_parent(s: str, ctx: Context) -> str | None:
 _TERM_IN_NAME = re.compile(r"第[一二三四五六七八九十]{1,3}届")
 
 
-# a term also without 第 (省十三届人大常委会, 区十六届人大常委会): the body itself, whose name
-# the org names drop the term from (not body_without_term: a session's rules tell the two apart)
-_TERM_WRITTEN = re.compile(r"第?[一二三四五六七八九十]{1,3}届(?=人大|人民代表大会|政协|政府|人民政府|党委|委员会)")
-
-
 def body_without_term(body: str) -> str:
     """A body's name without the term it is in (政协江西省第十二届委员会常务委员会 ->
     政协江西省委员会常务委员会): the term is not part of the body's identity."""
@@ -111,7 +106,7 @@ def body_without_term(body: str) -> str:
 def org_name(surface: str, ctx: Context) -> str | None:
     """The full name of a body as written in an article, or None if it cannot be told; a body
     named in its term is the body (政协甘谷县第十四届委员会 -> 中国人民政治协商会议甘谷县委员会)."""
-    s = _TERM_WRITTEN.sub("", body_without_term(re.sub(r"\s+", "", surface)))
+    s = knowledge.org_grammar()["term_written"].sub("", body_without_term(re.sub(r"\s+", "", surface)))
     s = re.sub(r"^(香港|澳门)特区(?=政府)", r"\1特别行政区", s)  # 香港特区政府: the region's short form
     gaz = knowledge.gazetteer()
     papers = knowledge.papers()
@@ -288,15 +283,12 @@ def longer_org(m: Mention, an: Analysis) -> Mention | None:
     return found[sorted(found)[0]] if len(found) == 1 else None
 
 
-_COMMITTEE_MEMBER = re.compile(r"([省市县区州盟旗])委常委[、，,]\s*$")
-
-
 def chain_department(m: Mention, an: Analysis) -> str:
     """The surface a body is resolved from: a department named bare after its committee's
     title in a chain (省委常委、统战部部长, 区委常委、组织部长) is that committee's
     (省委统战部); any other body as written."""
     before = an.article.text[max(0, m.start - 8) : m.start]
-    member = _COMMITTEE_MEMBER.search(before)
+    member = knowledge.org_grammar()["committee_member"].search(before)
     if member is None or member.group(1) + "委" + m.text not in knowledge.abbreviations():
         return m.text
     committee_end = m.start - len(member.group(0)) + 2  # 洛阳市老城区区委|常委、统战部长: that committee's
