@@ -209,15 +209,19 @@ class Extractor:
 
         return cls(meanwhile) if _start_method() == "fork" and can_fork() else None
 
+    def _died(self) -> KGError:
+        """The error of a process that ended under the build (its pipe broke)."""
+        self._process.join(5)
+        return KGError(
+            f"the extraction process died (exit code {self._process.exitcode}); out of memory? "
+            "Loading the pipeline takes ~1.2 GB"
+        )
+
     def _receive(self) -> tuple:
         try:
             message = self._conn.recv()
         except (EOFError, OSError) as exc:
-            self._process.join(5)
-            raise KGError(
-                f"the extraction process died (exit code {self._process.exitcode}); out of memory? "
-                "Loading the pipeline takes ~1.2 GB"
-            ) from exc
+            raise self._died() from exc
         if message[0] == "error":
             error = message[1]
             if not isinstance(error, KGError):  # (its traceback stayed in that process)
@@ -257,12 +261,8 @@ class Extractor:
         used = workers if workers > 1 and sum(len(a.text) for a in articles) >= MIN_POOL_CHARS else 1
         try:
             self._conn.send(("extract", list(articles), used))
-        except OSError as exc:  # it died after loading (the pipe is broken): say why, as _receive does
-            self._process.join(5)
-            raise KGError(
-                f"the extraction process died (exit code {self._process.exitcode}); out of memory? "
-                "Loading the pipeline takes ~1.2 GB"
-            ) from exc
+        except OSError as exc:  # it died after loading (the pipe is broken)
+            raise self._died() from exc
         self._state = "busy"
         results: list[Analysis | None] = [None] * len(articles)
         with _bar(len(articles), progress) as bar:

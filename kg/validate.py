@@ -503,11 +503,9 @@ def file_violations(
 
 def _may_fork() -> bool:
     """Whether validation workers can be forked here (see _RAYON_STARTED)."""
-    import multiprocessing
+    from kg.background import can_fork  # (the platform forks, one thread runs)
 
-    from kg.background import can_fork
-
-    return "fork" in multiprocessing.get_all_start_methods() and can_fork() and not _RAYON_STARTED
+    return can_fork() and not _RAYON_STARTED
 
 
 def _one_thread() -> None:
