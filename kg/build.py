@@ -112,6 +112,8 @@ def build_graph(
         finally:
             if extractor is not None:
                 extractor.close()  # its memory (the pipeline's) goes before the later stages
+            if engine is not None:  # the cluster stops while this process resolves and links
+                engine.close(wait=False)
         # The articles and analyses live to the end of the build: frozen, the garbage collector's
         # full collections in resolution and linking skip them (measured on the 300k corpus,
         # 2026-12-03: resolve + link ~2.4 -> ~2.0 CPU s). Frozen objects are still freed when
@@ -122,6 +124,11 @@ def build_graph(
         with stage("link"):
             relations = link(analyses, resolution)
             careers = link_careers(analyses, resolution, relations)  # post changes, tenures
+        if engine is not None:
+            # wait for the cluster to stop: then no thread of Dask's is left here and the page, the
+            # writers and the validation workers fork as in the process build (kg.background)
+            with stage("stop cluster"):
+                engine.close()
         page = None
         if html and workers > 1:  # drawn in a process of its own while this one exports
             from kg.background import Job

@@ -258,3 +258,48 @@ def test_a_local_cluster_of_two_workers_builds_the_same_bytes(seed_build, seeds_
     assert f"built {summary.articles} articles" in result.output
     for name in ("graph.ttl", "graph.nt", "graph.jsonld"):
         assert (out / name).read_bytes() == (one / name).read_bytes(), name
+
+
+def test_a_closed_engine_leaves_no_thread_so_the_build_can_fork_again():
+    """distributed runs large messages' (de)serialisation on its offload thread ('Dask-Offload_0'),
+    which outlives every client, and a process with threads must not fork (kg.background.can_fork):
+    the page, the writers and the validation of a Dask build would run one after another in the
+    client. `close()` ends that thread. A real extraction on a cluster of two in-process workers,
+    every message offloaded (threshold 1 byte), in a fresh process so that no other test's thread
+    is about."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    script = textwrap.dedent(
+        """
+        import sys, threading
+        sys.path.insert(0, sys.argv[1])
+        from distributed import LocalCluster
+        from kg import engine
+        from kg.background import can_fork
+        from test_engine import _articles
+
+        analyses = _articles()
+        by_id = {a.article.id: a.findings() for a in analyses}
+        engine._load_pipeline = lambda: None
+        engine._extract_chunk = lambda chunk: [by_id[a.id] for a in chunk]
+        with LocalCluster(n_workers=2, processes=False, protocol="tcp", dashboard_address=None) as cluster:
+            eng = engine.DaskEngine(cluster.scheduler_address, chunk_chars=1)
+            got, _, _ = eng.extract([a.article for a in analyses])  # closes in the background
+        assert got == analyses
+        names = lambda: sorted(t.name for t in threading.enumerate())
+        print("before", [n for n in names() if n != "kg-dask-close"])
+        eng.close()
+        print("after", names(), can_fork())
+        """
+    )
+    env = {**os.environ, "DASK_DISTRIBUTED__COMM__OFFLOAD": "1"}
+    tests = str(Path(__file__).parent)
+    done = subprocess.run([sys.executable, "-c", script, tests], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    before, after = done.stdout.splitlines()[-2:]
+    assert before == "before ['Dask-Offload_0', 'MainThread']"  # what the engine has to stop
+    assert after == "after ['MainThread'] True"
