@@ -5,7 +5,9 @@ Turtle/JSON-LD writers need only that file: each can run in its own process whil
 goes on (export, SHACL validation), so that two cores are busy instead of one. The child is
 forked (no pickling of the records, which it shares copy-on-write) and reports its result -
 or its exception, re-raised here - through a pipe. Where forking is not safe (no `fork` on
-the platform, or another thread alive, e.g. a Dask client's) the piece runs inline at once.
+the platform, or another thread alive, e.g. a Dask client's) the piece runs inline at once; a
+Dask build closes its engine before these pieces, which ends the client's threads
+(kg.engine._stop_offload_thread), so they fork there too.
 """
 
 from __future__ import annotations

@@ -91,7 +91,7 @@ def build_graph(
     stage = prof.stage
     with output_set(out_dir) as staging:  # checks that out_dir can be written, before any work
         # the pipeline loads in a process of its own while this one reads the input and the cache
-        extractor = Extractor.start(meanwhile=_warm_resolution) if engine is None else None
+        extractor = Extractor.start(meanwhile=_warm_later_stages) if engine is None else None
         try:
             with stage("ingest"):
                 ingested = read_articles(inputs, overrides, sidecar)
@@ -99,6 +99,8 @@ def build_graph(
                 problems = "; ".join(str(f) for f in ingested.failures) or "no *.txt files found"
                 raise InputError(f"nothing to build from {', '.join(map(str, inputs))}: {problems}")
             log.info("read %d articles from %d files", len(ingested.articles), len(ingested.issues))
+            if engine is not None:  # while the cluster starts (in a thread of the engine)
+                _warm_later_stages()
             with stage("extract"):
                 analyses, extracted = analyse(
                     ingested.articles,
@@ -201,12 +203,24 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _warm_resolution() -> None:
-    """What resolution reads first (the gazetteer, ~0.6 CPU s), built while the build waits for
-    the pipeline's load in its own process."""
+def _warm_later_stages() -> None:
+    """What the stages after extraction set up first, done while the build waits for the
+    pipeline's load in its own process (a core is free then; a rebuild that extracts a few new
+    articles waits there longest): the gazetteer resolution reads (~0.6 CPU s), the modules of
+    resolution, linking, validation and the page (~1 s of imports on a busy machine), and the
+    parsed SHACL shapes (which the forked page, writer and validation processes then inherit).
+    Nothing here starts a thread: the build still forks after it (kg.background.can_fork)."""
     from kg import knowledge
 
     knowledge.gazetteer()
+    import kg.careers
+    import kg.link
+    import kg.resolve
+    import kg.viz.analysis
+    import kg.viz.page  # noqa: F401
+    from kg import validate
+
+    validate.warm()
 
 
 def _open_cache(folder: Path | None):

@@ -300,6 +300,14 @@ def _index(path: Path) -> _Index:
     )
 
 
+def warm() -> None:
+    """Parse the shapes and plan their targets now: pure Python, no rudof session (so no
+    thread, and forking stays allowed). `kg build` calls it while it waits for the pipeline's load."""
+    _plan()
+    _messages()
+    _inverse_predicates()
+
+
 @dataclass(frozen=True)
 class _Plan:
     """The shapes without their targets, and which shapes target which nodes of a batch's lines."""

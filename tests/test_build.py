@@ -194,3 +194,22 @@ def test_sentence_offsets_slice_the_source_to_the_sentence(seed_build, seeds_dir
         else:
             assert _normalised_slice(source, int(g.value(s, KG.charStart)), int(g.value(s, KG.charEnd))) == text, s
     assert split >= 1  # 以金翼蛋品为依托,我|<headline>|们谋划实施了蛋谷项目 (seeds/004)
+
+
+def test_warming_the_later_stages_keeps_the_build_forkable():
+    """What the build does while the pipeline loads (the gazetteer, the later stages' modules, the
+    parsed shapes) starts no thread and no rudof session: the page, the writers and the validation
+    workers are still forked afterwards. In a fresh process, so that no other test's thread counts."""
+    import subprocess
+    import sys
+
+    script = (
+        "from kg.build import _warm_later_stages\n"
+        "from kg import validate\n"
+        "from kg.background import can_fork\n"
+        "_warm_later_stages()\n"
+        "print(can_fork(), validate._may_fork(), validate._plan.cache_info().currsize)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "1"]
