@@ -39,6 +39,10 @@ What is partitioned, and what is not (honestly):
              containment and paper edges, which read every article (`_containment`, `_papers`);
              a per-article map would need that split inside kg/link/. Also ~1-2 s per 300k chars.
   export     in the client, as the single-process build writes it (kg/export.py, kg/store.py).
+             The build closes the engine after linking, and `close()` ends the last thread
+             distributed leaves in the client (its offload executor's), so the page, the
+             Turtle/JSON-LD writers and the validation batches run in forked processes beside
+             the client's export, as in the process build (kg.background), not one after another.
 
 So the engine distributes the heavy stage; the client's stages bound how far it scales (see
 docs/scale.md for the arithmetic, and where the memory of one client runs out).
