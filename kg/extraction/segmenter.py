@@ -27,6 +27,7 @@ import contextlib
 import hashlib
 import io
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -407,9 +408,13 @@ class _WordHashes:
     windows are screened in one compiled pass (`_window_hits`); only those that pass are then
     sliced out and looked up in the dictionary itself, so the answer is exact."""
 
-    def __init__(self, words: set[str]) -> None:
+    def __init__(self, words: set[str], bits: np.ndarray | None = None) -> None:
+        """The filter of `words`; `bits`: their filter as made before (`cached_word_hashes`)."""
         self.source = (id(words), len(words))
         self.power = self.inverse = np.ones(0, dtype=np.uint64)
+        if bits is not None:
+            self.bits = bits
+            return
         self.bits = np.zeros(1 << (64 - _HASH_SHIFT - 3), dtype=np.uint8)
         listed = [w for w in words if w]
         if listed:
@@ -437,6 +442,18 @@ class _WordHashes:
         hits, ends = _window_hits(self.codes(text), at, self.power, self.inverse, self.bits)
         flat, cut = hits.tolist(), [0, *ends.tolist()]
         return {7 - k: flat[cut[k] : cut[k + 1]] for k in range(6)}
+
+
+def cached_word_hashes(words: set[str], dictionary: Path) -> _WordHashes:
+    """`_WordHashes(words)` of the words of the pkuseg dictionary file `dictionary`, its bits
+    kept in the load cache (kg.cache.load_artifact, keyed by the pipeline version and the
+    file's name, size and time): hashing its 390k words took ~0.6 CPU s of every load."""
+    from kg.cache import load_artifact, pipeline_version
+
+    st = dictionary.stat()
+    key = f"{pipeline_version()} {dictionary.resolve()} {st.st_size} {st.st_mtime_ns} {len(words)}"
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return _WordHashes(words, load_artifact("pkuseg-word-hashes", digest, lambda: _WordHashes(words).bits))
 
 
 class _Postprocesser(spacy_pkuseg.Postprocesser):
@@ -503,6 +520,7 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         fast.preprocesser = _Preprocesser(None)
         default_dict = Path(spacy_pkuseg.__file__).resolve().parent / "dicts" / "default.pkl"
         fast.postprocesser = _Postprocesser(None, [str(default_dict)])
+        fast.postprocesser._hashes = cached_word_hashes(fast.postprocesser.other_words, default_dict)
         fast.feature_extractor = _LazyFeatures(model_dir, set(tables.words), tables.tag_to_idx)
         fast.model = spacy_pkuseg.Model.load(model_dir)
         fast.idx_to_tag = {idx: tag for tag, idx in tables.tag_to_idx.items()}
@@ -662,12 +680,51 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
+_WHITESPACE = re.compile(r"\s+")  # str.isspace's characters (as str.split's), maximal runs
+
+
 def _words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
     """spaCy's util.get_words_and_spaces (the words and whitespace of `text` as Doc tokens),
-    searching from an offset where spaCy slices the rest of the text for every word (quadratic
-    in the length of an article)."""
-    if "".join("".join(words).split()) != "".join(text.split()):
+    without spaCy's slicing of the rest of the text for every word (quadratic in the length of
+    an article). When the words hold no whitespace and none is empty (pkuseg's), each lies
+    between two runs of the text's whitespace: the words are copied in chunks and only the runs
+    are looked at; otherwise `_words_and_spaces_one_by_one`. The same tokens either way."""
+    joined_words = "".join("".join(words).split())
+    if joined_words != "".join(text.split()):
         raise ValueError(Errors.E194.format(text=text, words=words))
+    kept = [w for w in words if not w.isspace()]
+    if "" in kept or "".join(kept) != joined_words:  # an empty word, or whitespace in a word
+        return _words_and_spaces_one_by_one(words, text)
+    # the index of the word that ends at each offset of the text without its whitespace
+    ending = {end: k for k, end in enumerate(itertools.accumulate(map(len, kept)))}
+    out: list[str] = []
+    spaces: list[bool] = []
+    done = 0  # words copied
+    before = 0  # whitespace characters before the run
+    for run in _WHITESPACE.finditer(text):
+        a, b = run.span()
+        at = a - before  # the run's offset in the text without whitespace
+        before += b - a
+        k = 0 if at == 0 else ending.get(at, -1) + 1  # the words before the run
+        if k == 0 and at:
+            return _words_and_spaces_one_by_one(words, text)  # a word across the run
+        out += kept[done:k]
+        spaces += [False] * (k - done)
+        done = k
+        if k and text[a] == " ":  # one space after a word is the word's
+            spaces[-1] = True
+            a += 1
+        if a < b:
+            out.append(text[a:b])
+            spaces.append(False)
+    out += kept[done:]
+    spaces += [False] * (len(kept) - done)
+    return out, spaces
+
+
+def _words_and_spaces_one_by_one(words: list[str], text: str) -> tuple[list[str], list[bool]]:
+    """`_words_and_spaces` for any words, one word at a time from the offset where the last
+    one ended (spaCy slices the rest of the text for each)."""
     out: list[str] = []
     spaces: list[bool] = []
     pos = 0
