@@ -303,14 +303,55 @@ def _load_features(model_dir: str) -> spacy_pkuseg.FeatureExtractor:
 def cached_feature_tables(model_dir: str) -> FeatureTables | None:
     """`feature_tables` of the model in `model_dir`, from the load cache (kg.cache.load_artifact,
     keyed by the pipeline version and the names, sizes and times of the model's files)."""
-    from kg.cache import load_artifact, pipeline_version
+    from kg.cache import load_artifact
+
+    return load_artifact("pkuseg-features", _model_key(model_dir), lambda: feature_tables(_load_features(model_dir)))
+
+
+def _model_key(model_dir: str) -> str:
+    """The load cache's key of what is made from the model in `model_dir`: the pipeline version
+    and the names, sizes and times of the model's files."""
+    from kg.cache import pipeline_version
 
     h = hashlib.sha256(f"{pipeline_version()} {Path(model_dir).resolve()}\n".encode())
     for path in sorted(Path(model_dir).iterdir()):
         if path.is_file():
             st = path.stat()
             h.update(f"{path.name} {st.st_size} {st.st_mtime_ns}\n".encode())
-    return load_artifact("pkuseg-features", h.hexdigest(), lambda: feature_tables(_load_features(model_dir)))
+    return h.hexdigest()
+
+
+def lookup_tables(tables: FeatureTables) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The fast path's lookup tables made from `tables`: the characters' sorted code points and
+    their feature rows, the bigrams' sorted keys and their rows."""
+    # bit ln of prefix[ab]: the dictionary has a word of ln characters starting with ab
+    prefix: dict[str, int] = {}
+    for word in tables.words:
+        if _config.wordMin <= len(word) <= _config.wordMax:
+            prefix[word[:2]] = prefix.get(word[:2], 0) | 1 << len(word)
+    # characters: sorted code points, and their rows (c, c-1, c1, c-2, c2; the last row for
+    # any other character: none)
+    chars = sorted(tables.chars)
+    char_keys = np.array([ord(c) for c in chars], dtype=np.int64)
+    char_rows = np.full((len(chars) + 1, len(_CHAR_KINDS)), -1, dtype=np.int64)
+    if chars:
+        char_rows[:-1] = [tables.chars[c] for c in chars]
+    # bigrams with a feature or starting a word: sorted keys, and their rows (c-1c, cc1,
+    # c-2c-1, the prefix bits, the id of the bigram as a word; the last row: none)
+    word_id = {w: i for i, w in enumerate(tables.words)}
+    starts = np.array([ord(ab[0]) << 21 | ord(ab[1]) for ab in prefix], dtype=np.int64)
+    bits = np.fromiter(prefix.values(), dtype=np.int64, count=len(prefix))
+    keys = np.concatenate([tables.bigram_keys, starts])  # their union (np.union1d: ~40x slower)
+    keys.sort()
+    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    rows = np.full((len(keys) + 1, 5), -1, dtype=np.int64)
+    rows[:, 3] = 0
+    rows[np.searchsorted(keys, tables.bigram_keys), :3] = tables.bigram_rows
+    rows[np.searchsorted(keys, starts), 3] = bits
+    two = bits & (1 << 2) != 0  # the bigram is a word itself
+    two_ids = [word_id[ab] for ab, b in zip(prefix, two.tolist(), strict=True) if b]
+    rows[np.searchsorted(keys, starts[two]), 4] = np.array(two_ids, dtype=np.int64)
+    return char_keys, char_rows, keys, rows
 
 
 class _LazyFeatures(spacy_pkuseg.FeatureExtractor):
@@ -526,7 +567,11 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         fast.idx_to_tag = {idx: tag for tag, idx in tables.tag_to_idx.items()}
         fast.n_feature = tables.n_feature
         fast.n_tag = len(tables.tag_to_idx)
-        return fast._set_up(tables)
+        from kg.cache import load_artifact
+
+        # `lookup_tables`, kept in the load cache beside the tables (~0.15 CPU s of each load)
+        key = hashlib.sha256(f"lookup {_model_key(model_dir)}".encode()).hexdigest()
+        return fast._set_up(tables, load_artifact("pkuseg-lookup", key, lambda: lookup_tables(tables)))
 
     @classmethod
     def wrap(cls, seg: spacy_pkuseg.pkuseg) -> FastPkuseg:
@@ -536,8 +581,9 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         fast.postprocesser = _recast(_Postprocesser, seg.postprocesser)
         return fast._set_up(feature_tables(seg.feature_extractor))
 
-    def _set_up(self, tables: FeatureTables | None) -> FastPkuseg:
-        """The fast path's tables and model arrays (tables None: pkuseg's own path only)."""
+    def _set_up(self, tables: FeatureTables | None, lookup: tuple | None = None) -> FastPkuseg:
+        """The fast path's tables and model arrays (tables None: pkuseg's own path only);
+        `lookup`: `lookup_tables(tables)` if made before."""
         fast, seg = self, self
         fe = seg.feature_extractor
         n_tag = seg.model.n_tag
@@ -567,35 +613,10 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         fast._begins = np.array(["B" in seg.idx_to_tag[t] for t in range(n_tag)])
         if tables is None:
             return fast
-        # bit ln of prefix[ab]: the dictionary has a word of ln characters starting with ab
-        prefix: dict[str, int] = {}
-        for word in tables.words:
-            if _config.wordMin <= len(word) <= _config.wordMax:
-                prefix[word[:2]] = prefix.get(word[:2], 0) | 1 << len(word)
-        # characters: sorted code points, and their rows (c, c-1, c1, c-2, c2; the last row for
-        # any other character: none)
-        chars = sorted(tables.chars)
-        fast._char_keys = np.array([ord(c) for c in chars], dtype=np.int64)
-        fast._char_rows = np.full((len(chars) + 1, len(_CHAR_KINDS)), -1, dtype=np.int64)
-        if chars:
-            fast._char_rows[:-1] = [tables.chars[c] for c in chars]
-        # bigrams with a feature or starting a word: sorted keys, and their rows (c-1c, cc1,
-        # c-2c-1, the prefix bits, the id of the bigram as a word; the last row: none)
-        word_id = {w: i for i, w in enumerate(tables.words)}
-        starts = np.array([ord(ab[0]) << 21 | ord(ab[1]) for ab in prefix], dtype=np.int64)
-        bits = np.fromiter(prefix.values(), dtype=np.int64, count=len(prefix))
-        keys = np.concatenate([tables.bigram_keys, starts])  # their union (np.union1d: ~40x slower)
-        keys.sort()
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-        rows = np.full((len(keys) + 1, 5), -1, dtype=np.int64)
-        rows[:, 3] = 0
-        rows[np.searchsorted(keys, tables.bigram_keys), :3] = tables.bigram_rows
-        rows[np.searchsorted(keys, starts), 3] = bits
-        two = bits & (1 << 2) != 0  # the bigram is a word itself
-        two_ids = [word_id[ab] for ab, b in zip(prefix, two.tolist(), strict=True) if b]
-        rows[np.searchsorted(keys, starts[two]), 4] = np.array(two_ids, dtype=np.int64)
-        fast._bigram_keys, fast._bigram_rows = keys, rows
-        fast._word_id = word_id
+        fast._char_keys, fast._char_rows, fast._bigram_keys, fast._bigram_rows = (
+            lookup if lookup is not None else lookup_tables(tables)
+        )
+        fast._word_id = {w: i for i, w in enumerate(tables.words)}
         return fast
 
     def _pair_ids(self, keys: np.ndarray) -> np.ndarray:
