@@ -507,7 +507,8 @@ class _Postprocesser(spacy_pkuseg.Postprocesser):
     _hashes: _WordHashes | None = None
 
     def word_hashes(self) -> _WordHashes:
-        """The hash filter of `other_words` (built on first use: the pipeline's warm-up)."""
+        """The hash filter of `other_words` (`FastPkuseg.load` sets it from the load cache; else
+        built on first use)."""
         if self._hashes is None or self._hashes.source != (id(self.other_words), len(self.other_words)):
             self._hashes = _WordHashes(self.other_words)
         return self._hashes
