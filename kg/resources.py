@@ -43,6 +43,7 @@ def read_tsv(relative: str, columns: tuple[str, ...]) -> tuple[dict[str, str], .
     path = data_path(relative)
     rows: list[dict[str, str]] = []
     header: list[str] | None = None
+    at: list[tuple[str, int]] = []  # each column and its cell (the last of a repeated name)
     for number, line in _content_lines(path):
         cells = line.split("\t")
         if header is None:
@@ -52,14 +53,16 @@ def read_tsv(relative: str, columns: tuple[str, ...]) -> tuple[dict[str, str], .
                 raise DataFileError(
                     f"{path}:{number}: header {header} lacks column(s) {missing}; expected {list(columns)}"
                 )
+            at = [(c, len(header) - 1 - header[::-1].index(c)) for c in columns]
             continue
-        if len(cells) > len(header):
-            raise DataFileError(f"{path}:{number}: {len(cells)} cells but the header has {len(header)}")
-        cells += [""] * (len(header) - len(cells))
-        row = dict(zip(header, (c.strip() for c in cells), strict=True))
+        if len(cells) != len(header):
+            if len(cells) > len(header):
+                raise DataFileError(f"{path}:{number}: {len(cells)} cells but the header has {len(header)}")
+            cells += [""] * (len(header) - len(cells))
+        row = {c: cells[i].strip() for c, i in at}
         if not row[columns[0]]:
             raise DataFileError(f"{path}:{number}: empty {columns[0]!r}")
-        rows.append({c: row[c] for c in columns})
+        rows.append(row)
     return tuple(rows)
 
 

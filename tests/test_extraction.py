@@ -321,8 +321,17 @@ def test_tokens_and_spaces_are_spacys(nlp, seed_ingest):
         assert _words_and_spaces(words, text) == get_words_and_spaces(words, text)
         doc = nlp.make_doc(text)
         assert doc.text == text
+    # words holding whitespace, or empty, are looked for one by one: still spaCy's tokens
+    for words, text in [
+        (["省长 刘宁", "主持"], "省长 刘宁主持"),
+        (["", "省长", "刘宁"], "省长 刘宁"),
+        (["省长", "\n", "刘宁"], " 省长\n 刘宁  "),
+    ]:
+        assert _words_and_spaces(words, text) == get_words_and_spaces(words, text)
     with pytest.raises(ValueError):
         _words_and_spaces(["省长", "王"], "省长刘宁")
+    with pytest.raises(ValueError):  # a word across the text's whitespace
+        _words_and_spaces(["省长刘", "宁"], "省长\n刘宁")
 
 
 def test_post_processing_merges_as_pkusegs_own(nlp, seed_ingest):
@@ -624,3 +633,36 @@ def test_a_body_named_in_its_term_is_one_name(nlp):
     assert ("Organization", "中共临河区第十四届委员会") in got and ("Organization", "中共") not in got
     _, got = found(nlp, "第三届论坛组委会召开会议。")  # not a body elected for a term
     assert not {n for k, n in got if k == "Organization" and "届" in n}
+
+
+def test_load_cache_gives_what_the_segmenter_would_make(nlp, tmp_path, monkeypatch):
+    """The lookup tables and the post-processing's hash filter read from the load cache are
+    those made from pkuseg's model and dictionary, and a cold cache makes the same again."""
+    import numpy as np
+
+    from kg.extraction.segmenter import FastPkuseg, _WordHashes, lookup_tables
+
+    seg = nlp.tokenizer.pkuseg_seg
+    made = lookup_tables(seg._tables)
+    for got, want in zip((seg._char_keys, seg._char_rows, seg._bigram_keys, seg._bigram_rows), made, strict=True):
+        assert np.array_equal(got, want)
+    words = seg.postprocesser.other_words
+    assert np.array_equal(seg.postprocesser.word_hashes().bits, _WordHashes(words).bits)
+    import shutil
+
+    from kg.cache import artifact_dir
+    from kg.extraction import pkuseg_model_dir
+
+    # a load cache holding only pkuseg's feature tables (slow to make): the rest made, then read
+    (tmp_path / "kg" / "load").mkdir(parents=True)
+    for path in artifact_dir().glob("pkuseg-features-*.pkl"):
+        shutil.copy2(path, tmp_path / "kg" / "load" / path.name)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for _ in range(2):
+        fresh = FastPkuseg.load(str(pkuseg_model_dir()))
+        assert np.array_equal(fresh._bigram_rows, seg._bigram_rows)
+        assert np.array_equal(fresh.postprocesser.word_hashes().bits, seg.postprocesser.word_hashes().bits)
+        text = "省委副书记、省长刘宁主持召开省政府常务会议，研究部署全省防汛工作。"
+        assert fresh.cut(text) == seg.cut(text)
+    assert len(list((tmp_path / "kg" / "load").glob("pkuseg-lookup-*.pkl"))) == 1
+    assert len(list((tmp_path / "kg" / "load").glob("pkuseg-word-hashes-*.pkl"))) == 1

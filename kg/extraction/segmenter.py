@@ -27,6 +27,7 @@ import contextlib
 import hashlib
 import io
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -302,14 +303,55 @@ def _load_features(model_dir: str) -> spacy_pkuseg.FeatureExtractor:
 def cached_feature_tables(model_dir: str) -> FeatureTables | None:
     """`feature_tables` of the model in `model_dir`, from the load cache (kg.cache.load_artifact,
     keyed by the pipeline version and the names, sizes and times of the model's files)."""
-    from kg.cache import load_artifact, pipeline_version
+    from kg.cache import load_artifact
+
+    return load_artifact("pkuseg-features", _model_key(model_dir), lambda: feature_tables(_load_features(model_dir)))
+
+
+def _model_key(model_dir: str) -> str:
+    """The load cache's key of what is made from the model in `model_dir`: the pipeline version
+    and the names, sizes and times of the model's files."""
+    from kg.cache import pipeline_version
 
     h = hashlib.sha256(f"{pipeline_version()} {Path(model_dir).resolve()}\n".encode())
     for path in sorted(Path(model_dir).iterdir()):
         if path.is_file():
             st = path.stat()
             h.update(f"{path.name} {st.st_size} {st.st_mtime_ns}\n".encode())
-    return load_artifact("pkuseg-features", h.hexdigest(), lambda: feature_tables(_load_features(model_dir)))
+    return h.hexdigest()
+
+
+def lookup_tables(tables: FeatureTables) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The fast path's lookup tables made from `tables`: the characters' sorted code points and
+    their feature rows, the bigrams' sorted keys and their rows."""
+    # bit ln of prefix[ab]: the dictionary has a word of ln characters starting with ab
+    prefix: dict[str, int] = {}
+    for word in tables.words:
+        if _config.wordMin <= len(word) <= _config.wordMax:
+            prefix[word[:2]] = prefix.get(word[:2], 0) | 1 << len(word)
+    # characters: sorted code points, and their rows (c, c-1, c1, c-2, c2; the last row for
+    # any other character: none)
+    chars = sorted(tables.chars)
+    char_keys = np.array([ord(c) for c in chars], dtype=np.int64)
+    char_rows = np.full((len(chars) + 1, len(_CHAR_KINDS)), -1, dtype=np.int64)
+    if chars:
+        char_rows[:-1] = [tables.chars[c] for c in chars]
+    # bigrams with a feature or starting a word: sorted keys, and their rows (c-1c, cc1,
+    # c-2c-1, the prefix bits, the id of the bigram as a word; the last row: none)
+    word_id = {w: i for i, w in enumerate(tables.words)}
+    starts = np.array([ord(ab[0]) << 21 | ord(ab[1]) for ab in prefix], dtype=np.int64)
+    bits = np.fromiter(prefix.values(), dtype=np.int64, count=len(prefix))
+    keys = np.concatenate([tables.bigram_keys, starts])  # their union (np.union1d: ~40x slower)
+    keys.sort()
+    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    rows = np.full((len(keys) + 1, 5), -1, dtype=np.int64)
+    rows[:, 3] = 0
+    rows[np.searchsorted(keys, tables.bigram_keys), :3] = tables.bigram_rows
+    rows[np.searchsorted(keys, starts), 3] = bits
+    two = bits & (1 << 2) != 0  # the bigram is a word itself
+    two_ids = [word_id[ab] for ab, b in zip(prefix, two.tolist(), strict=True) if b]
+    rows[np.searchsorted(keys, starts[two]), 4] = np.array(two_ids, dtype=np.int64)
+    return char_keys, char_rows, keys, rows
 
 
 class _LazyFeatures(spacy_pkuseg.FeatureExtractor):
@@ -407,9 +449,13 @@ class _WordHashes:
     windows are screened in one compiled pass (`_window_hits`); only those that pass are then
     sliced out and looked up in the dictionary itself, so the answer is exact."""
 
-    def __init__(self, words: set[str]) -> None:
+    def __init__(self, words: set[str], bits: np.ndarray | None = None) -> None:
+        """The filter of `words`; `bits`: their filter as made before (`cached_word_hashes`)."""
         self.source = (id(words), len(words))
         self.power = self.inverse = np.ones(0, dtype=np.uint64)
+        if bits is not None:
+            self.bits = bits
+            return
         self.bits = np.zeros(1 << (64 - _HASH_SHIFT - 3), dtype=np.uint8)
         listed = [w for w in words if w]
         if listed:
@@ -439,6 +485,18 @@ class _WordHashes:
         return {7 - k: flat[cut[k] : cut[k + 1]] for k in range(6)}
 
 
+def cached_word_hashes(words: set[str], dictionary: Path) -> _WordHashes:
+    """`_WordHashes(words)` of the words of the pkuseg dictionary file `dictionary`, its bits
+    kept in the load cache (kg.cache.load_artifact, keyed by the pipeline version and the
+    file's name, size and time): hashing its 390k words took ~0.6 CPU s of every load."""
+    from kg.cache import load_artifact, pipeline_version
+
+    st = dictionary.stat()
+    key = f"{pipeline_version()} {dictionary.resolve()} {st.st_size} {st.st_mtime_ns} {len(words)}"
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return _WordHashes(words, load_artifact("pkuseg-word-hashes", digest, lambda: _WordHashes(words).bits))
+
+
 class _Postprocesser(spacy_pkuseg.Postprocesser):
     """pkuseg's merge of adjacent words that together make a dictionary word (windows of 7
     words down to 2, left to right, windows overlapping a merge skipped). The windows of a
@@ -449,7 +507,8 @@ class _Postprocesser(spacy_pkuseg.Postprocesser):
     _hashes: _WordHashes | None = None
 
     def word_hashes(self) -> _WordHashes:
-        """The hash filter of `other_words` (built on first use: the pipeline's warm-up)."""
+        """The hash filter of `other_words` (`FastPkuseg.load` sets it from the load cache; else
+        built on first use)."""
         if self._hashes is None or self._hashes.source != (id(self.other_words), len(self.other_words)):
             self._hashes = _WordHashes(self.other_words)
         return self._hashes
@@ -503,12 +562,17 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         fast.preprocesser = _Preprocesser(None)
         default_dict = Path(spacy_pkuseg.__file__).resolve().parent / "dicts" / "default.pkl"
         fast.postprocesser = _Postprocesser(None, [str(default_dict)])
+        fast.postprocesser._hashes = cached_word_hashes(fast.postprocesser.other_words, default_dict)
         fast.feature_extractor = _LazyFeatures(model_dir, set(tables.words), tables.tag_to_idx)
         fast.model = spacy_pkuseg.Model.load(model_dir)
         fast.idx_to_tag = {idx: tag for tag, idx in tables.tag_to_idx.items()}
         fast.n_feature = tables.n_feature
         fast.n_tag = len(tables.tag_to_idx)
-        return fast._set_up(tables)
+        from kg.cache import load_artifact
+
+        # `lookup_tables`, kept in the load cache beside the tables (~0.15 CPU s of each load)
+        key = hashlib.sha256(f"lookup {_model_key(model_dir)}".encode()).hexdigest()
+        return fast._set_up(tables, load_artifact("pkuseg-lookup", key, lambda: lookup_tables(tables)))
 
     @classmethod
     def wrap(cls, seg: spacy_pkuseg.pkuseg) -> FastPkuseg:
@@ -518,8 +582,9 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         fast.postprocesser = _recast(_Postprocesser, seg.postprocesser)
         return fast._set_up(feature_tables(seg.feature_extractor))
 
-    def _set_up(self, tables: FeatureTables | None) -> FastPkuseg:
-        """The fast path's tables and model arrays (tables None: pkuseg's own path only)."""
+    def _set_up(self, tables: FeatureTables | None, lookup: tuple | None = None) -> FastPkuseg:
+        """The fast path's tables and model arrays (tables None: pkuseg's own path only);
+        `lookup`: `lookup_tables(tables)` if made before."""
         fast, seg = self, self
         fe = seg.feature_extractor
         n_tag = seg.model.n_tag
@@ -549,35 +614,10 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         fast._begins = np.array(["B" in seg.idx_to_tag[t] for t in range(n_tag)])
         if tables is None:
             return fast
-        # bit ln of prefix[ab]: the dictionary has a word of ln characters starting with ab
-        prefix: dict[str, int] = {}
-        for word in tables.words:
-            if _config.wordMin <= len(word) <= _config.wordMax:
-                prefix[word[:2]] = prefix.get(word[:2], 0) | 1 << len(word)
-        # characters: sorted code points, and their rows (c, c-1, c1, c-2, c2; the last row for
-        # any other character: none)
-        chars = sorted(tables.chars)
-        fast._char_keys = np.array([ord(c) for c in chars], dtype=np.int64)
-        fast._char_rows = np.full((len(chars) + 1, len(_CHAR_KINDS)), -1, dtype=np.int64)
-        if chars:
-            fast._char_rows[:-1] = [tables.chars[c] for c in chars]
-        # bigrams with a feature or starting a word: sorted keys, and their rows (c-1c, cc1,
-        # c-2c-1, the prefix bits, the id of the bigram as a word; the last row: none)
-        word_id = {w: i for i, w in enumerate(tables.words)}
-        starts = np.array([ord(ab[0]) << 21 | ord(ab[1]) for ab in prefix], dtype=np.int64)
-        bits = np.fromiter(prefix.values(), dtype=np.int64, count=len(prefix))
-        keys = np.concatenate([tables.bigram_keys, starts])  # their union (np.union1d: ~40x slower)
-        keys.sort()
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-        rows = np.full((len(keys) + 1, 5), -1, dtype=np.int64)
-        rows[:, 3] = 0
-        rows[np.searchsorted(keys, tables.bigram_keys), :3] = tables.bigram_rows
-        rows[np.searchsorted(keys, starts), 3] = bits
-        two = bits & (1 << 2) != 0  # the bigram is a word itself
-        two_ids = [word_id[ab] for ab, b in zip(prefix, two.tolist(), strict=True) if b]
-        rows[np.searchsorted(keys, starts[two]), 4] = np.array(two_ids, dtype=np.int64)
-        fast._bigram_keys, fast._bigram_rows = keys, rows
-        fast._word_id = word_id
+        fast._char_keys, fast._char_rows, fast._bigram_keys, fast._bigram_rows = (
+            lookup if lookup is not None else lookup_tables(tables)
+        )
+        fast._word_id = {w: i for i, w in enumerate(tables.words)}
         return fast
 
     def _pair_ids(self, keys: np.ndarray) -> np.ndarray:
@@ -662,12 +702,51 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
+_WHITESPACE = re.compile(r"\s+")  # str.isspace's characters (as str.split's), maximal runs
+
+
 def _words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
     """spaCy's util.get_words_and_spaces (the words and whitespace of `text` as Doc tokens),
-    searching from an offset where spaCy slices the rest of the text for every word (quadratic
-    in the length of an article)."""
-    if "".join("".join(words).split()) != "".join(text.split()):
+    without spaCy's slicing of the rest of the text for every word (quadratic in the length of
+    an article). When the words hold no whitespace and none is empty (pkuseg's), each lies
+    between two runs of the text's whitespace: the words are copied in chunks and only the runs
+    are looked at; otherwise `_words_and_spaces_one_by_one`. The same tokens either way."""
+    joined_words = "".join("".join(words).split())
+    if joined_words != "".join(text.split()):
         raise ValueError(Errors.E194.format(text=text, words=words))
+    kept = [w for w in words if not w.isspace()]
+    if "" in kept or "".join(kept) != joined_words:  # an empty word, or whitespace in a word
+        return _words_and_spaces_one_by_one(words, text)
+    # the index of the word that ends at each offset of the text without its whitespace
+    ending = {end: k for k, end in enumerate(itertools.accumulate(map(len, kept)))}
+    out: list[str] = []
+    spaces: list[bool] = []
+    done = 0  # words copied
+    before = 0  # whitespace characters before the run
+    for run in _WHITESPACE.finditer(text):
+        a, b = run.span()
+        at = a - before  # the run's offset in the text without whitespace
+        before += b - a
+        k = 0 if at == 0 else ending.get(at, -1) + 1  # the words before the run
+        if k == 0 and at:
+            return _words_and_spaces_one_by_one(words, text)  # a word across the run
+        out += kept[done:k]
+        spaces += [False] * (k - done)
+        done = k
+        if k and text[a] == " ":  # one space after a word is the word's
+            spaces[-1] = True
+            a += 1
+        if a < b:
+            out.append(text[a:b])
+            spaces.append(False)
+    out += kept[done:]
+    spaces += [False] * (len(kept) - done)
+    return out, spaces
+
+
+def _words_and_spaces_one_by_one(words: list[str], text: str) -> tuple[list[str], list[bool]]:
+    """`_words_and_spaces` for any words, one word at a time from the offset where the last
+    one ended (spaCy slices the rest of the text for each)."""
     out: list[str] = []
     spaces: list[bool] = []
     pos = 0
