@@ -624,3 +624,28 @@ def test_a_body_named_in_its_term_is_one_name(nlp):
     assert ("Organization", "中共临河区第十四届委员会") in got and ("Organization", "中共") not in got
     _, got = found(nlp, "第三届论坛组委会召开会议。")  # not a body elected for a term
     assert not {n for k, n in got if k == "Organization" and "届" in n}
+
+
+def test_bodies_printed_side_by_side_without_a_mark_are_two(nlp):
+    # CLUENER (train): a county's and a municipality's party committee and government
+    _, got = found(nlp, "泗水县委县政府现已采取果断措施，")
+    assert {n for k, n in got if k == "Organization"} == {"泗水县委", "县政府"}
+    _, got = found(nlp, "这已经引起北京市委市政府的重视，")
+    assert {n for k, n in got if k == "Organization"} == {"北京市委", "市政府"}
+    # written in the genre's form (the issuer line of a joint notice, as municipal notices cite it)
+    _, got = found(nlp, "根据中共中央办公厅国务院办公厅和中共湖南省委办公厅湖南省人民政府办公厅的通知要求。")
+    orgs = {n for k, n in got if k == "Organization"}
+    assert orgs == {"中共中央办公厅", "国务院办公厅", "中共湖南省委办公厅", "湖南省人民政府办公厅"}
+    # a body with a region inside its name stays one (not a pair of government bodies)
+    _, got = found(nlp, "国家电网湖北省电力公司负责同志参加座谈。")
+    assert ("Organization", "国家电网湖北省电力公司") in got
+
+
+def test_transliterated_names_in_dotted_parts_after_a_title(nlp):
+    # People's Daily 1998 (example.dev)
+    _, got = found(nlp, "菲律宾总统廉政委员会主席马格坦戈尔·圭尼贡多日前宣布，")
+    assert ("Person", "马格坦戈尔·圭尼贡多") in got
+    # written in the genre's form (a provincial governor meets ambassadors: three-part names)
+    _, got = found(nlp, "孟加拉国驻华大使马赫布·乌兹·扎曼、尼泊尔驻华大使马亨德拉·巴哈杜尔·潘迪参加会见。")
+    persons = {n for k, n in got if k == "Person"}
+    assert persons == {"马赫布·乌兹·扎曼", "马亨德拉·巴哈杜尔·潘迪"}

@@ -39,7 +39,7 @@ PERSON, ORG, PLACE, TITLE = MentionKind.PERSON, MentionKind.ORGANIZATION, Mentio
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 # a transliterated name of five to eight characters (奥尔布赖特, 斯库拉托夫), accepted after a title
 _FOREIGN_NAME = re.compile(r"^[\u4e00-\u9fff]{5,8}$")
-_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}$")
+_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}(?:·[\u4e00-\u9fff]{1,8}){1,3}$")
 # LAC tags that may be part of a proper name of a body or place
 _NAME_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "a", "ORG", "LOC", "PER", "m", "f", "s", "TIME", "q"})
 _WORDS = knowledge.entity_words()  # the closed word lists: kg/data/lexicon/entity_words.tsv
@@ -152,7 +152,11 @@ def _name_shaped(v: _DocView, start: int, end: int, title_start: int | None = No
     if inside and inside[0].tag in ("p", "c", "u"):
         return False  # 厅长|和|有关, 委员|由|武术
     if inside and inside[-1].end == end and inside[-1].tag in ("u", "f", "p", "c") and len(inside) > 1:
-        return False
+        # 副校长周叶中、武汉大学…: after a title, a last character read as a locative (中, 上) is
+        # part of the name where a list goes on right after it
+        listed = title_start is not None and inside[-1].tag == "f" and v.text[end : end + 1] in "、，,"
+        if not (listed and inside[-1].end - inside[-1].start == 1):
+            return False
     return not any(w.end - w.start >= 2 and w.tag in _NOT_IN_NAME for w in inside)
 
 
@@ -214,6 +218,7 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
                 out = [p for p in out if not (p.start == c.end and p.end != c.end + n)]
                 out.append(Candidate(c.end, c.end + n, PERSON, "rule:title+name", 4))
                 break
+    out.extend(_dotted_names(v, title_ends, out))
     # X代表说 (a congress deputy speaking)
     for m in re.finditer(r"([\u4e00-\u9fff]{2,3})代表(?:说|认为|表示|建议|指出|发言)", text):
         name = m.group(1)
@@ -254,6 +259,54 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
                             known.add((s, s + n))
                             changed = True
                         break
+    return out
+
+
+_BEFORE_NAME = frozenset("、，,：:（(“ \n")
+
+
+def _dotted_names(v: _DocView, title_ends: set[int], found: list[Candidate]) -> list[Candidate]:
+    """Transliterated names in parts joined by · (拉惹·努西尔万, 马赫布·乌兹·扎曼) that the model
+    missed or cut: the name starts where a title ends or a list goes on (驻华大使|拉惹·…, 、|乔治·…)
+    and ends where a word ends before a word that ends a name. Anchored on ·, which is rare."""
+    text, out = v.text, []
+    covered = [(p.start, p.end) for p in found if p.kind is PERSON]
+    i = text.find("·")
+    while i >= 0:
+        last = i  # the last dot of this name: parts of 1-8 characters joined by ·
+        while True:
+            j = last + 1
+            while j < len(text) and j - last <= 8 and "\u4e00" <= text[j] <= "\u9fff":
+                j += 1
+            if j < len(text) and text[j] == "·" and j > last + 1:
+                last = j
+                continue
+            break
+        nxt = text.find("·", last + 1)
+        cover = next(((s, e) for s, e in covered if s <= i and last < e), None)  # 马格坦|戈尔·圭尼贡多
+        start = next(
+            (
+                s
+                for s in range(i - 1, max(-1, i - 7), -1)
+                if _CJK.match(text[s:i]) and (s in title_ends or text[s - 1 : s] in _BEFORE_NAME)
+            ),
+            None,
+        )
+        end = (
+            cover[1]
+            if cover is not None
+            else next(
+                (
+                    e
+                    for e in range(last + 2, min(len(text), last + 10) + 1)
+                    if e in v.ends and _AFTER_NAME.match(text[e : e + 2]) and _CJK.match(text[last + 1 : e])
+                ),
+                None,
+            )
+        )
+        if start is not None and end is not None and (start, end) != cover and _NAME.match(text[start:end]):
+            out.append(Candidate(start, end, PERSON, "rule:dotted-name", 4))
+        i = nxt
     return out
 
 
@@ -743,6 +796,39 @@ def _party_committee(text: str, org: Candidate, titles: list[Candidate]) -> Cand
     return None
 
 
+_PAIR_ENDS = frozenset("委会府厅室央")  # the last characters of org_grammar.tsv's paired_first
+
+
+def _paired_bodies(text: str, orgs: list[Candidate], places: list[Candidate]) -> list[Candidate]:
+    """Bodies printed side by side without 、 (中共中央办公厅国务院办公厅, 中共岳阳市委办公室岳阳市
+    人民政府办公室, 嘉鱼县委县政府): each is a body of its own, so a candidate spanning them is cut
+    where the second opens (org_grammar.tsv paired_first/paired_second; its region must be a
+    place named right there, or only the level character of the first's region)."""
+    grammar = knowledge.org_grammar()
+    first, second = grammar["paired_first"], grammar["paired_second"]
+    place_spans = {(p.start, p.end) for p in places}
+    out: list[Candidate] = []
+    for c in orgs:
+        cuts = [c.start]
+        for k in range(c.start + 2, c.end - 2):
+            if text[k - 1] not in _PAIR_ENDS:
+                continue
+            m = second.match(text[k : c.end])
+            if m is None or not first.search(text[cuts[-1] : k]):
+                continue
+            region = m.group("region") or ""
+            if region and (k, k + len(region) + 1) not in place_spans:
+                continue  # (办公室|岳阳市…: the region is a place named there, not any characters)
+            cuts.append(k)
+            break  # the second body is the candidate's whole rest
+        if len(cuts) == 1:
+            out.append(c)
+            continue
+        out.append(Candidate(c.start, cuts[1], ORG, "rule:paired-body", c.priority))
+        out.append(Candidate(cuts[1], c.end, ORG, "rule:paired-body", c.priority))
+    return out
+
+
 def _select(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping choice: longer first, then higher priority, then earlier."""
     chosen: list[Candidate] = []
@@ -779,6 +865,7 @@ def decide(text: str, words: list[Word], cands: list[Candidate]) -> list[Candida
     for o in orgs:
         split = _party_committee(text, o, titles)
         fixed_orgs.append(split or o)
+    fixed_orgs = _paired_bodies(text, fixed_orgs, places)
     persons = _person_rules(v, cands)
     ents = [c for c in (*persons, *places, *fixed_orgs) if not blocked(c) and text[c.start : c.end].strip()]
     ents = [c for c in ents if text[c.start : c.end] not in knowledge.generic_phrases()]

@@ -143,15 +143,17 @@ def org_name(surface: str, ctx: Context) -> str | None:
         for d in cands:
             level_char = d.name[-1]
             level = Level.CITY if knowledge.is_municipality(d) else d.level
+            city_like = d.level is Level.COUNTY and level_char == "市"
             for ab in (rest, level_char + rest, head[-1] + rest if head.endswith(level_char) else None):
                 a = abbrevs.get(ab) if ab else None
-                if a is not None and a.level is level:
+                if a is not None and _abbrev_fits(a, level, city_like):
                     return a.expand(d)
             # the abbreviation and a part of the body (湖北省|政协党组, 辽宁省|政府办公厅)
             whole = level_char + rest
             for k in range(len(whole) - 2, 2, -1):
                 a = abbrevs.get(whole[:k])
-                if a is not None and a.level is level and not whole[k:].startswith("员"):  # (市委|员会)
+                fits = a is not None and _abbrev_fits(a, level, city_like)
+                if fits and not whole[k:].startswith("员"):  # (市委|员会)
                     return a.expand(d) + whole[k:]
     # a leading abbreviation: 省政协机关党组, 省政协办公厅
     for cut in range(len(s) - 1, 1, -1):
@@ -191,6 +193,13 @@ def org_name(surface: str, ctx: Context) -> str | None:
         if len(districts) == 1:
             return knowledge.body_region_name(districts[0]) + s[n:]
     return s
+
+
+def _abbrev_fits(a: knowledge.Abbrev, level: Level, city_like: bool) -> bool:
+    """Whether an abbreviation is one of a place's bodies: of its level, or, for a county-level
+    city (张家港市|政府, 义乌市|委), a city's 市 abbreviation (but no intermediate court: 市中院)."""
+    city = city_like and a.level is Level.CITY and a.abbrev[0] == "市"
+    return a.level is level or (city and "中级" not in a.template)
 
 
 def _place_prefix(body: str) -> str | None:
@@ -259,6 +268,18 @@ def titles_and_press(an: Analysis, ctx: Context, reg: Registry) -> None:
             reg.add(key, EntityType.ORGANIZATION, key.removeprefix("org/"), None)
 
 
+def paired_context(m: Mention, previous: Mention | None, an: Analysis, ctx: Context) -> Context:
+    """The context a body's abbreviation is read in: right after a body that names its place
+    (嘉鱼县委|县政府, 辽宁省委|省政府) or across a title of that body's chain (四川省委书记、|省人大常委
+    会主任), the abbreviation's level word is that place's; else the article's."""
+    if previous is None or previous.sentence != m.sentence or m.text not in knowledge.abbreviations():
+        return ctx
+    between = an.article.text[previous.end : m.start]
+    if between and not (between.endswith("、") and between[:-1] in knowledge.titles()):
+        return ctx
+    return chain_context(previous.text, ctx) or ctx
+
+
 def longer_org(m: Mention, an: Analysis) -> Mention | None:
     """A short reference to a body named in full in the same article: 水南画眉站 for
     …新时代文明实践中心水南画眉站, 街道党工委 for 学院路街道党工委, 辽阳石化 for
@@ -300,8 +321,14 @@ def chain_department(m: Mention, an: Analysis) -> str:
 
 
 def _is_org_word(tail: str) -> bool:
-    """A branch word after a short name: 辽阳石化 + 分公司."""
-    return tail in ("分公司", "分行", "分局", "分院", "分厂", "分会", "分所")
+    """A branch word after a short name (辽阳石化 + 分公司), or what a company's registered name
+    adds to the name it is called by (中建三局 + 集团有限公司: entity_words.tsv company_forms)."""
+    return tail in ("分公司", "分行", "分局", "分院", "分厂", "分会", "分所") or tail in _company_forms()
+
+
+@cache
+def _company_forms() -> frozenset[str]:
+    return frozenset(knowledge.entity_words()["company_forms"])
 
 
 def org_parents(reg: Registry) -> None:
