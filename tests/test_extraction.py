@@ -649,3 +649,23 @@ def test_transliterated_names_in_dotted_parts_after_a_title(nlp):
     _, got = found(nlp, "孟加拉国驻华大使马赫布·乌兹·扎曼、尼泊尔驻华大使马亨德拉·巴哈杜尔·潘迪参加会见。")
     persons = {n for k, n in got if k == "Person"}
     assert persons == {"马赫布·乌兹·扎曼", "马亨德拉·巴哈杜尔·潘迪"}
+
+
+def test_news_sites_and_platforms_are_bodies_and_a_levels_bodies_counted_are_none(nlp):
+    # written in the genre's form (a city news site's dateline; 长江云, 湖北's media platform)
+    _, got = found(nlp, "潍坊新闻网5月3日讯(记者 王明)近日活动启动。")
+    assert ("Organization", "潍坊新闻网") in got
+    _, got = found(nlp, "长江云新闻记者 王明 通讯员 李华 报道:3月5日,嘉鱼县召开会议。")
+    assert ("Organization", "长江云") in got and ("Place", "长江") not in got
+    # People's Daily 1998 (example.test); a notice's address line in the genre's form
+    _, got = found(nlp, "由此增进了群众对乡镇党委和政府的信赖。")
+    assert not {n for k, n in got if k == "Organization"}
+    _, got = found(nlp, "各县市区委、人民政府,市直各单位:")
+    assert not {n for k, n in got if k == "Organization"}
+
+
+def test_a_person_named_by_a_title_is_that_person_where_the_model_read_a_place(nlp):
+    # written in the genre's form (a university's news: the secretary named once with his title)
+    _, got = found(nlp, "校党委书记成长春会见了客人。成长春向客人介绍了学校概况。")
+    assert {n for k, n in got if k == "Person"} == {"成长春"}
+    assert not {n for k, n in got if k == "Place"}

@@ -325,6 +325,10 @@ def _post_follows(v: _DocView, end: int, title_starts: set[int]) -> bool:
     return end in title_starts or (w is not None and w.start == end and w.tag in ("ORG", "LOC"))
 
 
+# LAC tags of a common word: a place's short form (来宾 for 来宾市) read as one is no place
+_COMMON_TAGS = frozenset({"n", "v", "vn", "a", "ad", "an", "d"})
+
+
 def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
     out: list[Candidate] = []
     text = v.text
@@ -335,8 +339,10 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             if _road_after(text, c.end):
                 continue  # 龙江|路, 长春|街: a road named after a place, not the place
             w = v.word(c.start)
-            # a short form (沈阳, 朝阳) only where it is a word of its own or starts a place word
-            if v.aligned(c.start, c.end) or (w and w.start == c.start and w.tag in ("LOC", "ORG")):
+            # a short form (沈阳, 朝阳) only where it is a word of its own or starts a place word,
+            # and not where the model reads that word as a common one (会见了|来宾, 向|来宾)
+            common = w is not None and (w.start, w.end) == (c.start, c.end) and w.tag in _COMMON_TAGS
+            if not common and (v.aligned(c.start, c.end) or (w and w.start == c.start and w.tag in ("LOC", "ORG"))):
                 out.append(c)
         elif c.source == "lac":
             ok = _lac_place_ok(v, c, cands)
@@ -894,21 +900,31 @@ def _propagate(v: _DocView, chosen: list[Candidate]) -> list[Candidate]:
     taken = [(c.start, c.end) for c in chosen]
     extra: list[Candidate] = []
     seen: set[str] = set()
+    places = {(c.start, c.end) for c in chosen if c.kind is PLACE}
+    dropped: set[tuple[int, int]] = set()
     for c in chosen:
         surface = text[c.start : c.end]
         if surface in seen or len(surface) < 2 or c.source.startswith("lac") and c.kind is not PERSON:
             continue
         seen.add(surface)
         for s, e in _occurrences(surface, text):
-            if any(s < te and ts < e for ts, te in taken):
-                continue
             if c.kind is not PERSON and not (s in v.starts and e in v.ends):
                 continue
             if c.kind is PERSON and not _AFTER_NAME.match(text[e : e + 2]) and e not in v.ends:
                 continue
+            over = [(ts, te) for ts, te in taken if s < te and ts < e]
+            if over:
+                # a person named elsewhere by a title or in full (成长春, 都业洲) is that person where
+                # the model read the name, or a part of it, as a place (成|长春|向来宾介绍)
+                person = c.kind is PERSON and (len(surface) >= 3 or not c.source.startswith("lac"))
+                if not (person and all(o in places and s <= o[0] and o[1] <= e for o in over)):
+                    continue
+                dropped.update(over)
+                taken = [t for t in taken if t not in over]
             extra.append(Candidate(s, e, c.kind, "propagated", c.priority))
             taken.append((s, e))
-    return sorted([*chosen, *extra], key=lambda c: c.start)
+    kept = [c for c in chosen if (c.start, c.end) not in dropped or c.kind is not PLACE]
+    return sorted([*kept, *extra], key=lambda c: c.start)
 
 
 def _nested(chosen: list[Candidate], places: list[Candidate], orgs: list[Candidate], text: str) -> list[Candidate]:
