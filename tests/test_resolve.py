@@ -717,3 +717,35 @@ def test_a_company_called_by_the_name_its_registered_name_extends():
     )
     res = resolve([an])
     assert keys_of(res, an)[1:] == ["org/中建三局集团有限公司", "org/中建三局集团有限公司"]
+
+
+def test_a_body_in_a_chain_of_people_is_the_body_of_the_place_the_chain_goes_on_in():
+    # written in the genre's form (a city paper lists a district's leaders): 区人大常委会 and
+    # 区政协 after 东昌府区委书记甲, are 东昌府区's, which the city paper's region cannot tell
+    an = analysis(
+        "东昌府区委书记马军权，区人大常委会主任李超，区政协主席董胜军出席签约仪式。",
+        [
+            ("东昌府区委", O),
+            ("书记", T),
+            ("马军权", P),
+            ("区人大常委会", O),
+            ("主任", T),
+            ("李超", P),
+            ("区政协", O),
+            ("主席", T),
+            ("董胜军", P),
+        ],
+        paper="",
+        region="山东省聊城市",
+    )
+    res = resolve([an])
+    keys = keys_of(res, an)
+    assert keys[3] == "org/聊城市东昌府区人民代表大会常务委员会"
+    assert keys[6] == "org/中国人民政治协商会议聊城市东昌府区委员会"
+
+
+def test_a_provinces_abbreviation_in_a_municipalitys_news_is_not_the_municipality():
+    # written in the genre's form: 省人大常委会 in a Beijing paper names no body of 北京市
+    an = analysis("省人大常委会有关负责同志参加活动。", [("省人大常委会", O)], paper="北京日报", region="北京市")
+    res = resolve([an])
+    assert keys_of(res, an) == [None]

@@ -33,6 +33,8 @@ def expand_abbrev(abbrev: str, ctx: Context) -> str | None:
     )
     if a.level is Level.TOWN and region is not None and not abbrev.startswith(_town_word(region)):
         return None  # 镇党委 in an article about a 乡 or a 街道: which town is not said
+    if abbrev[0] == "省" and region is not None and knowledge.is_municipality(region):
+        return None  # 省人大常委会 in a municipality's news is some province's, not the city's
     if a.level is Level.CITY and abbrev[0] == "市" and _county_city(ctx) is not None:
         region = _county_city(ctx)  # 市委 in a county-level city's paper: that city's own committee
     return a.expand(region) if region is not None else None
@@ -243,6 +245,11 @@ def titles_and_press(an: Analysis, ctx: Context, reg: Registry) -> None:
             if cue.body is not None:
                 place_before = _place_prefix(cue.body.text) or place_before
                 key = reg.assign.get(cue.body.id)
+                if key is None and cue.body.text in knowledge.abbreviations():
+                    # 东昌府区委书记甲，区人大常委会主任乙: a body the article's region cannot tell
+                    # is the one of the place the chain goes on in
+                    full = org_name(cue.body.text, local)
+                    key = reg.add(f"org/{full}", EntityType.ORGANIZATION, full, cue.body) if full else None
                 local = chain_context(cue.body.text, ctx) or local
             elif cue.body_abbrev:
                 # 河东区委副书记、区长: the level word is the district just named
