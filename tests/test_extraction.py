@@ -649,6 +649,9 @@ def test_transliterated_names_in_dotted_parts_after_a_title(nlp):
     _, got = found(nlp, "孟加拉国驻华大使马赫布·乌兹·扎曼、尼泊尔驻华大使马亨德拉·巴哈杜尔·潘迪参加会见。")
     persons = {n for k, n in got if k == "Person"}
     assert persons == {"马赫布·乌兹·扎曼", "马亨德拉·巴哈杜尔·潘迪"}
+    # written in the genre's form: a credit line's outlets joined by · are no name
+    _, got = found(nlp, "(大众网·海报新闻记者 张三 济南报道)会议召开。")
+    assert {n for k, n in got if k == "Person"} == {"张三"}
 
 
 def test_news_sites_and_platforms_are_bodies_and_a_levels_bodies_counted_are_none(nlp):

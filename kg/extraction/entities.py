@@ -304,10 +304,24 @@ def _dotted_names(v: _DocView, title_ends: set[int], found: list[Candidate]) -> 
                 None,
             )
         )
-        if start is not None and end is not None and (start, end) != cover and _NAME.match(text[start:end]):
+        named = start is not None and end is not None and (start, end) != cover
+        if named and _NAME.match(text[start:end]) and not _media_credit(text[start:end]):
             out.append(Candidate(start, end, PERSON, "rule:dotted-name", 4))
         i = nxt
     return out
+
+
+def _media_credit(name: str) -> bool:
+    """Whether a dotted span is a credit line's outlets, not a name (周口日报·新周口客户端记者,
+    大众网·海报新闻记者): a part is a paper or ends like an outlet, or the last ends in a title."""
+    parts = name.split("·")
+    titles = knowledge.titles()
+    return any(p in knowledge.papers() or p.endswith(_OUTLET_ENDS) for p in parts) or any(
+        parts[-1].endswith(t) for t in titles if len(t) >= 2
+    )
+
+
+_OUTLET_ENDS = ("报", "网", "社", "台", "端", "新闻")
 
 
 def _complement(v: _DocView, w: Word) -> bool:
