@@ -666,3 +666,49 @@ def test_load_cache_gives_what_the_segmenter_would_make(nlp, tmp_path, monkeypat
         assert fresh.cut(text) == seg.cut(text)
     assert len(list((tmp_path / "kg" / "load").glob("pkuseg-lookup-*.pkl"))) == 1
     assert len(list((tmp_path / "kg" / "load").glob("pkuseg-word-hashes-*.pkl"))) == 1
+def test_bodies_printed_side_by_side_without_a_mark_are_two(nlp):
+    # CLUENER (train): a county's and a municipality's party committee and government
+    _, got = found(nlp, "泗水县委县政府现已采取果断措施，")
+    assert {n for k, n in got if k == "Organization"} == {"泗水县委", "县政府"}
+    _, got = found(nlp, "这已经引起北京市委市政府的重视，")
+    assert {n for k, n in got if k == "Organization"} == {"北京市委", "市政府"}
+    # written in the genre's form (the issuer line of a joint notice, as municipal notices cite it)
+    _, got = found(nlp, "根据中共中央办公厅国务院办公厅和中共湖南省委办公厅湖南省人民政府办公厅的通知要求。")
+    orgs = {n for k, n in got if k == "Organization"}
+    assert orgs == {"中共中央办公厅", "国务院办公厅", "中共湖南省委办公厅", "湖南省人民政府办公厅"}
+    # a body with a region inside its name stays one (not a pair of government bodies)
+    _, got = found(nlp, "国家电网湖北省电力公司负责同志参加座谈。")
+    assert ("Organization", "国家电网湖北省电力公司") in got
+
+
+def test_transliterated_names_in_dotted_parts_after_a_title(nlp):
+    # People's Daily 1998 (example.dev)
+    _, got = found(nlp, "菲律宾总统廉政委员会主席马格坦戈尔·圭尼贡多日前宣布，")
+    assert ("Person", "马格坦戈尔·圭尼贡多") in got
+    # written in the genre's form (a provincial governor meets ambassadors: three-part names)
+    _, got = found(nlp, "孟加拉国驻华大使马赫布·乌兹·扎曼、尼泊尔驻华大使马亨德拉·巴哈杜尔·潘迪参加会见。")
+    persons = {n for k, n in got if k == "Person"}
+    assert persons == {"马赫布·乌兹·扎曼", "马亨德拉·巴哈杜尔·潘迪"}
+    # written in the genre's form: a credit line's outlets joined by · are no name
+    _, got = found(nlp, "(大众网·海报新闻记者 张三 济南报道)会议召开。")
+    assert {n for k, n in got if k == "Person"} == {"张三"}
+
+
+def test_news_sites_and_platforms_are_bodies_and_a_levels_bodies_counted_are_none(nlp):
+    # written in the genre's form (a city news site's dateline; 长江云, 湖北's media platform)
+    _, got = found(nlp, "潍坊新闻网5月3日讯(记者 王明)近日活动启动。")
+    assert ("Organization", "潍坊新闻网") in got
+    _, got = found(nlp, "长江云新闻记者 王明 通讯员 李华 报道:3月5日,嘉鱼县召开会议。")
+    assert ("Organization", "长江云") in got and ("Place", "长江") not in got
+    # People's Daily 1998 (example.test); a notice's address line in the genre's form
+    _, got = found(nlp, "由此增进了群众对乡镇党委和政府的信赖。")
+    assert not {n for k, n in got if k == "Organization"}
+    _, got = found(nlp, "各县市区委、人民政府,市直各单位:")
+    assert not {n for k, n in got if k == "Organization"}
+
+
+def test_a_person_named_by_a_title_is_that_person_where_the_model_read_a_place(nlp):
+    # written in the genre's form (a university's news: the secretary named once with his title)
+    _, got = found(nlp, "校党委书记成长春会见了客人。成长春向客人介绍了学校概况。")
+    assert {n for k, n in got if k == "Person"} == {"成长春"}
+    assert not {n for k, n in got if k == "Place"}

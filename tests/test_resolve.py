@@ -666,3 +666,86 @@ def test_a_term_written_without_di_is_not_part_of_the_body():
     res = resolve([an])
     keys = keys_of(res, an)
     assert keys[0] == keys[2] == "org/陕西省人民代表大会常务委员会"
+
+
+def test_an_abbreviation_printed_right_after_a_body_names_its_place():
+    # CLUENER (train): 泗水县委县政府 in a prefecture's paper - the county government is 泗水县's,
+    # not a county the paper's region cannot tell
+    an = analysis(
+        "导致盗挖行为猖獗、当地居民守着宝山过穷日子。泗水县委县政府现已采取果断措施，",
+        [("泗水县委", O), ("县政府", O)],
+        paper="济宁日报",
+        region="山东省济宁市",
+    )
+    res = resolve([an])
+    assert keys_of(res, an) == ["org/中共泗水县委", "org/泗水县人民政府"]
+
+
+def test_an_abbreviation_across_a_title_of_the_chain_is_that_places_body():
+    # written in the genre's form (a provincial leader's chain in another province's or a
+    # municipality's news): 省人大常委会 after 四川省委书记、 is 四川省's, not 北京市's
+    an = analysis(
+        "四川省委书记、省人大常委会主任王晓晖出席签约仪式。",
+        [("四川省委", O), ("书记", T), ("省人大常委会", O), ("主任", T), ("王晓晖", P)],
+        paper="",
+        region="北京市",
+    )
+    res = resolve([an])
+    assert keys_of(res, an)[2] == "org/四川省人民代表大会常务委员会"
+
+
+def test_a_county_level_city_named_with_its_government_abbreviation():
+    # CLUENER (train): 江阴市政府 is 江阴市人民政府 (a county-level city's bodies are written like
+    # a city's: its 市政府, not a second body beside 江阴市人民政府)
+    an = analysis(
+        "江苏江阴市政府等开展试点合作，不断摸索经验，修正各类技术指标，",
+        [("江阴市政府", O)],
+        paper="",
+        region="江苏省",
+    )
+    res = resolve([an])
+    assert keys_of(res, an) == ["org/江阴市人民政府"]
+
+
+def test_a_company_called_by_the_name_its_registered_name_extends():
+    # written in the genre's form (signing reports: the company in full, then by its name)
+    an = analysis(
+        "市人民政府与中建三局集团有限公司签订战略合作协议。希望中建三局支持城市建设。",
+        [("市人民政府", O), ("中建三局集团有限公司", O), ("中建三局", O)],
+        paper="",
+        region="湖北省荆州市",
+    )
+    res = resolve([an])
+    assert keys_of(res, an)[1:] == ["org/中建三局集团有限公司", "org/中建三局集团有限公司"]
+
+
+def test_a_body_in_a_chain_of_people_is_the_body_of_the_place_the_chain_goes_on_in():
+    # written in the genre's form (a city paper lists a district's leaders): 区人大常委会 and
+    # 区政协 after 东昌府区委书记甲, are 东昌府区's, which the city paper's region cannot tell
+    an = analysis(
+        "东昌府区委书记马军权，区人大常委会主任李超，区政协主席董胜军出席签约仪式。",
+        [
+            ("东昌府区委", O),
+            ("书记", T),
+            ("马军权", P),
+            ("区人大常委会", O),
+            ("主任", T),
+            ("李超", P),
+            ("区政协", O),
+            ("主席", T),
+            ("董胜军", P),
+        ],
+        paper="",
+        region="山东省聊城市",
+    )
+    res = resolve([an])
+    keys = keys_of(res, an)
+    assert keys[3] == "org/聊城市东昌府区人民代表大会常务委员会"
+    assert keys[6] == "org/中国人民政治协商会议聊城市东昌府区委员会"
+
+
+def test_a_provinces_abbreviation_in_a_municipalitys_news_is_not_the_municipality():
+    # written in the genre's form: 省人大常委会 in a Beijing paper names no body of 北京市
+    an = analysis("省人大常委会有关负责同志参加活动。", [("省人大常委会", O)], paper="北京日报", region="北京市")
+    res = resolve([an])
+    assert keys_of(res, an) == [None]

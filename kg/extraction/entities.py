@@ -39,7 +39,7 @@ PERSON, ORG, PLACE, TITLE = MentionKind.PERSON, MentionKind.ORGANIZATION, Mentio
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 # a transliterated name of five to eight characters (奥尔布赖特, 斯库拉托夫), accepted after a title
 _FOREIGN_NAME = re.compile(r"^[\u4e00-\u9fff]{5,8}$")
-_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}$")
+_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}(?:·[\u4e00-\u9fff]{1,8}){1,3}$")
 # LAC tags that may be part of a proper name of a body or place
 _NAME_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "a", "ORG", "LOC", "PER", "m", "f", "s", "TIME", "q"})
 _WORDS = knowledge.entity_words()  # the closed word lists: kg/data/lexicon/entity_words.tsv
@@ -152,7 +152,11 @@ def _name_shaped(v: _DocView, start: int, end: int, title_start: int | None = No
     if inside and inside[0].tag in ("p", "c", "u"):
         return False  # 厅长|和|有关, 委员|由|武术
     if inside and inside[-1].end == end and inside[-1].tag in ("u", "f", "p", "c") and len(inside) > 1:
-        return False
+        # 副校长周叶中、武汉大学…: after a title, a last character read as a locative (中, 上) is
+        # part of the name where a list goes on right after it
+        listed = title_start is not None and inside[-1].tag == "f" and v.text[end : end + 1] in "、，,"
+        if not (listed and inside[-1].end - inside[-1].start == 1):
+            return False
     return not any(w.end - w.start >= 2 and w.tag in _NOT_IN_NAME for w in inside)
 
 
@@ -214,6 +218,7 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
                 out = [p for p in out if not (p.start == c.end and p.end != c.end + n)]
                 out.append(Candidate(c.end, c.end + n, PERSON, "rule:title+name", 4))
                 break
+    out.extend(_dotted_names(v, title_ends, out))
     # X代表说 (a congress deputy speaking)
     for m in re.finditer(r"([\u4e00-\u9fff]{2,3})代表(?:说|认为|表示|建议|指出|发言)", text):
         name = m.group(1)
@@ -257,6 +262,68 @@ def _person_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
+_BEFORE_NAME = frozenset("、，,：:（(“ \n")
+
+
+def _dotted_names(v: _DocView, title_ends: set[int], found: list[Candidate]) -> list[Candidate]:
+    """Transliterated names in parts joined by · (拉惹·努西尔万, 马赫布·乌兹·扎曼) that the model
+    missed or cut: the name starts where a title ends or a list goes on (驻华大使|拉惹·…, 、|乔治·…)
+    and ends where a word ends before a word that ends a name. Anchored on ·, which is rare."""
+    text, out = v.text, []
+    covered = [(p.start, p.end) for p in found if p.kind is PERSON]
+    i = text.find("·")
+    while i >= 0:
+        last = i  # the last dot of this name: parts of 1-8 characters joined by ·
+        while True:
+            j = last + 1
+            while j < len(text) and j - last <= 8 and "\u4e00" <= text[j] <= "\u9fff":
+                j += 1
+            if j < len(text) and text[j] == "·" and j > last + 1:
+                last = j
+                continue
+            break
+        nxt = text.find("·", last + 1)
+        cover = next(((s, e) for s, e in covered if s <= i and last < e), None)  # 马格坦|戈尔·圭尼贡多
+        start = next(
+            (
+                s
+                for s in range(i - 1, max(-1, i - 7), -1)
+                if _CJK.match(text[s:i]) and (s in title_ends or text[s - 1 : s] in _BEFORE_NAME)
+            ),
+            None,
+        )
+        end = (
+            cover[1]
+            if cover is not None
+            else next(
+                (
+                    e
+                    for e in range(last + 2, min(len(text), last + 10) + 1)
+                    if e in v.ends and _AFTER_NAME.match(text[e : e + 2]) and _CJK.match(text[last + 1 : e])
+                ),
+                None,
+            )
+        )
+        named = start is not None and end is not None and (start, end) != cover
+        if named and _NAME.match(text[start:end]) and not _media_credit(text[start:end]):
+            out.append(Candidate(start, end, PERSON, "rule:dotted-name", 4))
+        i = nxt
+    return out
+
+
+def _media_credit(name: str) -> bool:
+    """Whether a dotted span is a credit line's outlets, not a name (周口日报·新周口客户端记者,
+    大众网·海报新闻记者): a part is a paper or ends like an outlet, or the last ends in a title."""
+    parts = name.split("·")
+    titles = knowledge.titles()
+    return any(p in knowledge.papers() or p.endswith(_OUTLET_ENDS) for p in parts) or any(
+        parts[-1].endswith(t) for t in titles if len(t) >= 2
+    )
+
+
+_OUTLET_ENDS = ("报", "网", "社", "台", "端", "新闻")
+
+
 def _complement(v: _DocView, w: Word) -> bool:
     """Whether the one-character adjective `w` completes the verb before it (逼|平, 讲|好, 抓|实):
     a result of the action, never the first character of a name."""
@@ -272,6 +339,10 @@ def _post_follows(v: _DocView, end: int, title_starts: set[int]) -> bool:
     return end in title_starts or (w is not None and w.start == end and w.tag in ("ORG", "LOC"))
 
 
+# LAC tags of a common word: a place's short form (来宾 for 来宾市) read as one is no place
+_COMMON_TAGS = frozenset({"n", "v", "vn", "a", "ad", "an", "d"})
+
+
 def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
     out: list[Candidate] = []
     text = v.text
@@ -282,8 +353,10 @@ def _place_rules(v: _DocView, cands: list[Candidate]) -> list[Candidate]:
             if _road_after(text, c.end):
                 continue  # 龙江|路, 长春|街: a road named after a place, not the place
             w = v.word(c.start)
-            # a short form (沈阳, 朝阳) only where it is a word of its own or starts a place word
-            if v.aligned(c.start, c.end) or (w and w.start == c.start and w.tag in ("LOC", "ORG")):
+            # a short form (沈阳, 朝阳) only where it is a word of its own or starts a place word,
+            # and not where the model reads that word as a common one (会见了|来宾, 向|来宾)
+            common = w is not None and (w.start, w.end) == (c.start, c.end) and w.tag in _COMMON_TAGS
+            if not common and (v.aligned(c.start, c.end) or (w and w.start == c.start and w.tag in ("LOC", "ORG"))):
                 out.append(c)
         elif c.source == "lac":
             ok = _lac_place_ok(v, c, cands)
@@ -743,6 +816,39 @@ def _party_committee(text: str, org: Candidate, titles: list[Candidate]) -> Cand
     return None
 
 
+_PAIR_ENDS = frozenset("委会府厅室央")  # the last characters of org_grammar.tsv's paired_first
+
+
+def _paired_bodies(text: str, orgs: list[Candidate], places: list[Candidate]) -> list[Candidate]:
+    """Bodies printed side by side without 、 (中共中央办公厅国务院办公厅, 中共岳阳市委办公室岳阳市
+    人民政府办公室, 嘉鱼县委县政府): each is a body of its own, so a candidate spanning them is cut
+    where the second opens (org_grammar.tsv paired_first/paired_second; its region must be a
+    place named right there, or only the level character of the first's region)."""
+    grammar = knowledge.org_grammar()
+    first, second = grammar["paired_first"], grammar["paired_second"]
+    place_spans = {(p.start, p.end) for p in places}
+    out: list[Candidate] = []
+    for c in orgs:
+        cuts = [c.start]
+        for k in range(c.start + 2, c.end - 2):
+            if text[k - 1] not in _PAIR_ENDS:
+                continue
+            m = second.match(text[k : c.end])
+            if m is None or not first.search(text[cuts[-1] : k]):
+                continue
+            region = m.group("region") or ""
+            if region and (k, k + len(region) + 1) not in place_spans:
+                continue  # (办公室|岳阳市…: the region is a place named there, not any characters)
+            cuts.append(k)
+            break  # the second body is the candidate's whole rest
+        if len(cuts) == 1:
+            out.append(c)
+            continue
+        out.append(Candidate(c.start, cuts[1], ORG, "rule:paired-body", c.priority))
+        out.append(Candidate(cuts[1], c.end, ORG, "rule:paired-body", c.priority))
+    return out
+
+
 def _select(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping choice: longer first, then higher priority, then earlier."""
     chosen: list[Candidate] = []
@@ -779,6 +885,7 @@ def decide(text: str, words: list[Word], cands: list[Candidate]) -> list[Candida
     for o in orgs:
         split = _party_committee(text, o, titles)
         fixed_orgs.append(split or o)
+    fixed_orgs = _paired_bodies(text, fixed_orgs, places)
     persons = _person_rules(v, cands)
     ents = [c for c in (*persons, *places, *fixed_orgs) if not blocked(c) and text[c.start : c.end].strip()]
     ents = [c for c in ents if text[c.start : c.end] not in knowledge.generic_phrases()]
@@ -807,21 +914,31 @@ def _propagate(v: _DocView, chosen: list[Candidate]) -> list[Candidate]:
     taken = [(c.start, c.end) for c in chosen]
     extra: list[Candidate] = []
     seen: set[str] = set()
+    places = {(c.start, c.end) for c in chosen if c.kind is PLACE}
+    dropped: set[tuple[int, int]] = set()
     for c in chosen:
         surface = text[c.start : c.end]
         if surface in seen or len(surface) < 2 or c.source.startswith("lac") and c.kind is not PERSON:
             continue
         seen.add(surface)
         for s, e in _occurrences(surface, text):
-            if any(s < te and ts < e for ts, te in taken):
-                continue
             if c.kind is not PERSON and not (s in v.starts and e in v.ends):
                 continue
             if c.kind is PERSON and not _AFTER_NAME.match(text[e : e + 2]) and e not in v.ends:
                 continue
+            over = [(ts, te) for ts, te in taken if s < te and ts < e]
+            if over:
+                # a person named elsewhere by a title or in full (成长春, 都业洲) is that person where
+                # the model read the name, or a part of it, as a place (成|长春|向来宾介绍)
+                person = c.kind is PERSON and (len(surface) >= 3 or not c.source.startswith("lac"))
+                if not (person and all(o in places and s <= o[0] and o[1] <= e for o in over)):
+                    continue
+                dropped.update(over)
+                taken = [t for t in taken if t not in over]
             extra.append(Candidate(s, e, c.kind, "propagated", c.priority))
             taken.append((s, e))
-    return sorted([*chosen, *extra], key=lambda c: c.start)
+    kept = [c for c in chosen if (c.start, c.end) not in dropped or c.kind is not PLACE]
+    return sorted([*kept, *extra], key=lambda c: c.start)
 
 
 def _nested(chosen: list[Candidate], places: list[Candidate], orgs: list[Candidate], text: str) -> list[Candidate]:

@@ -50,6 +50,7 @@ from kg.resolve.orgs import (
     org_name,
     org_parents,
     org_places,
+    paired_context,
     press_key,
     titles_and_press,
 )
@@ -101,10 +102,13 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
         short_forms = policy_short_forms(an)
         given_names = find_given_names(an)
         article_meetings: list[MeetingMention] = []
+        previous_org: Mention | None = None
         for m in an.mentions:
             if m.kind is MentionKind.ORGANIZATION:
                 longer = longer_org(m, an)
-                full = org_name(longer.text if longer is not None else chain_department(m, an), ctx)
+                local = paired_context(m, previous_org, an, ctx)
+                previous_org = m if not m.nested else previous_org
+                full = org_name(longer.text if longer is not None else chain_department(m, an), local)
                 if full:
                     key = reg.add(f"org/{full}", EntityType.ORGANIZATION, full, m)
                     if longer is not None:

@@ -33,6 +33,8 @@ def expand_abbrev(abbrev: str, ctx: Context) -> str | None:
     )
     if a.level is Level.TOWN and region is not None and not abbrev.startswith(_town_word(region)):
         return None  # 镇党委 in an article about a 乡 or a 街道: which town is not said
+    if abbrev[0] == "省" and region is not None and knowledge.is_municipality(region):
+        return None  # 省人大常委会 in a municipality's news is some province's, not the city's
     if a.level is Level.CITY and abbrev[0] == "市" and _county_city(ctx) is not None:
         region = _county_city(ctx)  # 市委 in a county-level city's paper: that city's own committee
     return a.expand(region) if region is not None else None
@@ -143,15 +145,17 @@ def org_name(surface: str, ctx: Context) -> str | None:
         for d in cands:
             level_char = d.name[-1]
             level = Level.CITY if knowledge.is_municipality(d) else d.level
+            city_like = d.level is Level.COUNTY and level_char == "市"
             for ab in (rest, level_char + rest, head[-1] + rest if head.endswith(level_char) else None):
                 a = abbrevs.get(ab) if ab else None
-                if a is not None and a.level is level:
+                if a is not None and _abbrev_fits(a, level, city_like):
                     return a.expand(d)
             # the abbreviation and a part of the body (湖北省|政协党组, 辽宁省|政府办公厅)
             whole = level_char + rest
             for k in range(len(whole) - 2, 2, -1):
                 a = abbrevs.get(whole[:k])
-                if a is not None and a.level is level and not whole[k:].startswith("员"):  # (市委|员会)
+                fits = a is not None and _abbrev_fits(a, level, city_like)
+                if fits and not whole[k:].startswith("员"):  # (市委|员会)
                     return a.expand(d) + whole[k:]
     # a leading abbreviation: 省政协机关党组, 省政协办公厅
     for cut in range(len(s) - 1, 1, -1):
@@ -191,6 +195,13 @@ def org_name(surface: str, ctx: Context) -> str | None:
         if len(districts) == 1:
             return knowledge.body_region_name(districts[0]) + s[n:]
     return s
+
+
+def _abbrev_fits(a: knowledge.Abbrev, level: Level, city_like: bool) -> bool:
+    """Whether an abbreviation is one of a place's bodies: of its level, or, for a county-level
+    city (张家港市|政府, 义乌市|委), a city's 市 abbreviation (but no intermediate court: 市中院)."""
+    city = city_like and a.level is Level.CITY and a.abbrev[0] == "市"
+    return a.level is level or (city and "中级" not in a.template)
 
 
 def _place_prefix(body: str) -> str | None:
@@ -234,6 +245,11 @@ def titles_and_press(an: Analysis, ctx: Context, reg: Registry) -> None:
             if cue.body is not None:
                 place_before = _place_prefix(cue.body.text) or place_before
                 key = reg.assign.get(cue.body.id)
+                if key is None and cue.body.text in knowledge.abbreviations():
+                    # 东昌府区委书记甲，区人大常委会主任乙: a body the article's region cannot tell
+                    # is the one of the place the chain goes on in
+                    full = org_name(cue.body.text, local)
+                    key = reg.add(f"org/{full}", EntityType.ORGANIZATION, full, cue.body) if full else None
                 local = chain_context(cue.body.text, ctx) or local
             elif cue.body_abbrev:
                 # 河东区委副书记、区长: the level word is the district just named
@@ -257,6 +273,18 @@ def titles_and_press(an: Analysis, ctx: Context, reg: Registry) -> None:
         key = press_key(an.article)
         if key:
             reg.add(key, EntityType.ORGANIZATION, key.removeprefix("org/"), None)
+
+
+def paired_context(m: Mention, previous: Mention | None, an: Analysis, ctx: Context) -> Context:
+    """The context a body's abbreviation is read in: right after a body that names its place
+    (嘉鱼县委|县政府, 辽宁省委|省政府) or across a title of that body's chain (四川省委书记、|省人大常委
+    会主任), the abbreviation's level word is that place's; else the article's."""
+    if previous is None or previous.sentence != m.sentence or m.text not in knowledge.abbreviations():
+        return ctx
+    between = an.article.text[previous.end : m.start]
+    if between and not (between.endswith("、") and between[:-1] in knowledge.titles()):
+        return ctx
+    return chain_context(previous.text, ctx) or ctx
 
 
 def longer_org(m: Mention, an: Analysis) -> Mention | None:
@@ -300,8 +328,14 @@ def chain_department(m: Mention, an: Analysis) -> str:
 
 
 def _is_org_word(tail: str) -> bool:
-    """A branch word after a short name: 辽阳石化 + 分公司."""
-    return tail in ("分公司", "分行", "分局", "分院", "分厂", "分会", "分所")
+    """A branch word after a short name (辽阳石化 + 分公司), or what a company's registered name
+    adds to the name it is called by (中建三局 + 集团有限公司: entity_words.tsv company_forms)."""
+    return tail in ("分公司", "分行", "分局", "分院", "分厂", "分会", "分所") or tail in _company_forms()
+
+
+@cache
+def _company_forms() -> frozenset[str]:
+    return frozenset(knowledge.entity_words()["company_forms"])
 
 
 def org_parents(reg: Registry) -> None:
