@@ -33,6 +33,7 @@ from kg.records import Analysis, Entity, EntityType, Mention, MentionKind, Resol
 from kg.resolve.context import Context, article_context, province_of
 from kg.resolve.meetings import (
     MeetingMention,
+    abbreviated_venues,
     finish_meetings,
     group_article_meetings,
     meeting_date,
@@ -92,6 +93,7 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
     for an in analyses:
         region = gaz.find_region(an.article.issue.region) if an.article.issue.region else None
         place_divs.update(resolve_places(an, reg, province_of(region), region))
+        abbreviated_venues(an, reg)  # 在京召开: the city a meeting is held in
         contexts[an.article.id] = article_context(an, place_divs)
     scopes = person_scopes(analyses, contexts)
     meeting_groups: dict[tuple[str, str], list[tuple[Mention, dt.date | None, bool]]] = defaultdict(list)
