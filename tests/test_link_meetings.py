@@ -120,7 +120,15 @@ def test_speakers_listed_before_a_speech_verb_attend_the_meeting():
     # written in the genre's form (座谈会上，甲、乙、丙等围绕主题作了发言)
     an = analysis(
         "市政协召开民营经济发展座谈会\n6月3日，市政协召开民营经济发展座谈会。座谈会上，李华、张伟、赵刚等围绕主题作了发言。",
-        [("市政协", O), ("民营经济发展座谈会", M), ("市政协", O), ("民营经济发展座谈会", M), ("李华", P), ("张伟", P), ("赵刚", P)],
+        [
+            ("市政协", O),
+            ("民营经济发展座谈会", M),
+            ("市政协", O),
+            ("民营经济发展座谈会", M),
+            ("李华", P),
+            ("张伟", P),
+            ("赵刚", P),
+        ],
         paper="北海日报",
         region="广西壮族自治区北海市",
         date=dt.date(2023, 6, 4),
@@ -135,7 +143,15 @@ def test_a_list_goes_on_over_names_the_extraction_missed():
     # written in the genre's form (市领导甲、乙、丙…参加座谈会), two names not found as people
     an = analysis(
         "市政协召开民营经济发展座谈会\n6月3日，市政协召开民营经济发展座谈会。市领导王军、李明、陈刚、周平、刘洋参加座谈会。",
-        [("市政协", O), ("民营经济发展座谈会", M), ("市政协", O), ("民营经济发展座谈会", M), ("王军", P), ("李明", P), ("刘洋", P)],
+        [
+            ("市政协", O),
+            ("民营经济发展座谈会", M),
+            ("市政协", O),
+            ("民营经济发展座谈会", M),
+            ("王军", P),
+            ("李明", P),
+            ("刘洋", P),
+        ],
         paper="北海日报",
         region="广西壮族自治区北海市",
         date=dt.date(2023, 6, 4),
@@ -144,3 +160,31 @@ def test_a_list_goes_on_over_names_the_extraction_missed():
     got, _ = edges(an)
     attendees = {o.rsplit("/", 1)[-1] for k, _, o in got if k is K.ATTENDEE}
     assert attendees == {"王军", "李明", "刘洋"}
+
+
+def test_a_meeting_a_speaker_stands_for_is_not_the_one_the_list_attends():
+    # written in the genre's form (常委会会议 reports: 副主席甲代表主席会议向常委会会议报告工作，副主席乙、丙出席。)
+    an = analysis(
+        "市政协召开十届常委会第五次会议\n3月2日，市政协十届常委会第五次会议召开。市政协副主席李华代表市政协主席会议向常委会会议报告工作，副主席张伟、赵刚出席。",
+        [
+            ("市政协", O),
+            ("十届常委会第五次会议", M),
+            ("市政协十届常委会第五次会议", M),
+            ("市政协", O, True),
+            ("市政协", O),
+            ("副主席", T),
+            ("李华", P),
+            ("市政协主席会议", M),
+            ("副主席", T),
+            ("张伟", P),
+            ("赵刚", P),
+        ],
+        paper="北海日报",
+        region="广西壮族自治区北海市",
+        date=dt.date(2023, 3, 3),
+        headline_lines=1,
+    )
+    got, _ = edges(an)
+    attended = {(s, o.rsplit("/", 1)[-1]) for k, s, o in got if k is K.ATTENDEE}
+    assert {p for s, p in attended if "主席会议" in s} == set()
+    assert {p for s, p in attended if "常委会第五次会议" in s or "常务委员会第五次会议" in s} >= {"张伟", "赵刚"}

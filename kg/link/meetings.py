@@ -306,10 +306,16 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
                     targets = art.primary  # 主持会议并讲话, 出席了会议, …出席。: the article's meeting
                 elif not chair and cues["verb_ends_clause"].match(text[verb_end : verb_end + 1]):
                     # Y在Z举行开馆式，甲、乙等出席。: the meeting the sentence reports before the list
+                    # (not one a speaker stands for: 乙代表主席会议向常委会会议报告工作，丙、丁出席。 is
+                    # the article's meeting, relation_cues.tsv `on_behalf_of`)
                     held = [
                         r for r in meetings if r.m.end <= p.m.start and not knowledge.studied_meeting(text, r.m.end)
                     ]
-                    targets = held[-1:]
+                    stood_for = [r for r in held if cues["on_behalf_of"].search(text, max(0, r.m.start - 2), r.m.start)]
+                    held = [r for r in held if r not in stood_for]
+                    # the article's own meeting when the sentence names it, else the last one named
+                    own = [r for r in held if r.key in {o.key for o in art.primary}]
+                    targets = own[:1] or held[-1:] or (art.primary if stood_for else [])
             if chair and not targets and chair.group("verb").endswith("会议"):
                 # …召开Y，主任X主持会议并讲话: the bare 会议 is the meeting the sentence reports
                 own = [r for r in meetings if r.m.end <= p.m.start and not knowledge.studied_meeting(text, r.m.end)]

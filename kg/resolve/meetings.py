@@ -277,7 +277,11 @@ def _respective_date(meeting: Mention, analysis: Analysis, found: list) -> dt.da
         return None
     text = analysis.article.text
     meetings = sorted(
-        (m for m in analysis.mentions if m.kind is MentionKind.MEETING and m.sentence == meeting.sentence and not m.nested),
+        (
+            m
+            for m in analysis.mentions
+            if m.kind is MentionKind.MEETING and m.sentence == meeting.sentence and not m.nested
+        ),
         key=lambda m: m.start,
     )
     chain = next((run for run in _joined(meetings, text, cues["coordinated"]) if meeting in run), [])
