@@ -188,3 +188,57 @@ def test_a_meeting_a_speaker_stands_for_is_not_the_one_the_list_attends():
     attended = {(s, o.rsplit("/", 1)[-1]) for k, s, o in got if k is K.ATTENDEE}
     assert {p for s, p in attended if "主席会议" in s} == set()
     assert {p for s, p in attended if "常委会第五次会议" in s or "常务委员会第五次会议" in s} >= {"张伟", "赵刚"}
+
+
+def test_a_day_of_this_month_in_chinese_numerals():
+    # written in the genre's form (…政协八届一次会议于本月五日在莆田市举行)
+    an = analysis(
+        "莆田市政协八届一次会议于本月五日在莆田市举行。",
+        [("莆田市政协八届一次会议", M), ("莆田市", L, True), ("莆田市", L)],
+        paper="湄洲日报",
+        region="福建省莆田市",
+        date=dt.date(2022, 1, 9),
+    )
+    got, _ = edges(an)
+    assert {o for k, _, o in got if k is K.START_DATE} == {"2022-01-05"}
+    assert {o for k, s, o in got if k is K.LOCATION and s.startswith("meeting/")} == {"place/福建省莆田市"}
+
+
+def test_the_chair_of_a_bare_meeting_word_with_only_a_studied_meeting_before_it():
+    # written in the genre's form (市委书记甲主持会议并指出，要深入学习贯彻…全会精神)
+    an = analysis(
+        "市委召开专题协商座谈会\n3月8日，市委召开专题协商座谈会。市委书记王明主持会议并指出，要深入学习贯彻二十届三中全会精神。",
+        [
+            ("市委", O),
+            ("专题协商座谈会", M),
+            ("市委", O),
+            ("专题协商座谈会", M),
+            ("市委", O),
+            ("书记", T),
+            ("王明", P),
+            ("二十届三中全会", M),
+        ],
+        paper="北海日报",
+        region="广西壮族自治区北海市",
+        date=dt.date(2024, 3, 9),
+        headline_lines=1,
+    )
+    got, _ = edges(an)
+    chaired = {s for k, s, o in got if k is K.CHAIR and o.endswith("/王明")}
+    assert len(chaired) == 1 and "专题协商座谈会" in next(iter(chaired))
+
+
+def test_a_sitting_named_by_its_number_after_the_body_that_holds_it():
+    # written in the genre's form (county people's congress pages: 3月25日，县十五届人大常委会召开第36次会议。)
+    an = analysis(
+        "3月25日，县十五届人大常委会召开第36次会议。",
+        [("常委", T), ("第36次会议", M)],
+        paper="",
+        region="安徽省马鞍山市和县",
+        date=dt.date(2016, 3, 28),
+    )
+    got, res = edges(an)
+    meeting = next(e for e in res.entities if e.type.value == "Meeting")
+    assert meeting.name == "和县人民代表大会常务委员会第36次会议"
+    assert "县十五届人大常委会第36次会议" in meeting.aliases
+    assert (K.START_DATE, meeting.key, "2016-03-25") in got

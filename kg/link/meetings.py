@@ -319,7 +319,8 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
             if chair and not targets and chair.group("verb").endswith("会议"):
                 # …召开Y，主任X主持会议并讲话: the bare 会议 is the meeting the sentence reports
                 own = [r for r in meetings if r.m.end <= p.m.start and not knowledge.studied_meeting(text, r.m.end)]
-                targets = [r for r in own if r.key in {o.key for o in art.primary}] or own[-1:]
+                # (中共上海市委书记陈吉宁主持会议并指出…四中全会精神: none before it, the article's)
+                targets = [r for r in own if r.key in {o.key for o in art.primary}] or own[-1:] or art.primary
             if chair and not targets:  # 会议由X主持
                 targets = _chaired_by(art, p, i, meetings)
             also.extend((K.ATTENDEE, r) for r in _listed_as_present(art, p, i, meetings))  # 出席…的还有X

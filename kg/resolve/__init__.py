@@ -41,6 +41,7 @@ from kg.resolve.meetings import (
     meeting_name,
     meeting_organizer,
     organizer_in_name,
+    sitting_holder,
 )
 from kg.resolve.orgs import (
     REPORTER_ROLES,
@@ -151,6 +152,11 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
                 organizer = org_name(org.text, ctx) if org is not None else None
                 if organizer is None:  # 区第十八届人民政府|第107次常务会议: a body named by its level word
                     organizer, rest = organizer_in_name(rest, ctx) or (None, rest)
+                holder = sitting_holder(m, an) if organizer is None else None
+                if holder is not None:  # 县十五届人大常委会召开|第36次会议
+                    organizer, rest = organizer_in_name(holder + rest, ctx) or (None, rest)
+                    if organizer is not None:
+                        reg.mention_forms[m.id] = reg.mention_forms.get(m.id, set()) | {holder + m.text}
                 canonical = meeting_name(rest, organizer, ctx)
                 article_meetings.append(
                     MeetingMention(

@@ -58,6 +58,24 @@ _LEVEL_BODY = re.compile(
 )
 
 
+# a body written with its level word and term before the verb that holds its numbered sitting
+# (县十五届人大常委会|召开|第36次会议: the extraction finds no body there)
+_SITTING_HOLDER = re.compile(
+    r"([省市县区州旗](?:第?[一二三四五六七八九十]{1,3}届)?(?:人民政府|政府|人大常委会|委常委会))"
+    r"(?:[^，,。；;、]{0,12}?)(?:召开|举行)了?$"
+)
+
+
+def sitting_holder(meeting: Mention, analysis: Analysis) -> str | None:
+    """县十五届人大常委会召开|第36次会议: the body written before the verb, for a sitting named
+    by its number alone (第N次…会议)."""
+    if not meeting.text.startswith("第"):
+        return None
+    sentence = analysis.sentences[meeting.sentence]
+    found = _SITTING_HOLDER.search(analysis.article.text, max(sentence.start, meeting.start - 40), meeting.start)
+    return found.group(1) if found else None
+
+
 def organizer_in_name(surface: str, ctx: Context) -> tuple[str, str] | None:
     """A body written into a meeting's name with its level word and term, without a mention of
     its own: 区第十八届人民政府第107次常务会议 -> (重庆市九龙坡区人民政府, 第107次常务会议)."""
@@ -188,6 +206,8 @@ def meeting_forms(meeting: Mention, org: Mention | None, rest: str, ctx: Context
 
 # a day written alone, before the meeting's time or verb, or opening a span (8日至9日在…举行)
 _DAY_ONLY = re.compile(r"(?<![月\d年])(\d{1,2})日(?=上午|下午|晚|在|召开|举行|开幕|闭幕|,|，|至|到)")
+# a day of this month or the last (于本月五日在莆田市举行, 上月28日)
+_THIS_MONTH = re.compile(r"(本月|上月)(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日")
 # the link of a span of days right before a day written alone (9日至13日, 27日—28日)
 _RANGE_TO = frozenset("至到—－-~～")
 
@@ -216,7 +236,28 @@ def _dates_in(text: str, article: Article) -> list:
             except ValueError:
                 continue
             taken.append((m.start(), m.end()))
+        for m in _THIS_MONTH.finditer(text):  # 于本月五日: the day in the month of the paper's date
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            year, month = ref.year, ref.month
+            if m.group(1) == "上月":
+                year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+            try:
+                found.append(DateMention(m.start(), m.end(), m.group(0), dt.date(year, month, _day(m.group(2)))))
+            except ValueError:
+                continue
     return sorted(found, key=lambda d: d.start)
+
+
+def _day(number: str) -> int:
+    """A day of the month in digits or Chinese numerals (5, 五, 十五, 二十三)."""
+    if number.isdigit():
+        return int(number)
+    tens, _, units = number.partition("十")
+    digits = "〇一二三四五六七八九"
+    if "十" not in number:
+        return digits.index(number)
+    return (digits.index(tens) if tens else 1) * 10 + (digits.index(units) if units else 0)
 
 
 def meeting_date(meeting: Mention, analysis: Analysis) -> dt.date | None:
