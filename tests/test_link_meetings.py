@@ -242,3 +242,36 @@ def test_a_sitting_named_by_its_number_after_the_body_that_holds_it():
     assert meeting.name == "和县人民代表大会常务委员会第36次会议"
     assert "县十五届人大常委会第36次会议" in meeting.aliases
     assert (K.START_DATE, meeting.key, "2016-03-25") in got
+
+
+def test_a_plenary_named_after_the_whole_party_is_not_organised_by_the_party():
+    # written in the genre's form (provincial plenaries: 6月2日，中国共产党X省第十一届委员会第二次全体会议在Y召开。)
+    an = analysis(
+        "6月2日，中国共产党福建省第十一届委员会第二次全体会议在福州召开。",
+        [("中国共产党福建省第十一届委员会第二次全体会议", M), ("中国共产党", O, True), ("福州", L)],
+        paper="福建日报",
+        region="福建省",
+        date=dt.date(2022, 6, 3),
+    )
+    got, res = edges(an)
+    meeting = next(e for e in res.entities if e.type.value == "Meeting")
+    organisers = {o for k, s, o in got if k is K.ORGANIZER and s == meeting.key}
+    assert not any(o.endswith("/中国共产党") or o.endswith("/中共") for o in organisers)
+    assert (K.START_DATE, meeting.key, "2022-06-02") in got
+
+
+def test_a_session_named_after_the_whole_cppcc_and_a_province_is_not_the_national_bodys():
+    # written in the genre's form (中国人民政治协商会议云南省第十三届委员会第四次会议在昆明开幕)
+    an = analysis(
+        "1月27日，中国人民政治协商会议广西壮族自治区第十三届委员会第二次会议在南宁开幕。",
+        [
+            ("中国人民政治协商会议广西壮族自治区第十三届委员会第二次会议", M),
+            ("中国人民政治协商会议", O, True),
+            ("南宁", L),
+        ],
+        paper="广西日报",
+        region="广西壮族自治区",
+        date=dt.date(2024, 1, 28),
+    )
+    got, _ = edges(an)
+    assert not any(k is K.ORGANIZER and o == "org/中国人民政治协商会议" for k, _, o in got)

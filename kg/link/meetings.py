@@ -402,6 +402,8 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
         abbreviated = held_in_abbreviated_city(text, sentence.start, sentence.end) if meetings else []
         for mt in meetings:
             org, rest = meeting_organizer(mt.m, an)
+            if org is not None and cues["whole_body"].fullmatch(org.text) and cues["regional_term"].match(rest):
+                org = None  # 中国共产党|福建省第十一届委员会…: the province's committee holds it, not the party
             named_inside = org is not None and org.start >= mt.m.start
             # a numbered session named in passing (…二次会议以来, …三次会议日程) is not an event
             # of the article: its body is not stated to hold it
