@@ -28,3 +28,10 @@ def test_a_numbered_summit_held_on_a_day():
     # People's Daily 1998 (a quiz): 6月2日，<名>举行。
     text = "６月２日，非洲统一组织第三十三届首脑会议举行。"
     assert "非洲统一组织第三十三届首脑会议" in _spans(text, ("非洲统一组织",))
+
+
+def test_a_session_written_body_first():
+    # written in the genre's form (新华社/中新社 copy: 政协八届五次会议将于…开幕); after a level
+    # word or place (MSRA: 全国政协八届五次会议政治决议) the body's own name leads, not this pattern
+    assert "政协八届五次会议" in _spans("政协八届五次会议将于3月3日开幕。")
+    assert "政协八届五次会议" not in _spans("全国政协八届五次会议政治决议", ("全国政协",))

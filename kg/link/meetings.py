@@ -23,6 +23,7 @@ from kg.link.article import ArticleView, Edges, Resolved, between
 from kg.posts import CUT_NAME, UNNAMED_IN_LIST, strip_title_prefix
 from kg.records import EntityType, Mention, MentionKind, RelationKind
 from kg.resolve import meeting_date, meeting_organizer
+from kg.resolve.meetings import held_in_abbreviated_city
 
 K = RelationKind
 
@@ -62,6 +63,7 @@ def _subject_list_end(art: ArticleView, person: Resolved, sentence: int) -> int:
                 UNNAMED_IN_LIST.fullmatch(text[end:start])
                 or (end - last_person_start == 2 and CUT_NAME.fullmatch(text[end:start]))
                 or cues["list_fragment"].fullmatch(text[end:start])
+                or cues["list_missed_names"].fullmatch(text[end:start])
             )
         ):
             break
@@ -93,13 +95,14 @@ def _subject_list_end(art: ArticleView, person: Resolved, sentence: int) -> int:
 
 @cache
 def _presence_verbs() -> dict[str, re.Pattern[str]]:
-    """The chair and attend verbs, each after what may stand between a list and its verb
-    (relation_cues.tsv `pre_verb`: 等, 也, 今天上午, 在京); the verb is the group `verb`."""
+    """The chair, attend and speech verbs, each after what may stand between a list and its verb
+    (relation_cues.tsv `pre_verb`: 等, 也, 今天上午, 在京); the verb is the group `verb`. A speech
+    (`speech_verb`: …等围绕主题作了发言) is an attendance."""
     cues = knowledge.relation_cues()
     pre = cues["pre_verb"].pattern
     return {
         kind: re.compile(f"(?:{pre})(?P<verb>{cues[kind].pattern.removeprefix('^')})")
-        for kind in ("chair", "attend_verb")
+        for kind in ("chair", "attend_verb", "speech_verb")
     }
 
 
@@ -272,7 +275,7 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
             list_end = _subject_list_end(art, p, i)
             found = _verb_at(text, list_end, sentence.end)
             chair = found[1] if found and found[0] == "chair" else None
-            attend = found[1] if found and found[0] == "attend_verb" else None
+            attend = found[1] if found and found[0] != "chair" else None
             verb_end = (chair or attend).end() if (chair or attend) else None
             targets: list[Resolved] = []
             also: list[tuple[RelationKind, Resolved]] = []  # …并主持Y, …并在Y上讲话: a second verb
@@ -303,14 +306,21 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
                     targets = art.primary  # 主持会议并讲话, 出席了会议, …出席。: the article's meeting
                 elif not chair and cues["verb_ends_clause"].match(text[verb_end : verb_end + 1]):
                     # Y在Z举行开馆式，甲、乙等出席。: the meeting the sentence reports before the list
+                    # (not one a speaker stands for: 乙代表主席会议向常委会会议报告工作，丙、丁出席。 is
+                    # the article's meeting, relation_cues.tsv `on_behalf_of`)
                     held = [
                         r for r in meetings if r.m.end <= p.m.start and not knowledge.studied_meeting(text, r.m.end)
                     ]
-                    targets = held[-1:]
+                    stood_for = [r for r in held if cues["on_behalf_of"].search(text, max(0, r.m.start - 2), r.m.start)]
+                    held = [r for r in held if r not in stood_for]
+                    # the article's own meeting when the sentence names it, else the last one named
+                    own = [r for r in held if r.key in {o.key for o in art.primary}]
+                    targets = own[:1] or held[-1:] or (art.primary if stood_for else [])
             if chair and not targets and chair.group("verb").endswith("会议"):
                 # …召开Y，主任X主持会议并讲话: the bare 会议 is the meeting the sentence reports
                 own = [r for r in meetings if r.m.end <= p.m.start and not knowledge.studied_meeting(text, r.m.end)]
-                targets = [r for r in own if r.key in {o.key for o in art.primary}] or own[-1:]
+                # (中共上海市委书记陈吉宁主持会议并指出…四中全会精神: none before it, the article's)
+                targets = [r for r in own if r.key in {o.key for o in art.primary}] or own[-1:] or art.primary
             if chair and not targets:  # 会议由X主持
                 targets = _chaired_by(art, p, i, meetings)
             also.extend((K.ATTENDEE, r) for r in _listed_as_present(art, p, i, meetings))  # 出席…的还有X
@@ -388,8 +398,12 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
                     if person is not None:
                         edges.add(K.ATTENDEE, mt.key, person.key, art.ev(i, "report delivered at"))
         # organiser, place
+        runs = _meeting_runs(art, meetings)
+        abbreviated = held_in_abbreviated_city(text, sentence.start, sentence.end) if meetings else []
         for mt in meetings:
             org, rest = meeting_organizer(mt.m, an)
+            if org is not None and cues["whole_body"].fullmatch(org.text) and cues["regional_term"].match(rest):
+                org = None  # 中国共产党|福建省第十一届委员会…: the province's committee holds it, not the party
             named_inside = org is not None and org.start >= mt.m.start
             # a numbered session named in passing (…二次会议以来, …三次会议日程) is not an event
             # of the article: its body is not stated to hold it
@@ -405,7 +419,11 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
                 # also a room or hall of it (在区人大常委会会议室举行, 在市政协机关召开); Y于…在Z和W两地举行:
                 # each of the places joined before the verb
                 chain, chain_end = _place_chain(art, pl, places)
-                after = pl.m.start >= mt.m.end and cues["held_when"].fullmatch(text[mt.m.end : pl.m.start])
+                # A、B相继在Z开幕: the places of a list of meetings are the last one's; 在浙江杭州举行:
+                # the province printed before the city is part of where
+                joined_end = next((run[-1].m.end for run in runs if any(r is mt for r in run)), mt.m.end)
+                lead = _place_lead(pl, places)
+                after = lead.m.start >= joined_end and _held_when(text[joined_end : lead.m.start])
                 held = cues["held"].match(text[chain_end : chain_end + 6])
                 before = (
                     pl.m.end <= mt.m.start
@@ -415,18 +433,65 @@ def add_meetings(art: ArticleView, edges: Edges) -> None:
                     )
                 )
                 # 在Z举行Y (十三届全国人大常委会4日上午在北京人民大会堂举行第一百三十六次委员长会议)
+                # and 俞正声在北京主持召开Y (relation_cues.tsv `held_chaired`)
                 direct = (
                     pl.m.end <= mt.m.start
                     and text[pl.m.start - 1 : pl.m.start] == "在"
-                    and re.fullmatch(cues["held"].pattern.removeprefix("^"), text[chain_end : mt.m.start])
+                    and (
+                        re.fullmatch(cues["held"].pattern.removeprefix("^"), text[chain_end : mt.m.start])
+                        or cues["held_chaired"].fullmatch(text[chain_end : mt.m.start])
+                    )
                 )
                 if not ((after and held) or before or direct):
                     continue
                 convened.add(mt.key)
                 for member in chain:
                     _held_at(art, mt, member, edges, i)
+            # 在京召开的Y, Y今天在京举行, 在蓉主持召开Y: a city by its one-character name
+            joined_end = next((run[-1].m.end for run in runs if any(r is mt for r in run)), mt.m.end)
+            for at, end, key in abbreviated:
+                after = at >= joined_end and _held_when(text[joined_end : at + 1])
+                before = end <= mt.m.start and re.fullmatch(
+                    "(?:" + cues["held"].pattern.removeprefix("^") + ")的", text[end : mt.m.start]
+                )
+                direct = end <= mt.m.start and (
+                    re.fullmatch(cues["held"].pattern.removeprefix("^"), text[end : mt.m.start])
+                    or cues["held_chaired"].fullmatch(text[end : mt.m.start])
+                )
+                if (after or before or direct) and art.types.get(key) is EntityType.PLACE:
+                    convened.add(mt.key)
+                    edges.add(K.LOCATION, mt.key, key, art.ev(i, "held at (the city's one-character name)"))
         _hosts(art, i, meetings, edges)
     _meeting_places_from_lead(art, edges, convened)
+
+
+def _meeting_runs(art: ArticleView, meetings: list[Resolved]) -> list[list[Resolved]]:
+    """The meetings of a sentence in runs joined by 、/和/及/与 (A、B相继在昆明开幕)."""
+    joiner = knowledge.relation_cues()["coordinated"]
+    runs: list[list[Resolved]] = []
+    for r in sorted((r for r in meetings if not r.m.nested), key=lambda r: (r.m.start, -r.m.end)):
+        if runs and r.m.start >= runs[-1][-1].m.end and joiner.fullmatch(art.text, runs[-1][-1].m.end, r.m.start):
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+    return runs
+
+
+def _held_when(gap: str) -> bool:
+    """What may stand between a meeting and 在 where it is held: relation_cues.tsv `held_when`,
+    once the words of `held_when_more` are set aside (相继, 一九九九年三月三日, 本月五日)."""
+    cues = knowledge.relation_cues()
+    return bool(cues["held_when"].fullmatch(gap) or cues["held_when"].fullmatch(cues["held_when_more"].sub("", gap)))
+
+
+def _place_lead(pl: Resolved, places: list[Resolved]) -> Resolved:
+    """The first of the places printed right before `pl` without a break (浙江|杭州)."""
+    lead = pl
+    while True:
+        prev = [p for p in places if p.m.end == lead.m.start and not p.m.nested]
+        if not prev:
+            return lead
+        lead = prev[0]
 
 
 def _place_chain(art: ArticleView, first: Resolved, places: list[Resolved]) -> tuple[list[Resolved], int]:
@@ -453,6 +518,19 @@ def _held_at(art: ArticleView, mt: Resolved, pl: Resolved, edges: Edges, sentenc
     """A meeting held at `pl`: a place, or a body's premises in the place its name gives."""
     if art.types.get(pl.key) is EntityType.PLACE:
         edges.add(K.LOCATION, mt.key, pl.key, art.ev(sentence, "held at"))
+        if "~" in pl.key:  # 在昆明海埂会堂开幕: a venue the gazetteer lacks, in the place its name opens with
+            inner = [
+                r
+                for r in art.resolved
+                if r.m.nested
+                and r.m.kind is MentionKind.PLACE
+                and r.m.start == pl.m.start
+                and r.m.end < pl.m.end
+                and "~" not in r.key
+            ]
+            if inner:
+                finest = max(inner, key=lambda r: r.m.end)
+                edges.add(K.LOCATION, mt.key, finest.key, art.ev(sentence, "held at (the venue's place)"))
     elif pl.key in art.seat and not any(
         r.m.nested and pl.m.start <= r.m.start and r.m.end <= pl.m.end for r in art.resolved
     ):  # 在区人大常委会会议室: the body's premises, in the place its (full) name gives

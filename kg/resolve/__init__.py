@@ -33,6 +33,7 @@ from kg.records import Analysis, Entity, EntityType, Mention, MentionKind, Resol
 from kg.resolve.context import Context, article_context, province_of
 from kg.resolve.meetings import (
     MeetingMention,
+    abbreviated_venues,
     finish_meetings,
     group_article_meetings,
     meeting_date,
@@ -40,6 +41,7 @@ from kg.resolve.meetings import (
     meeting_name,
     meeting_organizer,
     organizer_in_name,
+    sitting_holder,
 )
 from kg.resolve.orgs import (
     REPORTER_ROLES,
@@ -93,6 +95,7 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
     for an in analyses:
         region = gaz.find_region(an.article.issue.region) if an.article.issue.region else None
         place_divs.update(resolve_places(an, reg, province_of(region), region))
+        abbreviated_venues(an, reg)  # 在京召开: the city a meeting is held in
         contexts[an.article.id] = article_context(an, place_divs)
     scopes = person_scopes(analyses, contexts)
     meeting_groups: dict[tuple[str, str], list[tuple[Mention, dt.date | None, bool]]] = defaultdict(list)
@@ -153,6 +156,11 @@ def resolve(analyses: Sequence[Analysis]) -> Resolution:
                 organizer = org_name(org.text, ctx) if org is not None else None
                 if organizer is None:  # 区第十八届人民政府|第107次常务会议: a body named by its level word
                     organizer, rest = organizer_in_name(rest, ctx) or (None, rest)
+                holder = sitting_holder(m, an) if organizer is None else None
+                if holder is not None:  # 县十五届人大常委会召开|第36次会议
+                    organizer, rest = organizer_in_name(holder + rest, ctx) or (None, rest)
+                    if organizer is not None:
+                        reg.mention_forms[m.id] = reg.mention_forms.get(m.id, set()) | {holder + m.text}
                 canonical = meeting_name(rest, organizer, ctx)
                 article_meetings.append(
                     MeetingMention(

@@ -7,14 +7,18 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 from kg import knowledge
 from kg.dates import DateMention, find_dates
+from kg.errors import DataFileError
 from kg.knowledge import Level
 from kg.records import Analysis, Article, EntityType, Mention, MentionKind
 from kg.resolve.context import Context
 from kg.resolve.orgs import body_without_term, org_name
+from kg.resolve.places import place_key
 from kg.resolve.registry import Registry
+from kg.resources import read_tsv
 
 _ORDINALS = re.compile(r"第?[一二三四五六七八九十百零〇\d]+[届次]")
 
@@ -52,6 +56,24 @@ _LEVEL_BODY = re.compile(
     r"([省市县区州旗]|(?=第?[一二三四五六七八九十]{1,3}届))(?:第?[一二三四五六七八九十]{1,3}届)?"
     r"(人民政府|政府|人大常委会|委常委会)(第.+)"
 )
+
+
+# a body written with its level word and term before the verb that holds its numbered sitting
+# (县十五届人大常委会|召开|第36次会议: the extraction finds no body there)
+_SITTING_HOLDER = re.compile(
+    r"([省市县区州旗](?:第?[一二三四五六七八九十]{1,3}届)?(?:人民政府|政府|人大常委会|委常委会))"
+    r"(?:[^，,。；;、]{0,12}?)(?:召开|举行)了?$"
+)
+
+
+def sitting_holder(meeting: Mention, analysis: Analysis) -> str | None:
+    """县十五届人大常委会召开|第36次会议: the body written before the verb, for a sitting named
+    by its number alone (第N次…会议)."""
+    if not meeting.text.startswith("第"):
+        return None
+    sentence = analysis.sentences[meeting.sentence]
+    found = _SITTING_HOLDER.search(analysis.article.text, max(sentence.start, meeting.start - 40), meeting.start)
+    return found.group(1) if found else None
 
 
 def organizer_in_name(surface: str, ctx: Context) -> tuple[str, str] | None:
@@ -182,7 +204,12 @@ def meeting_forms(meeting: Mention, org: Mention | None, rest: str, ctx: Context
     return forms
 
 
-_DAY_ONLY = re.compile(r"(?<![月\d年])(\d{1,2})日(?=上午|下午|晚|在|召开|举行|开幕|闭幕|,|，)")
+# a day written alone, before the meeting's time or verb, or opening a span (8日至9日在…举行)
+_DAY_ONLY = re.compile(r"(?<![月\d年])(\d{1,2})日(?=上午|下午|晚|在|召开|举行|开幕|闭幕|,|，|至|到)")
+# a day of this month or the last (于本月五日在莆田市举行, 上月28日)
+_THIS_MONTH = re.compile(r"(本月|上月)(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日")
+# the link of a span of days right before a day written alone (9日至13日, 27日—28日)
+_RANGE_TO = frozenset("至到—－-~～")
 
 
 def _dates_in(text: str, article: Article) -> list:
@@ -196,6 +223,9 @@ def _dates_in(text: str, article: Article) -> list:
         for m in _DAY_ONLY.finditer(text):
             if any(a <= m.start() < b for a, b in taken):
                 continue
+            link = m.start() - 1
+            if link >= 0 and text[link] in _RANGE_TO and any(b == link for _, b in taken):
+                continue  # 1月9日至13日: the end of a span, the meeting starts on the first day
             day = int(m.group(1))
             if day <= ref.day:
                 year, month = ref.year, ref.month
@@ -205,7 +235,29 @@ def _dates_in(text: str, article: Article) -> list:
                 found.append(DateMention(m.start(), m.end(), m.group(0), dt.date(year, month, day)))
             except ValueError:
                 continue
+            taken.append((m.start(), m.end()))
+        for m in _THIS_MONTH.finditer(text):  # 于本月五日: the day in the month of the paper's date
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            year, month = ref.year, ref.month
+            if m.group(1) == "上月":
+                year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+            try:
+                found.append(DateMention(m.start(), m.end(), m.group(0), dt.date(year, month, _day(m.group(2)))))
+            except ValueError:
+                continue
     return sorted(found, key=lambda d: d.start)
+
+
+def _day(number: str) -> int:
+    """A day of the month in digits or Chinese numerals (5, 五, 十五, 二十三)."""
+    if number.isdigit():
+        return int(number)
+    tens, _, units = number.partition("十")
+    digits = "〇一二三四五六七八九"
+    if "十" not in number:
+        return digits.index(number)
+    return (digits.index(tens) if tens else 1) * 10 + (digits.index(units) if units else 0)
 
 
 def meeting_date(meeting: Mention, analysis: Analysis) -> dt.date | None:
@@ -220,6 +272,9 @@ def meeting_date(meeting: Mention, analysis: Analysis) -> dt.date | None:
         return inside[0].date
     if knowledge.studied_meeting(analysis.article.text, meeting.end):
         return None
+    respective = _respective_date(meeting, analysis, found)
+    if respective is not None:
+        return respective
     before_it = sorted(
         (m for m in analysis.mentions if m.kind is MentionKind.MEETING and m.sentence == meeting.sentence),
         key=lambda m: m.start,
@@ -241,6 +296,43 @@ def meeting_date(meeting: Mention, analysis: Analysis) -> dt.date | None:
     if any(sentence.start + d.end <= meeting.start for d in found):
         return None  # the sentence's date belongs to the meeting before this one
     return after[0].date if after else None
+
+
+def _joined(items: list, text: str, pattern: re.Pattern[str]) -> list[list]:
+    """Runs of consecutive items (with .start/.end) whose gaps `pattern` matches whole."""
+    runs: list[list] = []
+    for it in items:
+        if runs and pattern.fullmatch(text, runs[-1][-1].end, it.start):
+            runs[-1].append(it)
+        else:
+            runs.append([it])
+    return runs
+
+
+def _respective_date(meeting: Mention, analysis: Analysis, found: list) -> dt.date | None:
+    """2026年1月27日、1月28日，A、B相继在昆明开幕 / A、B分别于D1、D2开幕: the dates joined one to one
+    with the joined meetings (relation_cues.tsv `respectively`, `coordinated`)."""
+    sentence = analysis.sentences[meeting.sentence]
+    cues = knowledge.relation_cues()
+    if len(found) < 2 or not cues["respectively"].search(sentence.text):
+        return None
+    text = analysis.article.text
+    meetings = sorted(
+        (
+            m
+            for m in analysis.mentions
+            if m.kind is MentionKind.MEETING and m.sentence == meeting.sentence and not m.nested
+        ),
+        key=lambda m: m.start,
+    )
+    chain = next((run for run in _joined(meetings, text, cues["coordinated"]) if meeting in run), [])
+    if len(chain) < 2:
+        return None
+    dates = [DateMention(sentence.start + d.start, sentence.start + d.end, d.text, d.date) for d in found]
+    for run in _joined(dates, text, cues["coordinated"]):
+        if len(run) == len(chain):
+            return run[chain.index(meeting)].date
+    return None
 
 
 def _numbered(name: str) -> bool:
@@ -332,3 +424,39 @@ def finish_meetings(groups, reg: Registry) -> None:
         acc = reg.acc[key]
         if date and (acc.date is None or date < acc.date):
             acc.date = date
+
+
+@cache
+def _abbreviated_cities() -> dict[str, str]:
+    """One-character names of cities (京, 沪, 蓉) -> the city's place key (meeting_city_abbrev.tsv)."""
+    gaz = knowledge.gazetteer()
+    out = {}
+    for row in read_tsv("lexicon/meeting_city_abbrev.tsv", ("abbrev", "place")):
+        division = gaz.find_region(row["place"])
+        if division is None:
+            raise DataFileError(f"meeting_city_abbrev.tsv: {row['place']!r} is not a division of the gazetteer")
+        out[row["abbrev"]] = place_key(division)
+    return out
+
+
+@cache
+def _abbreviated_held() -> re.Pattern[str]:
+    held = knowledge.relation_cues()["held"].pattern.removeprefix("^")
+    chars = "".join(sorted(_abbreviated_cities()))
+    return re.compile(f"在([{chars}])(?=(?:主持)?(?:{held}))")
+
+
+def held_in_abbreviated_city(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """在京召开, 在蓉举行, 在沪主持召开: (offset of 在, end of the city's name, the city's place key)."""
+    cities = _abbreviated_cities()
+    found = _abbreviated_held().finditer(text, start, len(text) if end is None else end)
+    return [(m.start(), m.end(), cities[m.group(1)]) for m in found]
+
+
+def abbreviated_venues(analysis: Analysis, reg: Registry) -> None:
+    """The cities of 在京召开-style venues as places, so that a meeting can be held there."""
+    gaz = knowledge.gazetteer()
+    for _, _, key in held_in_abbreviated_city(analysis.article.text):
+        division = gaz.find_region(key.removeprefix("place/"))
+        if division is not None:
+            reg.add(key, EntityType.PLACE, division.name, None, code=division.code)
