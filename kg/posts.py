@@ -38,6 +38,9 @@ _RANK_PREFIX = _GRAMMAR["rank_prefix"]
 _STAFF_TITLE = _GRAMMAR["staff_title"]
 _NAME_AFTER_COMMA = _GRAMMAR["name_after_comma"]
 _CLAUSE_MARKS = "，,；;。：:"
+_BRACKET_OPEN = _GRAMMAR["bracket_open"]
+_BRACKET_CLOSE = _GRAMMAR["bracket_close"]
+_CHAIN_KINDS = (MentionKind.TITLE, MentionKind.ORGANIZATION, MentionKind.PLACE)
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,7 @@ def posts_of(analysis: Analysis, person: Mention, with_former: bool = False) -> 
     if not chain or chain[-1].kind is not MentionKind.TITLE:
         # a title right after the name: 刘宁省长, 孙时光代表
         after = [m for m in same_sentence if m.start == person.end and m.kind is MentionKind.TITLE]
-        chain = after
+        chain = after or _bracketed_after(text, person, same_sentence)
     if (
         not chain
         and before
@@ -222,6 +225,26 @@ def posts_of(analysis: Analysis, person: Mention, with_former: bool = False) -> 
     if cues and all(c.body is None and not c.body_abbrev for c in cues):
         cues = [_office_before(analysis, person, chain, c) for c in cues]
     return cues
+
+
+def _bracketed_after(text: str, person: Mention, same_sentence: list[Mention]) -> list[Mention]:
+    """The posts printed in brackets right after a name: 王明（市发改委主任）, 李华(区委副书记、区长):
+    the bodies and titles filling the brackets, the last a title."""
+    opened = _BRACKET_OPEN.match(text, person.end)
+    if opened is None:
+        return []
+    chain: list[Mention] = []
+    pos = opened.end()
+    for m in same_sentence:
+        if m.start < pos:
+            continue
+        gap = text[pos : m.start]
+        if (chain and len(gap) > _MAX_GAP) or set(gap) - _GAP or m.kind not in _CHAIN_KINDS:
+            break
+        chain.append(m)
+        pos = m.end
+    closed = _BRACKET_CLOSE.match(text, pos)
+    return chain if closed and chain and chain[-1].kind is MentionKind.TITLE else []
 
 
 def _after_wei(text: str, at: int) -> bool:

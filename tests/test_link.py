@@ -1279,3 +1279,19 @@ def test_a_department_fused_with_its_head_and_a_title_before_a_comma_after_wei()
     held = {(s.split("/")[-1], o, t) for k, s, o, t in got if k is K.HOLDS_POST}
     assert [o for p, o, t in held if p == "王海林" and t == "部长"] == ["org/中共睢县委组织部"]
     assert not [x for x in held if x[0] == "李强" and "民政局" in x[1]]
+
+
+def test_posts_printed_in_brackets_after_a_name():
+    # Written in the genre's form (a forum's speakers with their posts in brackets; no public
+    # corpus sentence has it): 甲（市发改委主任）、乙（区委副书记）先后发言
+    an = analysis(
+        "座谈会上，王明（市发改委主任）、李华（区委副书记）先后发言，张强（右）列席。",
+        [("王明", P), ("市发改委", O), ("主任", T), ("李华", P), ("区委", O), ("副书记", T), ("张强", P)],
+        paper="",
+        region="福建省泉州市丰泽区",
+    )
+    got, _ = edges(an)
+    held = {(s.split("/")[-1], o, t) for k, s, o, t in got if k is K.HOLDS_POST}
+    assert ("王明", "org/泉州市发展和改革委员会", "主任") in held
+    assert ("李华", "org/中共泉州市丰泽区委", "副书记") in held
+    assert not [x for x in held if x[0] == "张强"]
