@@ -42,6 +42,7 @@ from kg.records import (
     Resolution,
     Tenure,
 )
+from kg.resources import read_patterns
 
 _ACTING = "代理"
 _SPEAKS_FOR_MEETING = re.compile(r"^\s*(?:会议|大会|全会|会上|常委会|本次会议)")
@@ -60,6 +61,9 @@ class Careers:
     """The input relations plus HOLDS_POST for every appointment, sorted as `link` sorts."""
 
 
+_TERM_LEVEL = dict(read_patterns("lexicon/change_grammar.tsv"))["term_level"]
+
+
 def implied_bodies(an: Analysis) -> Iterator[tuple[Mention, str]]:
     """(title mention, body abbreviation) for each changed post printed without a body:
     副区长 -> 区政府, 省委书记 -> 省委, 吉林省|副省长 -> 吉林省政府 (resolution assigns the title
@@ -71,6 +75,10 @@ def implied_bodies(an: Analysis) -> Iterator[tuple[Mention, str]]:
                 continue
             text = post.title_mention.text
             fused, _ = split_fused(text)
+            if not fused and post.body is None:  # 县十六届|人大常委会主任: the level before the term
+                at = post.title_mention.start
+                level = _TERM_LEVEL.search(an.article.text, max(0, at - 8), at)
+                fused = split_fused(level.group(1) + text)[0] if level else None
             implied = fused or (titles[text].implies if text in titles else "")
             if implied and post.body is not None:  # 吉林省|副省长: the place's 省政府, not the paper's
                 yield post.title_mention, _place_body(post.body.text, implied)

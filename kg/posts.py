@@ -34,6 +34,13 @@ _DEPARTMENT = re.compile(r"(.{1,6}?(?:部|厅|办|办公室|委员会))$")
 # 该集团谢卫江总经理, 该公司总经理王欣: the body named last before, by the word that ends its name
 _ANAPHOR = re.compile(r"该(公司|集团|企业|医院|学校|大学|学院|银行|单位|协会|中心)$")
 FORMER = _GRAMMAR["former"]
+_RANK_PREFIX = _GRAMMAR["rank_prefix"]
+_STAFF_TITLE = _GRAMMAR["staff_title"]
+_NAME_AFTER_COMMA = _GRAMMAR["name_after_comma"]
+_CLAUSE_MARKS = "，,；;。：:"
+_BRACKET_OPEN = _GRAMMAR["bracket_open"]
+_BRACKET_CLOSE = _GRAMMAR["bracket_close"]
+_CHAIN_KINDS = (MentionKind.TITLE, MentionKind.ORGANIZATION, MentionKind.PLACE)
 
 
 @dataclass(frozen=True)
@@ -127,13 +134,15 @@ def posts_of(analysis: Analysis, person: Mention, with_former: bool = False) -> 
             break
         if m.kind not in (MentionKind.TITLE, MentionKind.ORGANIZATION, MentionKind.PLACE):
             break
+        if not chain and m.kind is MentionKind.TITLE and set(gap) & {"，", ","} and _after_wei(text, m.start):
+            break  # 任命甲为…主任，乙为…: 乙 is not 主任
         chain.append(m)
         pos = m.start
     chain.reverse()
     if not chain or chain[-1].kind is not MentionKind.TITLE:
         # a title right after the name: 刘宁省长, 孙时光代表
         after = [m for m in same_sentence if m.start == person.end and m.kind is MentionKind.TITLE]
-        chain = after
+        chain = after or _bracketed_after(text, person, same_sentence)
     if (
         not chain
         and before
@@ -213,7 +222,63 @@ def posts_of(analysis: Analysis, person: Mention, with_former: bool = False) -> 
         shared = _listed_after(analysis, person, chain)
         if shared is not None:  # 副主席甲、乙和秘书长丙, 党委书记甲、院长乙: the list's body
             cues = [PostCue(c.title, shared.body, shared.body_abbrev, c.title_mention, c.former) for c in cues]
+    if cues and all(c.body is None and not c.body_abbrev for c in cues):
+        cues = [_office_before(analysis, person, chain, c) for c in cues]
     return cues
+
+
+def _bracketed_after(text: str, person: Mention, same_sentence: list[Mention]) -> list[Mention]:
+    """The posts printed in brackets right after a name: 王明（市发改委主任）, 李华(区委副书记、区长):
+    the bodies and titles filling the brackets, the last a title."""
+    opened = _BRACKET_OPEN.match(text, person.end)
+    if opened is None:
+        return []
+    chain: list[Mention] = []
+    pos = opened.end()
+    for m in same_sentence:
+        if m.start < pos:
+            continue
+        gap = text[pos : m.start]
+        if (chain and len(gap) > _MAX_GAP) or set(gap) - _GAP or m.kind not in _CHAIN_KINDS:
+            break
+        chain.append(m)
+        pos = m.end
+    closed = _BRACKET_CLOSE.match(text, pos)
+    return chain if closed and chain and chain[-1].kind is MentionKind.TITLE else []
+
+
+def _after_wei(text: str, at: int) -> bool:
+    """Whether the clause before offset `at` gives someone a post with 为 (任命甲为…|主任)."""
+    start = max(text.rfind(c, 0, at) for c in _CLAUSE_MARKS) + 1
+    return bool(_NAME_AFTER_COMMA.search(text[start:at]))
+
+
+def _rank(title: str) -> str:
+    """The office a title is a rank of: 常务副主任 -> 主任."""
+    return _RANK_PREFIX.sub("", title)
+
+
+def _office_before(analysis: Analysis, person: Mention, chain: list[Mention], cue: PostCue) -> PostCue:
+    """A bare title takes the body of the same office printed before it in the sentence:
+    市人大常委会主任甲主持会议，副主任乙、丙，秘书长丁 (副主任 and 秘书长 of 市人大常委会);
+    受市人大常委会主任委托，副主任甲主持会议. The nearest earlier title written with its body
+    whose office is the same (主任 for 副主任), or any for a staff title (秘书长)."""
+    text = analysis.article.text
+    start = chain[0].start if chain else person.start
+    earlier = [m for m in _sentence_mentions(analysis, person.sentence) if m.end <= start]
+    staff = bool(_STAFF_TITLE.match(cue.title))
+    office = _rank(cue.title)
+    for i in range(len(earlier) - 1, 0, -1):
+        t = earlier[i]
+        if t.kind is not MentionKind.TITLE or t is cue.title_mention:
+            continue
+        if not staff and _rank(t.text) != office:
+            continue
+        body = earlier[i - 1]
+        gap = text[body.end : t.start]
+        if body.kind is MentionKind.ORGANIZATION and len(gap) <= _MAX_GAP and not set(gap) - _GAP:
+            return PostCue(cue.title, body, None, cue.title_mention, cue.former)
+    return cue
 
 
 @cache
@@ -253,12 +318,16 @@ def _place_body(place: str, abbrev: str) -> str:
 
 
 def _department(title: str) -> tuple[str, str] | None:
-    """组织部部长 -> (组织部, 部长): a department fused with its head's title."""
+    """组织部部长 -> (组织部, 部长), 组织部长 -> (组织部, 部长): a department fused with its
+    head's title."""
     titles = knowledge.titles()
-    for cut in range(2, len(title) - 1):
+    for cut in range(2, len(title)):
         head, tail = title[:cut], title[cut:]
-        if tail in titles and _DEPARTMENT.fullmatch(head):
-            return head, tail
+        if _DEPARTMENT.fullmatch(head):
+            if tail in titles and cut < len(title) - 1:
+                return head, tail
+            if head[-1] + tail in titles and len(tail) == 1:  # 组织部|长: the head is the 部长
+                return head, head[-1] + tail
     return None
 
 

@@ -86,7 +86,7 @@ def test_no_change_where_none_is_stated(nlp, text):
 
 def test_cue_table_is_checked():
     forms = {c.form for c in cues()}
-    assert forms == {"as", "named", "of", "resign", "nominate", "subject", "held"}
+    assert forms == {"as", "named", "of", "resign", "nominate", "subject", "held", "listed"}
 
 
 # The families below were looked for in the public corpora (People's Daily 1998 NER, MSRA,
@@ -249,3 +249,43 @@ def test_promotions_and_transfers(nlp):
     _, got = changes(nlp, "李明由辽宁省副省长升任辽宁省委副书记；王刚不再担任辽宁省委副书记等职务。")
     assert ("appointed", "李明", "副书记", "辽宁省委") in got
     assert ("removed", "王刚", "副书记", "辽宁省委") in got
+
+
+def test_an_election_after_the_vote_count_and_a_body_written_in_its_term(nlp):
+    # Written in the genre's form (a county congress electing its standing committee and
+    # government; no public corpus sentence has it): 甲以N票当选为…, 乙、丙当选为县十六届人大常委会副主任
+    _, got = changes(
+        nlp,
+        "经过认真计票，王建华以190票的高票当选为县人民政府县长，李卫东、赵红梅当选为县十六届人大常委会副主任。",
+    )
+    assert ("elected", "王建华", "县长", "县人民政府") in got
+    assert {p for k, p, t, _ in got if t == "人大常委会副主任"} == {"李卫东", "赵红梅"}
+
+
+def test_a_resignation_of_the_person_just_appointed(nlp):
+    # Written in the genre's form: 决定任命甲为X，接受其辞去Y职务的请求
+    _, got = changes(
+        nlp, "会议经表决，决定任命刘建国为中山市人民政府副市长，接受其辞去中山市人大常委会副主任职务的请求。"
+    )
+    assert got == {
+        ("appointed", "刘建国", "副市长", "中山市人民政府"),
+        ("resigned", "刘建国", "副主任", "中山市人大常委会"),
+    }
+
+
+def test_the_elected_listed_after_their_post(nlp):
+    # Written in the genre's form (a session's report of its election): 选出的…副主席是：甲、乙、丙
+    _, got = changes(nlp, "会议选出的政协第十二届全国委员会副主席是：张立新、王海涛、陈国华。")
+    assert {(k, p, t) for k, p, t, _ in got} == {
+        ("elected", "张立新", "副主席"),
+        ("elected", "王海涛", "副主席"),
+        ("elected", "陈国华", "副主席"),
+    }
+
+
+def test_an_appointment_list_goes_on_past_a_clause_it_cannot_read(nlp):
+    # Written in the genre's form: 任命甲为X主任，乙为(a body not read)主任，丙为Y局长
+    _, got = changes(nlp, "会议任命王立为上海市经济和信息化委员会主任，孙建平为商务委员会主任，马丽为民政局局长。")
+    assert ("appointed", "王立", "主任", "上海市经济和信息化委员会") in got
+    assert ("appointed", "马丽", "局长", "民政局") in got
+    assert not [c for c in got if c[1] == "王立" and c[3] != "上海市经济和信息化委员会"]

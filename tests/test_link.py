@@ -1208,3 +1208,90 @@ def test_the_bodies_that_host_a_meeting_organise_it():
     assert {m for m, _ in hosts} == {"大学体育发展研讨会", "国际周活动"}
     assert len([o for m, o in hosts if m == "国际周活动"]) == 2  # each of the joint hosts
     assert len([o for m, o in hosts if m == "大学体育发展研讨会"]) == 1  # 承办 without 由: not this rule
+
+
+def test_a_bare_title_takes_the_body_of_the_same_office_before_it():
+    # Written in the genre's form (a standing committee's sitting as city papers report it; no
+    # public corpus sentence has it): 主任甲主持会议，副主任乙、丙，秘书长丁出席; and the
+    # chair's deputy presiding on the chair's behalf (受…主任委托，副主任甲主持会议).
+    an = analysis(
+        "市人大常委会主任林志远主持会议，副主任陈晓东、吴国平，秘书长周敏出席会议。"
+        "受市人大常委会主任委托，副主任郑海峰主持会议。",
+        [
+            ("市人大常委会", O),
+            ("主任", T),
+            ("林志远", P),
+            ("副主任", T),
+            ("陈晓东", P),
+            ("吴国平", P),
+            ("秘书长", T),
+            ("周敏", P),
+            ("市人大常委会", O),
+            ("主任", T),
+            ("副主任", T),
+            ("郑海峰", P),
+        ],
+        paper="",
+        region="福建省泉州市",
+    )
+    got, _ = edges(an)
+    held = {(s.split("/")[-1], o, t) for k, s, o, t in got if k is K.HOLDS_POST}
+    body = "org/泉州市人民代表大会常务委员会"
+    assert ("林志远", body, "主任") in held
+    for name in ("陈晓东", "吴国平", "郑海峰"):
+        assert (name, body, "副主任") in held
+    assert ("周敏", body, "秘书长") in held
+
+
+def test_a_bare_title_of_another_office_takes_no_body_from_before():
+    # Written in the genre's form: 副主任 later in the sentence than a 书记 is not the 书记's body's
+    an = analysis(
+        "县委书记王立新出席会议并讲话，副主任李红主持。",
+        [("县委", O), ("书记", T), ("王立新", P), ("副主任", T), ("李红", P)],
+        paper="",
+        region="湖北省十堰市房县",
+    )
+    got, _ = edges(an)
+    assert not [e for e in got if e[0] is K.HOLDS_POST and e[1].endswith("/李红")]
+
+
+def test_a_department_fused_with_its_head_and_a_title_before_a_comma_after_wei():
+    # Written in the genre's form: 县委常委、组织部长甲 (部长 of the 县委's 组织部); in an
+    # appointment list 任命甲为X局局长，乙为Y局局长 the title before the comma is not 乙's
+    an = analysis(
+        "县委常委、组织部长王海林宣读了名单。会议任命张立为市民政局局长，李强为市财政局局长。",
+        [
+            ("县委", O),
+            ("常委", T),
+            ("组织部长", T),
+            ("王海林", P),
+            ("张立", P),
+            ("市民政局", O),
+            ("局长", T),
+            ("李强", P),
+            ("市财政局", O),
+            ("局长", T),
+        ],
+        paper="",
+        region="河南省商丘市睢县",
+    )
+    got, _ = edges(an)
+    held = {(s.split("/")[-1], o, t) for k, s, o, t in got if k is K.HOLDS_POST}
+    assert [o for p, o, t in held if p == "王海林" and t == "部长"] == ["org/中共睢县委组织部"]
+    assert not [x for x in held if x[0] == "李强" and "民政局" in x[1]]
+
+
+def test_posts_printed_in_brackets_after_a_name():
+    # Written in the genre's form (a forum's speakers with their posts in brackets; no public
+    # corpus sentence has it): 甲（市发改委主任）、乙（区委副书记）先后发言
+    an = analysis(
+        "座谈会上，王明（市发改委主任）、李华（区委副书记）先后发言，张强（右）列席。",
+        [("王明", P), ("市发改委", O), ("主任", T), ("李华", P), ("区委", O), ("副书记", T), ("张强", P)],
+        paper="",
+        region="福建省泉州市丰泽区",
+    )
+    got, _ = edges(an)
+    held = {(s.split("/")[-1], o, t) for k, s, o, t in got if k is K.HOLDS_POST}
+    assert ("王明", "org/泉州市发展和改革委员会", "主任") in held
+    assert ("李华", "org/中共泉州市丰泽区委", "副书记") in held
+    assert not [x for x in held if x[0] == "张强"]

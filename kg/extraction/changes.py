@@ -11,6 +11,7 @@ five forms is here:
   nominate 市委决定提名甲为市长候选人; 我提名甲、乙同志为国务院副总理人选 (the decision reported)
   subject  甲当选为省政协主席; 甲被任命为…; 甲辞去…职务
   held     甲…辞职/退休/逝世/受免职处理: the posts printed with 甲 (该同志 -> the name before it)
+  listed   会议选出的政协第十二届全国委员会副主席是：甲、乙、丙 (the posts, then the names)
 
 A list of posts is read like a title chain (bodies, titles, 、 and 兼 between them); a title
 without a body takes the body of the title before it in the same list (副区长、代理区长); 代理
@@ -33,7 +34,7 @@ from kg.extraction.sentences import doc_text
 from kg.records import Article, ChangedPost, ChangeKind, Mention, MentionKind, PostChange
 from kg.resources import read_patterns, read_tsv
 
-FORMS = ("as", "named", "of", "resign", "nominate", "subject", "held")
+FORMS = ("as", "named", "of", "resign", "nominate", "subject", "held", "listed")
 _NAME_GAP = ("、", "和", "，", ",")  # between the names of a person list
 _ACTING = "代理"
 _GRAMMAR = dict(read_patterns("lexicon/change_grammar.tsv"))  # the grammar words: data
@@ -57,6 +58,11 @@ _CHAIN_GAP = _GRAMMAR["chain_gap"]
 _ACTING_SHORT = _GRAMMAR["acting_short"]
 _CLAUSE_START = re.compile(r"[，,；;。：:]")
 _REQUEST = _GRAMMAR["request"]
+_TERM_PREFIX = _GRAMMAR["term_prefix"]
+_VOTES = _GRAMMAR["votes"]
+_SAME_SENTENCE_ANAPHOR = _GRAMMAR["same_sentence_anaphor"]
+_LISTED_LINK = _GRAMMAR["listed_link"]
+_LISTED_GAP = _GRAMMAR["listed_gap"]
 
 
 @dataclass(frozen=True)
@@ -202,6 +208,10 @@ class _Sentence:
                 acting, pos = True, pos + len(_ACTING)
                 continue
             item = self.item_at(pos, "T") or self.item_at(pos, "B")
+            term = _TERM_PREFIX.match(self.text, pos, self.end) if item is None else None
+            if term is not None and self.item_at(term.end(), "TB") is not None:
+                pos = term.end()  # 当选为县十六届|人大常委会主任: the body's term, not a body
+                continue
             if item is None:
                 gap = _LIST_GAP.match(self.text, pos, self.end)
                 if gap is None or pending is not None or acting or not out:
@@ -301,6 +311,12 @@ def _as_form(
         posts, end = s.posts(joined.end()) if joined else ([], after)
         if posts and link is _NAMED_LINK and _NOT_A_STEP.match(s.text, end, s.end):
             posts = []  # 甲任X期间, 关于甲任X时…: a time of the career, not a decision
+        if not posts and link is _AS_LINK and out and joined:
+            # 任命甲为X主任，乙为(a body not read)局长，丙为Y局长: the next clause goes on
+            nxt = re.compile(r"[^，,；;。]*[，,；;]").match(s.text, joined.end(), s.end)
+            if nxt:
+                pos = nxt.end()
+                continue
         if not posts:
             if link is _NAMED_LINK:  # 决定：甲不再兼任X；乙任Y: every clause of the decision
                 nxt = re.compile(r"[^，,；;。]*[，,；;]").match(s.text, pos, s.end)
@@ -389,6 +405,10 @@ def _resign_form(s: _Sentence, cue: _Cue, m: re.Match[str]) -> list[ChangeSpan]:
     pos = m.end()
     while True:
         people, after = s.persons(pos)
+        ana = _SAME_SENTENCE_ANAPHOR.match(s.text, pos, s.end) if not people and pos == m.end() else None
+        if ana is not None:  # 任命甲为副市长，接受其辞去…职务的请求: the person named before
+            named = [i for i in s.items if i.kind == "P" and i.end <= m.start()]
+            people, after = named[-1:], ana.end()
         if not people or not s.text.startswith("辞去", after):
             break
         posts, end = s.posts(after + 2)
@@ -404,6 +424,23 @@ def _resign_form(s: _Sentence, cue: _Cue, m: re.Match[str]) -> list[ChangeSpan]:
             pos += 1
             continue
         break
+    return out
+
+
+def _listed_form(s: _Sentence, cue: _Cue, m: re.Match[str]) -> list[ChangeSpan]:
+    """CUE POSTS 是：甲、乙、丙 (选出的…副主席是：…): every name of the list up to the clause's end,
+    also past a name the extraction missed (a list item of 2-4 characters between two)."""
+    posts, end = s.posts(m.end())
+    link = _LISTED_LINK.match(s.text, end, s.end) if posts else None
+    if link is None:
+        return []
+    out = []
+    pos = link.end()
+    for p in (i for i in s.items if i.kind == "P" and i.start >= pos):
+        if not _LISTED_GAP.fullmatch(s.text, pos, p.start):
+            break
+        out.append(ChangeSpan(cue.kind, m.group(0), m.start(), p.end, (p.start, p.end), tuple(posts), m.start()))
+        pos = p.end
     return out
 
 
@@ -442,7 +479,8 @@ def _subject(s: _Sentence, at: int, max_gap: int, antecedent: _Item | None) -> _
 def _subject_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item | None) -> list[ChangeSpan]:
     """甲(同志)(再次)当选为 POSTS; 甲被任命为 POSTS; 甲辞去 POSTS 职务; 甲不再担任 POSTS (职务);
     她当选为… (the person named in an earlier sentence of the paragraph)."""
-    p = _subject(s, m.start(), 6, antecedent)
+    votes = _VOTES.search(s.text, max(s.start, m.start() - 14), m.start())  # 甲以190票当选为…
+    p = _subject(s, votes.start() if votes else m.start(), 6, antecedent)
     taken_first = False
     if p is None:  # 甲由X副省长升任Y: the post left is printed between; 甲任X，不再担任Y: the post taken
         p = _subject(s, m.start(), 24, None)
@@ -451,7 +489,7 @@ def _subject_form(s: _Sentence, cue: _Cue, m: re.Match[str], antecedent: _Item |
         )
         if p is None or not (s.text.startswith("由", p.end) or taken_first):
             return []
-    said = s.text[p.end : m.start()] if p.start >= s.start else s.text[s.start : m.start()]
+    said = s.text[p.end : votes.start() if votes else m.start()] if p.start >= s.start else s.text[s.start : m.start()]
     if p.start >= s.start and re.search(r"[，,、]", said) and not taken_first:
         return []
     if _NOT_NOW.search(said[-6:]):
@@ -582,6 +620,8 @@ def find_changes(doc: Doc) -> list[ChangeSpan]:
                 found = _nominate_form(sent, cue, m, antecedent)
             elif cue.form == "subject":
                 found = _subject_form(sent, cue, m, antecedent)
+            elif cue.form == "listed":
+                found = _listed_form(sent, cue, m)
             else:
                 found = _held_form(sent, cue, m, antecedent, chains_in(sent))
             found_here += found
