@@ -66,6 +66,39 @@ def test_bodies_listed_in_a_titles_head_and_the_printers_of_a_notice():
     assert {o for s, o in got if s == "关于全面推进政务公开工作的意见"} == {"中共中央办公厅", "国务院办公厅"}
 
 
+def test_the_author_of_a_notice_issues_the_document_it_prints():
+    # composed in the form of a city government office's notice: its title, unbracketed, in the
+    # headline, the printed document in brackets in the body
+    an = analysis(
+        "贵阳市人民政府办公厅关于印发贵阳市稳定经济运行实施方案的通知\n"
+        "《贵阳市稳定经济运行实施方案》已经市人民政府同意，现印发给你们，请认真组织实施。",
+        [
+            ("贵阳市人民政府办公厅关于印发贵阳市稳定经济运行实施方案的通知", Y),
+            ("贵阳市人民政府办公厅", O, True),
+            ("贵阳市稳定经济运行实施方案", Y),
+            ("市人民政府", O),
+        ],
+        paper="",
+        region="贵州省贵阳市",
+        headline_lines=1,
+    )
+    got = issued(edges(an))
+    assert ("贵阳市稳定经济运行实施方案", "贵阳市人民政府办公厅") in got
+    assert ("贵阳市人民政府办公厅关于印发贵阳市稳定经济运行实施方案的通知", "贵阳市人民政府办公厅") in got
+    assert ("贵阳市稳定经济运行实施方案", "贵阳市人民政府") not in got  # it approved, it did not issue
+
+
+def test_a_name_inside_a_works_title_is_not_issued_by_its_organiser():
+    # composed in the form of county news on an exhibition (the title a work's, the campaign named in it)
+    an = analysis(
+        "由县总工会主办的《决战决胜——某县脱贫攻坚工作掠影》大型图片展在县委门前广场展出。",
+        [("县总工会", O), ("脱贫攻坚", Y), ("县委", O)],
+        paper="",
+        region="河南省周口市郸城县",
+    )
+    assert not issued(edges(an))
+
+
 def test_a_regulation_named_after_a_body_is_that_bodys_only_if_it_makes_rules():
     an = analysis(
         "会议审议了《上海市公共图书馆条例(草案)》和《深圳市人民代表大会常务委员会听证条例》。",
