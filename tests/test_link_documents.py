@@ -99,6 +99,24 @@ def test_a_name_inside_a_works_title_is_not_issued_by_its_organiser():
     assert not issued(edges(an))
 
 
+def test_a_name_opening_with_a_body_is_its_document_only_if_it_names_a_document():
+    # composed in the form of a provincial party paper's report (the seeds' 001 prints the system)
+    an = analysis(
+        "会议听取了《吉林省人民政府工作报告》，强调要完善中国共产党党内法规体系。",
+        [
+            ("吉林省人民政府工作报告", Y),
+            ("吉林省人民政府", O, True),
+            ("中国共产党党内法规体系", Y),
+            ("中国共产党", O, True),
+        ],
+        paper="",
+        region="吉林省",
+    )
+    got = issued(edges(an))
+    assert ("吉林省人民政府工作报告", "吉林省人民政府") in got
+    assert not [o for s, o in got if s == "中国共产党党内法规体系"]
+
+
 def test_a_regulation_named_after_a_body_is_that_bodys_only_if_it_makes_rules():
     an = analysis(
         "会议审议了《上海市公共图书馆条例(草案)》和《深圳市人民代表大会常务委员会听证条例》。",

@@ -263,6 +263,8 @@ def add_issuers(art: ArticleView, names: dict[str, str], org_forms: dict[str, st
                 continue  # 中华人民共和国预算法: a state's law is named after the state, not its author
             if not head and cues["law_name"].search(name) and not cues["lawmaker"].search(names[okey]):
                 continue  # 上海市公共图书馆条例: a regulation on the body, made by another
+            if not head and not cues["authored_kind"].search(name):
+                continue  # 中国共产党党内法规体系: a system the body leads, not a document it wrote
             edges.add(K.ISSUED_BY, r.key, okey, art.ev(r.m.sentence, "named after its author"))
             named_only_here = not any(x.key == okey for x in art.resolved)
             if named_only_here and names[okey] not in knowledge.gazetteer().by_name:  # (not a state)
