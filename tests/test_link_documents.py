@@ -117,6 +117,27 @@ def test_a_name_opening_with_a_body_is_its_document_only_if_it_names_a_document(
     assert not [o for s, o in got if s == "中国共产党党内法规体系"]
 
 
+def test_a_dateline_agency_or_a_gazette_prints_a_document_it_does_not_issue():
+    # CLUENER (real sentences, shortened): an agency's dateline before the issuer it reports, and a
+    # city government's gazette printing a notice
+    an = analysis(
+        "中新社七月十六日电台北消息：台湾“金管会”十五日发布修正两岸金融业务往来许可办法。"
+        "今年6月1日，北京市政府第10期《政府公报》发布了《关于已购经适房上市交易的有关通知》。",
+        [
+            ("中新社", O),
+            ("修正两岸金融业务往来许可办法", Y),
+            ("北京市政府", O),
+            ("政府公报", O),
+            ("关于已购经适房上市交易的有关通知", Y),
+        ],
+        paper="",
+        region="",
+    )
+    got = issued(edges(an))
+    assert not [o for s, o in got if "新闻社" in o or "中新社" in o]
+    assert not [o for s, o in got if "公报" in o]
+
+
 def test_a_regulation_named_after_a_body_is_that_bodys_only_if_it_makes_rules():
     an = analysis(
         "会议审议了《上海市公共图书馆条例(草案)》和《深圳市人民代表大会常务委员会听证条例》。",

@@ -201,7 +201,16 @@ def add_issuers(art: ArticleView, names: dict[str, str], org_forms: dict[str, st
             # 《办法》由市发改委、市财政局制定: the issuers after the document
             for o, verb in _issuers_after(art, orgs, p, cues):
                 edges.add(K.ISSUED_BY, p.key, o.key, art.ev(sentence.index, f"issued (由…{verb})"))
-            subject = [o for o in orgs if o.m.end <= p.m.start and not in_title(o.m.start, o.m.end)]
+            # not a paper's or gazette's title (北京市政府第10期《政府公报》发布了《…》) nor the agency of a
+            # dateline (中新社七月十六日电 台湾“金管会”十五日发布…): they print what another issued
+            subject = [
+                o
+                for o in orgs
+                if o.m.end <= p.m.start
+                and not in_title(o.m.start, o.m.end)
+                and not (text[o.m.start - 1 : o.m.start] == "《" and text[o.m.end : o.m.end + 1] == "》")
+                and not cues["dateline_after"].match(text, o.m.end)
+            ]
             if not subject:
                 continue
             verb = next(
