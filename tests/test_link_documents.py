@@ -207,3 +207,19 @@ def test_a_meeting_held_on_the_document_its_name_holds():
     )
     got = {(s, o) for k, s, o in edges(an) if k is K.ABOUT}
     assert [p for _, p in got if "政府工作报告" in p]
+
+
+def test_a_meeting_named_after_a_document_whose_span_opens_after_the_title():
+    # composed in the form of a county paper's report: the meeting read without the title before it
+    an = analysis(
+        "县委召开《中共某县委关于制定某县国民经济和社会发展第十四个五年规划的建议》征求意见座谈会。",
+        [
+            ("县委", O),
+            ("中共某县委关于制定某县国民经济和社会发展第十四个五年规划的建议", Y),
+            ("意见座谈会", M),
+        ],
+        paper="",
+        region="山东省德州市平原县",
+    )
+    got = {(s, o) for k, s, o in edges(an) if k is K.ABOUT}
+    assert [p for _, p in got if "第十四个五年规划的建议" in p]

@@ -55,8 +55,11 @@ def add_discussed(art: ArticleView, edges: Edges) -> None:
         named_in = [(mt.m.start, mt.m.end) for mt in meetings]
         for p in policies:
             # 《政府工作报告》征求意见会: a meeting held on the document named in its name
+            # (the meeting's span may open after the title: 《建议》征求|意见座谈会)
             for mt in meetings:
-                if mt.m.start <= p.m.start and cues["named_after_document"].match(text[p.m.end : mt.m.end]):
+                if (mt.m.start <= p.m.start or p.m.end <= mt.m.start) and cues["named_after_document"].match(
+                    text[p.m.end : mt.m.end]
+                ):
                     edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "meeting on the document"))
             if p.m.nested or inside_any(named_in, p.m.start, p.m.end):  # 国家“十三五”科技创新成就展
                 continue
