@@ -472,6 +472,8 @@ def _heading_like(line: _Line) -> bool:
         return False
     if re.search(r"[。！？!?]", text.rstrip(_CLOSERS)):  # a sentence ends inside: running text
         return False
+    if text[:1] in "（(" and _name_tail(text) is not None:
+        return False  # （张三 李四） on its own line under the story: its credit, not a headline
     return not _opens_article(text) and not _byline_line(text)
 
 
@@ -713,10 +715,12 @@ def _names(cell: str | None, role: str) -> list[tuple[str, str]]:
     b = _bylines()
     cell = b["glued_role"].sub(r" \1", cell or "")  # 记者姚克勤通讯员李鸿光: a role glued to the name before it
     for token in re.split(r"[\s、]+", cell.strip()):
+        if b["credit_word"].match(token):
+            continue  # 记者 张三 摄影报道: the kind of the report
         while (head := b["role_in_cell"].match(token)) is not None and head.end() > 0:
             role, token = head.group(1), token[head.end() :]
-        if b["not_name_end"].search(token) or b["paper_word_end"].search(token):
-            continue  # 文/本刊记者冯娜娜: the paper's word before the role, not a name
+        if b["not_name_end"].search(token) or b["paper_word_end"].search(token) or b["unit_word"].match(token):
+            continue  # 文/本刊记者冯娜娜, 作者：西洋镇 黄强: the paper's word or the unit, not a name
         if len(token) in (5, 6) and (parts := _two_names(token)) is not None:
             out += [(parts[0], role), (parts[1], role)]  # 蔡早勤汤华明, 李蕾张羽飞: two names without a space
         elif 2 <= len(token) <= 8:
@@ -742,17 +746,24 @@ def _surnames() -> frozenset[str]:
 
 
 def _name_tail(text: str) -> re.Match[str] | None:
-    """The bare names in brackets closing an article's last line (…工作。（张三 李四））: the
-    credit of papers that print no role; each must open with a surname, so that （完）, （新华社）
-    or an explanation in brackets is not read as one."""
-    m = _bylines()["name_tail"].search(text)
-    if m is None or not re.search(r"(?:^|[。！？!?”])\s*$", text[: m.start()]):
-        return None  # the brackets must follow a finished sentence or stand on their own line
-    names = re.split(r"[\s、]+", m.group("names").strip())
+    """The bare names closing an article's last line, in brackets (…工作。（张三 李四））or after
+    a solid mark (…事项。■张三): the credit of papers that print no role; each must open with a
+    surname, so that （完）, （新华社） or an explanation in brackets is not read as one."""
+    b = _bylines()
+    m = b["mark_tail"].search(text)
+    if m is None:
+        m = b["name_tail"].search(text)
+        if m is None or not re.search(r"(?:^|[。！？!?”])\s*$", text[: m.start()]):
+            return None  # the brackets must follow a finished sentence or stand on their own line
+    return m if _surname_names(m.group("names")) else None
+
+
+def _surname_names(cell: str) -> bool:
+    """Whether every name of a byline cell printed without a role opens with a surname and does
+    not end as a body's or a role's word does."""
     surnames = _surnames()
-    if all((n[:1] in surnames or n[:2] in surnames) and not _bylines()["not_name_end"].search(n) for n in names):
-        return m
-    return None
+    names = re.split(r"[\s、]+", cell.strip())
+    return all((n[:1] in surnames or n[:2] in surnames) and not _bylines()["not_name_end"].search(n) for n in names)
 
 
 """Last characters of bracketed words that are bodies or notes, not names (（新华社）, （待续）)."""
@@ -808,9 +819,12 @@ def _build(parts: list[_Raw], issue: Issue) -> Article:
                     "benbao_place",
                     "agency_dateline",
                     "benbao_spaced",
+                    "benbao_bare",
                     "benbao",
                 ):
                     m = b[name].match(text)
+                    if m and name == "benbao_bare" and not _surname_names(m.group("names")):
+                        m = b["benbao"].match(text)  # 本报讯 近年 …: the dateline without a name
                     if m:
                         break
             if m is None:

@@ -368,6 +368,27 @@ BODY = "5月12日，省政府召开常务会议，研究部署安全生产工作
         ("本网讯 (学生记者 张三 李四)" + BODY, [("张三", "学生记者"), ("李四", "学生记者")]),
         (BODY + "(文/图 张三)", [("张三", "文/图")]),
         (BODY + "\n记者：张三\n编辑：李四\n责编：王五", [("张三", "记者")]),
+        # composed in the house styles of county media centres and city news apps (2026-12-03 probes of
+        # unseen pages): the media's name before the role inside the brackets, a news app before 记者,
+        # a bare name between dateline and body, a page's date before 作者 and a unit before the name,
+        # a name after a solid mark closing the story
+        (
+            "德州新闻网讯(平原融媒记者 张三 李四 王五)" + BODY,
+            [("张三", "融媒记者"), ("李四", "融媒记者"), ("王五", "融媒记者")],
+        ),
+        ("中华网讯(周口报业全媒体记者 张三 通讯员 李四)" + BODY, [("张三", "全媒体记者"), ("李四", "通讯员")]),
+        ("周口日报·新周口客户端记者 张三 文/图\n\n" + BODY, [("张三", "记者")]),
+        ("寿宁新闻网讯 张三 " + BODY, [("张三", "记者")]),
+        ("本报讯 近日 " + BODY, []),
+        ("发布时间：2010/8/10 作者：西洋镇 张三\n\n" + BODY, [("张三", "")]),
+        (BODY + "■张三", [("张三", "")]),
+        (BODY + "■新华社", []),
+        # the credit's kind after the names, every reporter's role in the closing brackets, roles with
+        # a colon in one cell, and bare names in brackets on their own line under the story
+        ("本报讯 (记者 张三 摄影报道) " + BODY, [("张三", "记者")]),
+        (BODY + "（见习记者 张三 记者 李四）", [("张三", "见习记者"), ("李四", "记者")]),
+        (BODY + "\n记者：张三 李四 通讯员：王五", [("张三", "记者"), ("李四", "记者"), ("王五", "通讯员")]),
+        (BODY + "\n\n（张三 李四）", [("张三", ""), ("李四", "")]),
     ],
 )
 def test_bylines_in_many_house_styles(tmp_path, credit, expected):

@@ -66,6 +66,78 @@ def test_bodies_listed_in_a_titles_head_and_the_printers_of_a_notice():
     assert {o for s, o in got if s == "关于全面推进政务公开工作的意见"} == {"中共中央办公厅", "国务院办公厅"}
 
 
+def test_the_author_of_a_notice_issues_the_document_it_prints():
+    # composed in the form of a city government office's notice: its title, unbracketed, in the
+    # headline, the printed document in brackets in the body
+    an = analysis(
+        "贵阳市人民政府办公厅关于印发贵阳市稳定经济运行实施方案的通知\n"
+        "《贵阳市稳定经济运行实施方案》已经市人民政府同意，现印发给你们，请认真组织实施。",
+        [
+            ("贵阳市人民政府办公厅关于印发贵阳市稳定经济运行实施方案的通知", Y),
+            ("贵阳市人民政府办公厅", O, True),
+            ("贵阳市稳定经济运行实施方案", Y),
+            ("市人民政府", O),
+        ],
+        paper="",
+        region="贵州省贵阳市",
+        headline_lines=1,
+    )
+    got = issued(edges(an))
+    assert ("贵阳市稳定经济运行实施方案", "贵阳市人民政府办公厅") in got
+    assert ("贵阳市人民政府办公厅关于印发贵阳市稳定经济运行实施方案的通知", "贵阳市人民政府办公厅") in got
+    assert ("贵阳市稳定经济运行实施方案", "贵阳市人民政府") not in got  # it approved, it did not issue
+
+
+def test_a_name_inside_a_works_title_is_not_issued_by_its_organiser():
+    # composed in the form of county news on an exhibition (the title a work's, the campaign named in it)
+    an = analysis(
+        "由县总工会主办的《决战决胜——某县脱贫攻坚工作掠影》大型图片展在县委门前广场展出。",
+        [("县总工会", O), ("脱贫攻坚", Y), ("县委", O)],
+        paper="",
+        region="河南省周口市郸城县",
+    )
+    assert not issued(edges(an))
+
+
+def test_a_name_opening_with_a_body_is_its_document_only_if_it_names_a_document():
+    # composed in the form of a provincial party paper's report (the seeds' 001 prints the system)
+    an = analysis(
+        "会议听取了《吉林省人民政府工作报告》，强调要完善中国共产党党内法规体系。",
+        [
+            ("吉林省人民政府工作报告", Y),
+            ("吉林省人民政府", O, True),
+            ("中国共产党党内法规体系", Y),
+            ("中国共产党", O, True),
+        ],
+        paper="",
+        region="吉林省",
+    )
+    got = issued(edges(an))
+    assert ("吉林省人民政府工作报告", "吉林省人民政府") in got
+    assert not [o for s, o in got if s == "中国共产党党内法规体系"]
+
+
+def test_a_dateline_agency_or_a_gazette_prints_a_document_it_does_not_issue():
+    # CLUENER (real sentences, shortened): an agency's dateline before the issuer it reports, and a
+    # city government's gazette printing a notice
+    an = analysis(
+        "中新社七月十六日电台北消息：台湾“金管会”十五日发布修正两岸金融业务往来许可办法。"
+        "今年6月1日，北京市政府第10期《政府公报》发布了《关于已购经适房上市交易的有关通知》。",
+        [
+            ("中新社", O),
+            ("修正两岸金融业务往来许可办法", Y),
+            ("北京市政府", O),
+            ("政府公报", O),
+            ("关于已购经适房上市交易的有关通知", Y),
+        ],
+        paper="",
+        region="",
+    )
+    got = issued(edges(an))
+    assert not [o for s, o in got if "新闻社" in o or "中新社" in o]
+    assert not [o for s, o in got if "公报" in o]
+
+
 def test_a_regulation_named_after_a_body_is_that_bodys_only_if_it_makes_rules():
     an = analysis(
         "会议审议了《上海市公共图书馆条例(草案)》和《深圳市人民代表大会常务委员会听证条例》。",
@@ -135,3 +207,19 @@ def test_a_meeting_held_on_the_document_its_name_holds():
     )
     got = {(s, o) for k, s, o in edges(an) if k is K.ABOUT}
     assert [p for _, p in got if "政府工作报告" in p]
+
+
+def test_a_meeting_named_after_a_document_whose_span_opens_after_the_title():
+    # composed in the form of a county paper's report: the meeting read without the title before it
+    an = analysis(
+        "县委召开《中共某县委关于制定某县国民经济和社会发展第十四个五年规划的建议》征求意见座谈会。",
+        [
+            ("县委", O),
+            ("中共某县委关于制定某县国民经济和社会发展第十四个五年规划的建议", Y),
+            ("意见座谈会", M),
+        ],
+        paper="",
+        region="山东省德州市平原县",
+    )
+    got = {(s, o) for k, s, o in edges(an) if k is K.ABOUT}
+    assert [p for _, p in got if "第十四个五年规划的建议" in p]

@@ -259,6 +259,26 @@ def test_a_declared_short_name_is_the_same_document():
     assert "意见" in entity(res, k[1]).aliases
 
 
+def test_an_issuing_number_printed_after_a_title_is_the_same_document():
+    # composed in the form of a county government's document citing its grounds (GB/T 9704 numbers)
+    an = analysis(
+        "根据《贵阳市人民政府关于印发贵阳市稳增长若干政策措施的通知》(筑府发〔2016〕13号)，结合本县实际，制定本方案。",
+        [
+            ("贵阳市人民政府关于印发贵阳市稳增长若干政策措施的通知", Y),
+            ("贵阳市人民政府", O, True),
+            ("筑府发〔2016〕13号", Y),
+        ],
+        region="贵州省贵阳市",
+    )
+    res = resolve([an])
+    k = [key for key in keys_of(res, an) if key.startswith("policy/")]
+    assert k == ["policy/贵阳市人民政府关于印发贵阳市稳增长若干政策措施的通知"] * 2
+    assert "筑府发〔2016〕13号" in entity(res, k[0]).aliases
+    # a number cited on its own is a document of its own
+    alone = analysis("贯彻落实筑府发〔2016〕13号文件精神。", [("筑府发〔2016〕13号", Y)], region="贵州省贵阳市")
+    assert keys_of(resolve([alone]), alone) == ["policy/筑府发〔2016〕13号"]
+
+
 def test_a_bare_meeting_is_named_after_the_body_convening_it():
     # composed in the formula of Xinhua copy (January 2022)
     an = analysis(

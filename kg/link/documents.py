@@ -22,6 +22,7 @@ from kg.link.article import (
     sentence_of_paragraph,
 )
 from kg.records import EntityType, RelationKind
+from kg.resolve import policy_key_name
 
 K = RelationKind
 
@@ -54,8 +55,11 @@ def add_discussed(art: ArticleView, edges: Edges) -> None:
         named_in = [(mt.m.start, mt.m.end) for mt in meetings]
         for p in policies:
             # 《政府工作报告》征求意见会: a meeting held on the document named in its name
+            # (the meeting's span may open after the title: 《建议》征求|意见座谈会)
             for mt in meetings:
-                if mt.m.start <= p.m.start and cues["named_after_document"].match(text[p.m.end : mt.m.end]):
+                if (mt.m.start <= p.m.start or p.m.end <= mt.m.start) and cues["named_after_document"].match(
+                    text[p.m.end : mt.m.end]
+                ):
                     edges.add(K.ABOUT, mt.key, p.key, art.ev(sentence.index, "meeting on the document"))
             if p.m.nested or inside_any(named_in, p.m.start, p.m.end):  # 国家“十三五”科技创新成就展
                 continue
@@ -164,6 +168,8 @@ def add_issuers(art: ArticleView, names: dict[str, str], org_forms: dict[str, st
         titled = [(q.m.start, q.m.end) for q in policies]  # 《中共…区委关于制定…的建议》: words of a title
         in_title = partial(inside_any, titled)
         for p in policies:
+            if _in_other_title(text, sentence.start, p, titled):
+                continue  # 《决战决胜——某县脱贫攻坚工作掠影》大型图片展: a name inside a work's title
             # 全国人大常委会关于实行宪法宣誓制度的决定: the body printed before its 关于-document
             # 党中央、国务院《关于…的意见》, 省委、省政府《关于…》: the bodies printed before the title;
             # 市发展改革委、市综合行政执法局《…实施方案》: before any title in brackets (not a paper's article)
@@ -198,7 +204,16 @@ def add_issuers(art: ArticleView, names: dict[str, str], org_forms: dict[str, st
             # 《办法》由市发改委、市财政局制定: the issuers after the document
             for o, verb in _issuers_after(art, orgs, p, cues):
                 edges.add(K.ISSUED_BY, p.key, o.key, art.ev(sentence.index, f"issued (由…{verb})"))
-            subject = [o for o in orgs if o.m.end <= p.m.start and not in_title(o.m.start, o.m.end)]
+            # not a paper's or gazette's title (北京市政府第10期《政府公报》发布了《…》) nor the agency of a
+            # dateline (中新社七月十六日电 台湾“金管会”十五日发布…): they print what another issued
+            subject = [
+                o
+                for o in orgs
+                if o.m.end <= p.m.start
+                and not in_title(o.m.start, o.m.end)
+                and not (text[o.m.start - 1 : o.m.start] == "《" and text[o.m.end : o.m.end + 1] == "》")
+                and not cues["dateline_after"].match(text, o.m.end)
+            ]
             if not subject:
                 continue
             verb = next(
@@ -244,16 +259,24 @@ def add_issuers(art: ArticleView, names: dict[str, str], org_forms: dict[str, st
             for o in issuers:
                 edges.add(K.ISSUED_BY, p.key, o.key, art.ev(sentence.index, f"issued ({verb.group(0)})"))
     # a document named after its author: 《中共中央国务院关于…》, 吉林省人民政府工作报告
+    printed_names = _printed_names(art, names, types)
     for r in art.resolved:
         if types.get(r.key) is not EntityType.POLICY:
             continue
         name = names[r.key]
         head = name.split("关于", 1)[0] if "关于" in name else ""
+        # 长沙市人民政府办公厅关于印发长沙市…实施方案的通知 … 《长沙市…实施方案》: the notice's
+        # author issues the document it prints, named in the article on its own
+        printed = _printed_by_notice(name, printed_names) if head else None
         for okey in _orgs_named_in(head or name, org_forms, prefix_only=not head):
+            if printed is not None and printed != r.key:
+                edges.add(K.ISSUED_BY, printed, okey, art.ev(r.m.sentence, "issued (X关于印发Y的通知)"))
             if names[okey] in knowledge.gazetteer().by_name:
                 continue  # 中华人民共和国预算法: a state's law is named after the state, not its author
             if not head and cues["law_name"].search(name) and not cues["lawmaker"].search(names[okey]):
                 continue  # 上海市公共图书馆条例: a regulation on the body, made by another
+            if not head and not cues["authored_kind"].search(name):
+                continue  # 中国共产党党内法规体系: a system the body leads, not a document it wrote
             edges.add(K.ISSUED_BY, r.key, okey, art.ev(r.m.sentence, "named after its author"))
             named_only_here = not any(x.key == okey for x in art.resolved)
             if named_only_here and names[okey] not in knowledge.gazetteer().by_name:  # (not a state)
@@ -275,6 +298,20 @@ def add_issuers(art: ArticleView, names: dict[str, str], org_forms: dict[str, st
                 edges.add(K.ISSUED_BY, p.key, o.key, art.ev(last.index, "signed"))
 
 
+def _in_other_title(text: str, start: int, p: Resolved, titled: list[tuple[int, int]]) -> bool:
+    """Whether the document's name is printed inside a 《title》 that is not a document's (a
+    work's, a paper's): what is issued there is the work, not the document it names."""
+    opening = text.rfind("《", start, p.m.start + 1)
+    if opening < 0 or "》" in text[opening : p.m.start]:
+        return False
+    closing = text.find("》", p.m.end - 1)
+    if closing < 0 or "《" in text[p.m.end : closing] or "\n" in text[opening:closing]:
+        return False
+    if (opening + 1, closing) == (p.m.start, p.m.end) or (opening, closing + 1) == (p.m.start, p.m.end):
+        return False  # the document's own title
+    return not any(s <= opening + 1 and closing <= e for s, e in titled if (s, e) != (p.m.start, p.m.end))
+
+
 def _issuers_after(art: ArticleView, orgs: list[Resolved], p: Resolved, cues) -> list[tuple[Resolved, str]]:
     """The bodies of a passive issuance after the document (《办法》由甲、乙联合制定): each
     with the verb, or none when the construction is not there."""
@@ -292,6 +329,19 @@ def _issuers_after(art: ArticleView, orgs: list[Resolved], p: Resolved, cues) ->
         chain.append(o)
     verb = cues["issued_by_verb"].match(text, chain[-1].m.end)
     return [(o, verb.group("verb")) for o in chain] if verb else []
+
+
+def _printed_names(art: ArticleView, names: dict[str, str], types) -> dict[str, str]:
+    """The article's documents by their names without brackets, quotes or draft markers."""
+    return {policy_key_name(names[r.key]): r.key for r in art.resolved if types.get(r.key) is EntityType.POLICY}
+
+
+def _printed_by_notice(notice: str, printed_names: dict[str, str]) -> str | None:
+    """The key of the article's document that the notice titled `notice` prints (X关于印发Y的通知,
+    X关于转发〈Y〉的通知 -> Y), if the article names it too."""
+    verbs = knowledge.relation_cues()["printing_verb"].pattern
+    m = re.search(f"关于(?:{verbs})[〈《<]?(.{{2,80}}?)[〉》>]?的通知$", notice)
+    return printed_names.get(policy_key_name(m.group(1))) if m else None
 
 
 def _printers(notice: str, printed: str, org_forms: dict[str, str]) -> list[str]:

@@ -94,6 +94,20 @@ def policy_short_forms(an: Analysis) -> dict[str, str]:
     for full, short in zip(policies, policies[1:], strict=False):
         if _SHORT_FORM.fullmatch(text[full.end : short.start]) and short.text != full.text:
             out.setdefault(short.text, full.text)
+    # 《昆明市人民政府关于印发…的通知》(昆政发〔2016〕13号): the issuing number printed after a
+    # title is the same document's, not another one (the title's, not a title inside it)
+    for number in policies:
+        if not _DOCUMENT_NUMBER.fullmatch(number.text) or text[number.end : number.end + 1] not in ")）":
+            continue
+        titled = [
+            m
+            for m in an.mentions
+            if m.kind is MentionKind.POLICY
+            and m.end < number.start
+            and _NUMBER_AFTER.fullmatch(text[m.end : number.start])
+        ]
+        if titled:
+            out.setdefault(number.text, min(titled, key=lambda m: (m.start, -m.end)).text)
     # a document referred to by the end of its name (…新优势的指导意见 … 相关指导意见; 《…质量评价工作办法》
     # read also as 评价工作办法): the one longer name of the article ending with it
     every = [m for m in an.mentions if m.kind is MentionKind.POLICY]
@@ -112,6 +126,12 @@ _POLICY_TAIL = re.compile(r"(?:意见|办法|计划|方案|规划|条例|规定|
 
 
 _SHORT_FORM = re.compile(r"[》”]?\s*[（(]\s*(?:以下)?简称[《“]?")
+
+_NUMBER_AFTER = re.compile(r"[》”]\s*[（(]\s*")
+"""Between a document's title and its issuing number printed in brackets after it."""
+
+_DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号")
+"""An issuing number in the form of 《党政机关公文格式》 (GB/T 9704): the issuer's code, the year, the serial."""
 
 
 _NUMERALS = set("零〇一二三四五六七八九十百千万两0123456789")
