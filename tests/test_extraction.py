@@ -666,6 +666,8 @@ def test_load_cache_gives_what_the_segmenter_would_make(nlp, tmp_path, monkeypat
         assert fresh.cut(text) == seg.cut(text)
     assert len(list((tmp_path / "kg" / "load").glob("pkuseg-lookup-*.pkl"))) == 1
     assert len(list((tmp_path / "kg" / "load").glob("pkuseg-word-hashes-*.pkl"))) == 1
+
+
 def test_bodies_printed_side_by_side_without_a_mark_are_two(nlp):
     # CLUENER (train): a county's and a municipality's party committee and government
     _, got = found(nlp, "泗水县委县政府现已采取果断措施，")
