@@ -40,3 +40,17 @@ def test_the_document_a_notice_prints_and_a_name_holding_a_title(nlp):
         nlp, "根据《中共中央办公厅国务院办公厅印发〈关于全面推进政务公开工作的意见〉的通知》要求，制定本方案。"
     )
     assert "关于全面推进政务公开工作的意见" in got
+
+
+def test_views_asked_for_are_not_a_document(nlp):
+    # written in the genre's form of a consultation meeting's headline and report (county news);
+    # the public corpora print 征求意见 only without a name before it
+    got = policies(nlp, "县委召开规划编制工作意见征求座谈会")
+    assert not any(p.endswith("意见") for p in got)
+    got = policies(nlp, "3月5日，县委召开《建议》征求意见座谈会，听取各界人士的意见。")
+    assert got == {"建议"}
+    # the document's own kind word still ends its name
+    got = policies(nlp, "会议审议通过了《关于加快发展现代农业的实施意见》。")
+    assert "关于加快发展现代农业的实施意见" in got
+    # written in the genre's form: 如下/以下 point at the text that follows, they open no name
+    assert not policies(nlp, "结合官渡区实际，特制定如下政策措施。")

@@ -375,6 +375,9 @@ _POLICY_STOP_WORDS = frozenset(
         "我市",
         "我国",
         "唯一",
+        "如下",  # 明确了如下政策: the text that follows, not a name
+        "以下",
+        "上述",
     }
 )
 
@@ -392,6 +395,11 @@ def _quote_before(text: str, s: int) -> int | None:
     if opening < 0 or "”" in text[opening + 1 : close]:
         return None
     return opening
+
+
+def _plain_word(text: str, s: int, e: int) -> bool:
+    """Whether the kind word text[s:e] is the common noun of a consultation formula (征求意见)."""
+    return any(m.start() <= s and m.end() >= e for m in title_cue("plain_opinion").finditer(text, max(0, s - 4), e + 4))
 
 
 def _policy_span(v: _Words, s: int, e: int, strength: str, anchors) -> tuple[int, bool] | None:
@@ -429,6 +437,10 @@ def _policy_span(v: _Words, s: int, e: int, strength: str, anchors) -> tuple[int
     if found:
         governed = True
         start = max(found)[0]
+        for w in sorted(_POLICY_STOP_WORDS, key=lambda w: (-len(w), w)):
+            if text.startswith(w, start):  # 制定|如下政策措施: the stop word follows the verb
+                start += len(w)
+                break
     # an item of a list (…、全国农民合作社质量提升试点、企业上市驱动工程等)
     listed = False
     item_start = clause + 1
@@ -527,6 +539,8 @@ def policies(text: str, words: list[Word], entities: list[Candidate], lexical: l
             out.append(c)
     for s, e, _suffix, strength in _hits(text, "policy", v):
         line_end = text[e : e + 1] in ("\n", "")
+        if _plain_word(text, s, e):
+            continue  # 征求意见, 意见征求座谈会: views asked for, not a document
         if e not in v.ends and not _DRAFT.match(text[e:]) and text[e : e + 1] not in "”，。、和；\n":
             continue
         w = v.word_at.get(s)
